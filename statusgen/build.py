@@ -1,0 +1,53 @@
+"""The pipeline: load and validate everything, compute, render, then write."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .config import Config, load_config
+from .incidents import Incident, load_incidents
+from .output import check_output, write_site
+from .problems import InputError, Problem, Problems
+from .render import render_site
+from .views import site_view
+
+
+@dataclass(frozen=True)
+class Inputs:
+    config: Config
+    incidents: list[Incident]
+    warnings: list[Problem]
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when it is inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def load(config_path: Path, strict: bool = False) -> Inputs:
+    """Read and validate the configuration and every incident.
+
+    Raises InputError with every problem found when anything is invalid
+    (warnings too, when ``strict``).
+    """
+    problems = Problems()
+    config = load_config(config_path, problems, shown_path(config_path))
+    incidents: list[Incident] = []
+    if config is not None:
+        incidents = load_incidents(config, problems, shown_path(config.root))
+    failing = problems.failing(strict)
+    if failing or config is None:
+        raise InputError(failing)
+    return Inputs(config, incidents, sorted(problems.warnings))
+
+
+def build(inputs: Inputs, out: Path, now: datetime) -> dict[str, bytes]:
+    """Render the whole site in memory from validated inputs, then swap it into ``out``."""
+    check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd()])
+    files = render_site(site_view(inputs.config, inputs.incidents, now))
+    write_site(out, files)
+    return files

@@ -1,0 +1,109 @@
+"""Command line: ``build`` (the default) and ``check``.
+
+Exit codes: 0 ok, 1 invalid input, 2 bad usage. Invalid input is printed as
+``path:line: message`` lines, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import build as pipeline
+from .output import UnsafeOutput
+from .problems import InputError, Problem
+from .times import parse_datetime
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line itself is wrong."""
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="generate.py",
+        description="Build the static status page from status.yml and incidents/.",
+    )
+    commands = main.add_subparsers(dest="command", metavar="{build,check}")
+    build = commands.add_parser("build", help="validate the input and build the site (the default)")
+    build.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    build.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
+    build.add_argument(
+        "--now",
+        help="the build time, ISO 8601 (e.g. 2021-09-20T09:00+08:00); default: SOURCE_DATE_EPOCH, else the clock",
+    )
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
+    check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
+    return main
+
+
+def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], tz: object) -> datetime:
+    """``now`` from --now, else SOURCE_DATE_EPOCH, else the clock; whole seconds."""
+    if option:
+        try:
+            return parse_datetime(option, tz)  # type: ignore[arg-type]
+        except ValueError:
+            raise UsageError(f"--now '{option}' is not a time: use ISO 8601, e.g. 2021-09-20T09:00+08:00") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970") from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list.insert(0, "build")
+    try:
+        args = parser().parse_args(args_list)
+    except SystemExit as exit_:  # argparse has printed the usage error
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    try:
+        if args.command == "check":
+            return run_check(args.config, args.strict)
+        return run_build(args.config, args.out, args.now, args.strict)
+    except UsageError as exc:
+        print(f"generate.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as exc:
+        report(exc.problems)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def report(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def run_check(config: Path, strict: bool) -> int:
+    inputs = pipeline.load(config, strict)
+    report(inputs.warnings)
+    print(f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
+          f"{len(inputs.incidents)} incidents, {len(inputs.warnings)} warnings: ok")
+    return EXIT_OK
+
+
+def run_build(config: Path, out: Path, now_option: str | None, strict: bool) -> int:
+    inputs = pipeline.load(config, strict)
+    # A --now without an offset is in the site time zone, known only once the config is read.
+    now = resolve_now(now_option, os.environ, inputs.config.timezone)
+    try:
+        pipeline.build(inputs, out, now)
+    except UnsafeOutput as exc:
+        raise UsageError(str(exc)) from None
+    report(inputs.warnings)
+    print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
+    return EXIT_OK

@@ -1,0 +1,177 @@
+"""The site configuration, ``status.yml``: reading and validating it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .fields import Fields
+from .problems import Problems, did_you_mean
+from .yamlsrc import YamlError, YamlMap, parse
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+DEFAULT_TIMEZONE = "Asia/Makassar"
+DEFAULT_HISTORY_START = date(2011, 1, 1)
+
+SITE_KEYS = ("title", "base_url", "description", "timezone", "history_start", "components")
+COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url")
+
+
+@dataclass(frozen=True)
+class Component:
+    """A service whose status the page reports."""
+
+    id: str
+    name: str
+    group: str | None = None
+    since: date | None = None
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``status.yml`` says, with defaults filled in."""
+
+    path: Path
+    title: str
+    base_url: str  # absolute, always ending in "/"
+    timezone: ZoneInfo
+    history_start: date
+    components: tuple[Component, ...]
+    description: str | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder of ``status.yml``; ``incidents/`` and ``history/`` sit here."""
+        return self.path.parent
+
+    @property
+    def incidents_dir(self) -> Path:
+        return self.root / "incidents"
+
+    @property
+    def base_path(self) -> str:
+        """The site's path on its host, e.g. ``/status/``."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.components)
+
+    def first_day(self, component: Component) -> date:
+        """A component's history starts at the later of ``history_start`` and its ``since``."""
+        return max(self.history_start, component.since or self.history_start)
+
+
+def load_config(path: Path, problems: Problems, shown: str | None = None) -> Config | None:
+    """Read and validate ``status.yml``. Returns None when it has errors (recorded in ``problems``)."""
+    shown = shown or str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        problems.error(shown, 1, "configuration file not found: create it, or pass --config PATH")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+        return None
+    except OSError as exc:
+        problems.error(shown, 1, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        data = parse(text.replace("\r\n", "\n"))
+    except YamlError as exc:
+        problems.error(shown, exc.line, exc.message)
+        return None
+    if not isinstance(data, YamlMap):
+        problems.error(shown, 1, "the configuration must be a mapping of keys such as 'title:' and 'components:'")
+        return None
+
+    before = len(problems.errors)
+    fields = Fields(data, shown, problems)
+    fields.unknown_keys(SITE_KEYS)
+    title = fields.text("title", required="Status Layanan LPSE Provinsi Kalimantan Selatan")
+    base_url = _base_url(fields)
+    timezone = _timezone(fields)
+    history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
+    description = fields.text("description")
+    components = _components(fields)
+    if len(problems.errors) > before or None in (title, base_url, timezone, history_start):
+        return None
+    assert title and base_url and timezone and history_start
+    return Config(path, title, base_url, timezone, history_start, components, description)
+
+
+def _base_url(fields: Fields) -> str | None:
+    url = fields.text("base_url", required="https://example.github.io/status/")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        fields.error(
+            "base_url",
+            f"base_url must be an absolute http(s) address such as 'https://example.github.io/status/', not '{url}'",
+        )
+        return None
+    if parts.query or parts.fragment:
+        fields.error("base_url", "base_url must not have a '?query' or '#fragment': remove it")
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(fields: Fields) -> ZoneInfo | None:
+    name = fields.text("timezone") or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(name, sorted(available_timezones())) or f" Did you mean '{DEFAULT_TIMEZONE}'?"
+        fields.error("timezone", f"unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}")
+        return None
+
+
+def _components(fields: Fields) -> tuple[Component, ...]:
+    items = fields.items("components", required="[{id: spse, name: SPSE Kalsel}]")
+    if items is None:
+        return ()
+    if not items:
+        fields.error("components", "'components' is empty: list at least one service, e.g. '- id: spse'")
+        return ()
+    components: list[Component] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if not isinstance(item, YamlMap):
+            fields.problems.error(fields.path, line, "each component must be a mapping with at least 'id:' and 'name:'")
+            continue
+        entry = Fields(item, fields.path, fields.problems, where=f"component {index + 1}: ")
+        entry.unknown_keys(COMPONENT_KEYS)
+        cid = entry.text("id", required="spse")
+        if cid is None:
+            continue
+        if not ID_PATTERN.fullmatch(cid):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-") or "spse"
+            entry.error("id", f"component id '{cid}' may only hold a-z, 0-9 and '-': use '{suggestion}'")
+            continue
+        if cid in seen:
+            entry.error("id", f"duplicate component id '{cid}' (first on line {seen[cid]}): ids must be unique")
+            continue
+        seen[cid] = item.line_of("id")
+        url = entry.text("url")
+        if url is not None and urlsplit(url).scheme not in ("http", "https"):
+            entry.error("url", f"url must start with https:// or http://, not '{url}'")
+            url = None
+        components.append(
+            Component(
+                id=cid,
+                name=entry.text("name") or cid,
+                group=entry.text("group"),
+                since=entry.day("since"),
+                description=entry.text("description"),
+                url=url,
+            )
+        )
+    return tuple(components)

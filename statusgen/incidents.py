@@ -1,0 +1,212 @@
+"""Incident files: Markdown with YAML front matter, one file per incident."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .config import ID_PATTERN, Config
+from .fields import Fields
+from .problems import Problems, did_you_mean, listing
+from .yamlsrc import YamlError, YamlMap, parse
+
+SEVERITIES = ("major", "partial", "degraded", "maintenance", "notice")
+CAUSES = ("internal", "external")
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
+INCIDENT_KEYS = ("title", "components", "severity", "cause", "started", "resolved", "updates")
+UPDATE_KEYS = ("at", "status", "message")
+
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+
+
+@dataclass(frozen=True)
+class Update:
+    """One entry of an incident's timeline."""
+
+    at: datetime
+    status: str
+    message: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident or a maintenance window, as written in ``incidents/<slug>.md``."""
+
+    slug: str
+    title: str
+    components: tuple[str, ...]
+    severity: str
+    cause: str
+    started: datetime
+    resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
+    updates: tuple[Update, ...]  # newest first
+    body: str  # Markdown
+    path: str = ""
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.severity == "maintenance"
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: ``Kabel Laut Putus!`` → ``kabel-laut-putus``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> list[Incident]:
+    """Read every ``*.md`` file in the incidents folder. Errors go to ``problems``.
+
+    ``shown_root`` prefixes the paths in messages (the config's folder as the user wrote it).
+    Returns the valid incidents, oldest first.
+    """
+    folder = config.incidents_dir
+    if not folder.is_dir():
+        return []
+    incidents = []
+    for path in sorted(folder.iterdir()):
+        shown = str(Path(shown_root) / "incidents" / path.name) if shown_root else str(path)
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".md":
+            problems.warning(shown, 1, "ignored: incident files must end in '.md'")
+            continue
+        incident = load_incident(path, config, problems, shown)
+        if incident is not None:
+            incidents.append(incident)
+    return sorted(incidents, key=lambda i: (i.started, i.slug))
+
+
+def load_incident(path: Path, config: Config, problems: Problems, shown: str) -> Incident | None:
+    slug = path.stem
+    if not ID_PATTERN.fullmatch(slug):
+        better = slugify(slug) or "YYYY-MM-DD-gangguan"
+        problems.error(
+            shown, 1, f"file name '{path.name}' is not a valid slug (a-z, 0-9 and '-' only): rename it to '{better}.md'"
+        )
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+        return None
+    parsed = split_front_matter(text)
+    if isinstance(parsed, tuple) and isinstance(parsed[0], int):
+        problems.error(shown, parsed[0], parsed[1])
+        return None
+    front, body = parsed
+    try:
+        data = parse(front, first_line=2)
+    except YamlError as exc:
+        problems.error(shown, exc.line, exc.message)
+        return None
+    if not isinstance(data, YamlMap):
+        problems.error(shown, 2, "the front matter must be YAML keys such as 'title:' and 'started:'")
+        return None
+    return _read_incident(slug, data, body, config, problems, shown)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | tuple[int, str]:
+    """Split a file into (front matter, body), or return (line, message) when there is none.
+
+    Accepts CRLF line endings; the UTF-8 BOM is removed by the caller.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or not _FENCE.fullmatch(lines[0]):
+        return 1, "no front matter: the file must start with a line '---', then YAML keys, then a line '---'"
+    for index in range(1, len(lines)):
+        if _CLOSE.fullmatch(lines[index]):
+            return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]).strip("\n") + "\n"
+    return 1, "the front matter is not closed: add a line '---' after the last YAML key"
+
+
+def _read_incident(
+    slug: str, data: YamlMap, body: str, config: Config, problems: Problems, shown: str
+) -> Incident | None:
+    before = len(problems.errors)
+    fields = Fields(data, shown, problems)
+    fields.unknown_keys(INCIDENT_KEYS)
+    zone = config.timezone.key
+    title = fields.text("title", required="SPSE tidak dapat diakses")
+    components = _component_ids(fields, config)
+    severity = fields.choice("severity", SEVERITIES, required=True)
+    cause = fields.choice("cause", CAUSES, default="internal")
+    started = fields.moment("started", config.timezone, zone, required=True)
+    resolved = fields.moment("resolved", config.timezone, zone)
+    if started and resolved and resolved < started:
+        fields.error(
+            "resolved",
+            f"'resolved' ({resolved:%Y-%m-%d %H:%M%z}) is before 'started' ({started:%Y-%m-%d %H:%M%z}): "
+            "correct one of the two times",
+        )
+    if severity == "maintenance" and "resolved" not in data:
+        fields.error(None, "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'")
+    statuses = MAINTENANCE_STATUSES if severity == "maintenance" else INCIDENT_STATUSES
+    updates = _updates(fields, config, statuses, severity == "maintenance")
+    if not updates and "updates" not in data:
+        fields.warn(None, "no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
+    if len(problems.errors) > before:
+        return None
+    assert title and components and severity and cause and started
+    return Incident(
+        slug=slug,
+        title=title,
+        components=components,
+        severity=severity,
+        cause=cause,
+        started=started,
+        resolved=resolved,
+        updates=tuple(sorted(updates, key=lambda u: u.at, reverse=True)),
+        body=body.strip() + "\n" if body.strip() else "",
+        path=shown,
+    )
+
+
+def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:
+    items = fields.items("components", required="[spse]")
+    if items is None:
+        return ()
+    if not items:
+        fields.error("components", f"'components' is empty: name at least one of {listing(config.component_ids)}")
+        return ()
+    ids: list[str] = []
+    for index, value in enumerate(items):
+        cid = items.text.get(index, str(value)).strip()
+        line = items.line_of(index)
+        if cid not in config.component_ids:
+            fields.problems.error(
+                fields.path,
+                line,
+                f"unknown component '{cid}' (known: {listing(config.component_ids)})."
+                + did_you_mean(cid, config.component_ids),
+            )
+        elif cid not in ids:
+            ids.append(cid)
+    return tuple(ids)
+
+
+def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintenance: bool) -> list[Update]:
+    items = fields.items("updates")
+    if items is None:
+        return []
+    kind = "maintenance" if maintenance else "incident"
+    updates = []
+    for index, item in enumerate(items):
+        if not isinstance(item, YamlMap):
+            fields.problems.error(
+                fields.path, items.line_of(index), "each update must be a mapping with 'at:', 'status:' and 'message:'"
+            )
+            continue
+        entry = Fields(item, fields.path, fields.problems, where=f"update {index + 1}: ")
+        entry.unknown_keys(UPDATE_KEYS)
+        at = entry.moment("at", config.timezone, config.timezone.key, required=True)
+        status = entry.choice("status", statuses, required=True, noun=f"{kind} update status")
+        message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
+        if at and status and message:
+            updates.append(Update(at, status, message))
+    return updates

@@ -1,0 +1,59 @@
+"""Words shown to readers, in Bahasa Indonesia, following the project glossary."""
+
+STATUS = {
+    "operational": "Normal",
+    "degraded_performance": "Kinerja menurun",
+    "partial_outage": "Gangguan sebagian",
+    "major_outage": "Gangguan total",
+    "under_maintenance": "Sedang pemeliharaan",
+}
+
+# The banner speaks of the whole site.
+OVERALL = {
+    "operational": "Semua layanan beroperasi normal",
+    "degraded_performance": "Sebagian layanan mengalami kinerja menurun",
+    "partial_outage": "Sebagian layanan mengalami gangguan",
+    "major_outage": "Terjadi gangguan total pada layanan",
+    "under_maintenance": "Sedang pemeliharaan terjadwal",
+}
+
+SEVERITY = {
+    "major": "Gangguan total",
+    "partial": "Gangguan sebagian",
+    "degraded": "Kinerja menurun",
+    "maintenance": "Pemeliharaan terjadwal",
+    "notice": "Pemberitahuan",
+}
+
+CAUSE = {
+    "internal": "Internal",
+    "external": "Eksternal (nasional)",
+}
+
+UPDATE_STATUS = {
+    "investigating": "Sedang diselidiki",
+    "identified": "Penyebab diketahui",
+    "monitoring": "Dalam pemantauan",
+    "resolved": "Teratasi",
+    "scheduled": "Dijadwalkan",
+    "in_progress": "Sedang berlangsung",
+    "completed": "Selesai",
+}
+
+PHASE = {
+    "scheduled": "Dijadwalkan",
+    "in_progress": "Sedang berlangsung",
+    "completed": "Selesai",
+    "ongoing": "Sedang berlangsung",
+    "resolved": "Teratasi",
+}
+
+DAY_LEVEL = {
+    "ok": "Normal",
+    "notice": "Normal, ada catatan",
+    "minor": "Gangguan ringan",
+    "partial": "Gangguan sebagian",
+    "major": "Gangguan berat",
+    "maintenance": "Pemeliharaan",
+    "nodata": "Tidak ada data",
+}

@@ -1,0 +1,39 @@
+"""Incident Markdown to safe HTML.
+
+Staff write Markdown; what reaches the page is sanitized with nh3 so that no
+script, event handler, ``javascript:`` link or third-party image gets through.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4", "h5",
+    "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align", "scope"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def to_html(source: str) -> Markup:
+    """Render Markdown and sanitize the result. Headings start at h3 to fit under the page's own."""
+    html = markdown.markdown(source, extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    html = _demote_headings(html)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean.strip())
+
+
+def _demote_headings(html: str) -> str:
+    for level in (4, 3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+    return html

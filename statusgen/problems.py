@@ -1,0 +1,69 @@
+"""Problems found in user input, and the one exception that carries them.
+
+Bad input is not a bug: it is reported as ``path:line: message`` lines, with
+exit status 1 and no traceback. Anything else that goes wrong is a bug and
+keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+class InputError(Exception):
+    """Raised when input is invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Problems:
+    """Collects problems while loading, so that all of them are reported at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, message))
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, message, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+    def failing(self, strict: bool) -> list[Problem]:
+        """The problems that stop a run: errors, plus warnings when ``strict``."""
+        return sorted(self.items) if strict else sorted(self.errors)
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """Return " Did you mean 'x'?" for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def listing(choices: Iterable[str]) -> str:
+    return ", ".join(choices)

@@ -1,0 +1,98 @@
+"""Turning a SiteView into the files of the site: HTML pages, feed, JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import labels, times
+from .config import Config
+from .feed import render_feed
+from .views import SiteView
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
+    """A Jinja environment with autoescaping and the filters the templates use."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    tz = config.timezone
+    env.filters.update(
+        long_datetime=lambda m: times.long_datetime(m, tz),
+        long_date=_date_filter(times.long_date, tz),
+        short_date=_date_filter(times.short_date, tz),
+        clock=lambda m: times.clock(m, tz),
+        zone=lambda m: times.zone_label(m.astimezone(tz)),
+        iso=lambda m: times.iso(m, tz),
+        duration=times.duration,
+        percent=times.percent,
+    )
+    env.globals.update(
+        url=lambda path="": config.base_path + path,
+        absolute_url=lambda path="": config.base_url + path,
+        labels=labels,
+    )
+    return env
+
+
+def _date_filter(format_date: Callable[[date], str], tz: object) -> Callable[[date | datetime], str]:
+    def apply(value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(tz).date()  # type: ignore[arg-type]
+        return format_date(value)
+
+    return apply
+
+
+def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
+    """Every file of the site, keyed by its path inside the output folder."""
+    env = environment(view.config, templates)
+    files: dict[str, bytes] = {}
+
+    def page(path: str, template: str, **context: object) -> None:
+        html = env.get_template(template).render(site=view, page_path=path, **context)
+        files[path + "index.html" if path.endswith("/") or not path else path] = html.encode("utf-8")
+
+    page("", "index.html")
+    for incident in view.incidents:
+        page(incident.path, "incident.html", incident=incident)
+    page("history/", "history.html")
+    for year in view.years:
+        page(f"history/{year.year}/", "history_year.html", year=year)
+    page("404.html", "404.html")
+    files["feed.xml"] = render_feed(view)
+    for component_id, days in view.daily.items():
+        files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
+    for asset in sorted((templates / "static").iterdir()):
+        if asset.is_file():
+            files[f"static/{asset.name}"] = asset.read_bytes()
+    return files
+
+
+def daily_json(view: SiteView, component_id: str, days: list) -> bytes:
+    document = {
+        "component": component_id,
+        "timezone": view.config.timezone.key,
+        "days": [
+            {
+                "date": d.date.isoformat(),
+                "uptime": d.uptime,
+                "downtime_minutes": d.downtime_minutes,
+                "maintenance_minutes": d.maintenance_minutes,
+                "source": d.source,
+            }
+            for d in days
+        ],
+    }
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -1,0 +1,134 @@
+"""Parsing and writing times: site time zone in, Indonesian style out.
+
+Everything here is pure: the clock is read only by the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+# "2021-09-19 18:33", "2021-09-19T17:33+07:00", "2021-09-19 18:33:05Z", "2021-09-19".
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?"
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_datetime(value: object, tz: tzinfo) -> datetime:
+    """Read a time written in a file; without an offset it is in ``tz``.
+
+    Accepts text such as ``2021-09-19 18:33`` or ``2021-09-19T17:33+07:00``.
+    Raises ValueError when the text is not such a time. Seconds below one are dropped.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    else:
+        text = str(value).strip()
+        if not _DATETIME.fullmatch(text):
+            raise ValueError(text)
+        # Indonesian writing uses 18.33; ISO wants 18:33.
+        text = re.sub(r"(?<=[T ])(\d{1,2})\.(\d{2})(?:\.(\d{2}))?", _colon_time, text)
+        text = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ](\d):", r"\1T0\2:", text)
+        text = re.sub(r"\s+(?=(?:Z|[+-]\d{2}:?\d{2})$)", "", text)
+        moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.replace(microsecond=0)
+
+
+def _colon_time(match: re.Match[str]) -> str:
+    hours, minutes, seconds = match.groups()
+    return f"{hours}:{minutes}" + (f":{seconds}" if seconds else "")
+
+
+def parse_date(value: object) -> date:
+    """Read a calendar date (``2011-01-01``). Raises ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not _DATE.fullmatch(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def midnight(day: date, tz: tzinfo) -> datetime:
+    """The first instant of ``day`` in ``tz``."""
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def day_span(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """Start and end of a calendar day in ``tz``, as instants (a DST day may not be 24 h)."""
+    return midnight(day, tz), midnight(day + timedelta(days=1), tz)
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone's short name (WITA, WIB, WIT, UTC), or ``UTC+08:00`` when it has none."""
+    name = moment.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = moment.utcoffset() or timedelta()
+    sign = "-" if offset < timedelta() else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def long_datetime(moment: datetime, tz: tzinfo) -> str:
+    """``Minggu, 19 September 2021 pukul 18.33 WITA``."""
+    local = moment.astimezone(tz)
+    return f"{long_date(local.date())} pukul {local:%H.%M} {zone_label(local)}"
+
+
+def long_date(day: date) -> str:
+    """``Minggu, 19 September 2021``."""
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """``19 September 2021``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def clock(moment: datetime, tz: tzinfo) -> str:
+    """``18.33 WITA``."""
+    local = moment.astimezone(tz)
+    return f"{local:%H.%M} {zone_label(local)}"
+
+
+def iso(moment: datetime, tz: tzinfo) -> str:
+    """Machine-readable time with its offset: ``2021-09-19T18:33:00+08:00``."""
+    return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def duration(seconds: float) -> str:
+    """A duration in words: ``14 jam 27 menit``, ``2 hari 3 jam``, ``kurang dari 1 menit``."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "kurang dari 1 menit"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "hari"), (hours, "jam"), (minutes, "menit")]
+    words = [f"{n} {unit}" for n, unit in parts if n]
+    return " ".join(words[:2])
+
+
+def percent(value: float | None, places: int = 2) -> str:
+    """``99,95%`` in Indonesian notation (decimal comma); ``–`` when there is no value."""
+    if value is None:
+        return "–"
+    return f"{value:.{places}f}".replace(".", ",") + "%"
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

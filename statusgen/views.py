@@ -1,0 +1,247 @@
+"""Template contexts: everything a page shows, computed once from the loaded inputs.
+
+Templates only lay these out; they decide no status and do no arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from markupsafe import Markup
+
+from . import labels, status, times, uptime
+from .config import Component, Config
+from .incidents import Incident, Update
+from .markup import to_html
+
+BAR_DAYS = 90
+RECENT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    update: Update
+    label: str
+    html: Markup
+    anchor: str  # id of the update on the incident page
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    incident: Incident
+    path: str  # site-relative, e.g. "incidents/2021-09-19-kabel-laut/"
+    year: int  # of the start, in the site time zone
+    month: str  # of the start, in words: "September 2021"
+    phase: str
+    phase_label: str
+    severity_label: str
+    cause_label: str
+    components: tuple[Component, ...]
+    duration_seconds: int | None  # up to resolved, or up to now while ongoing; None before start
+    updates: tuple[UpdateView, ...]  # newest first
+    body_html: Markup
+
+    @property
+    def latest(self) -> UpdateView | None:
+        return self.updates[0] if self.updates else None
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: date
+    level: str
+    label: str  # the day in words: for the tooltip and for screen readers
+    incidents: tuple[IncidentView, ...]
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    component: Component
+    status: str
+    status_label: str
+    days: tuple[DayView, ...]  # the last BAR_DAYS days, oldest first
+    uptime: float | None  # over the same days
+
+
+@dataclass(frozen=True)
+class GroupView:
+    name: str | None
+    status: str
+    components: tuple[ComponentView, ...]
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    incidents: tuple[IncidentView, ...]  # newest first
+
+    @property
+    def months(self) -> list[tuple[str, list[IncidentView]]]:
+        """The incidents grouped by the month they started in, newest first."""
+        groups: dict[str, list[IncidentView]] = {}
+        for item in self.incidents:
+            groups.setdefault(item.month, []).append(item)
+        return list(groups.items())
+
+
+@dataclass(frozen=True)
+class SiteView:
+    config: Config
+    now: datetime
+    overall: str
+    overall_label: str
+    groups: tuple[GroupView, ...]
+    active: tuple[IncidentView, ...]
+    upcoming: tuple[IncidentView, ...]
+    recent: tuple[IncidentView, ...]
+    incidents: tuple[IncidentView, ...]  # all, newest first
+    years: tuple[YearView, ...]  # newest first
+    daily: dict[str, list[uptime.DailyUptime]]
+
+
+def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteView:
+    """Compute every figure and label the pages need, from validated inputs and ``now``."""
+    tz = config.timezone
+    views = {i.slug: incident_view(i, config, now) for i in incidents}
+    newest_first = tuple(sorted(views.values(), key=lambda v: (v.incident.started, v.incident.slug), reverse=True))
+
+    daily = {
+        c.id: uptime.component_daily(incidents, c.id, config.first_day(c), now, tz) for c in config.components
+    }
+    statuses = {c.id: status.component_status(c.id, incidents, now) for c in config.components}
+    today = now.astimezone(tz).date()
+    bar_start = today - timedelta(days=BAR_DAYS - 1)
+    per_day = _incidents_by_day(newest_first, config, now, bar_start)
+
+    groups: dict[str | None, list[ComponentView]] = {}
+    for component in config.components:
+        days = daily[component.id]
+        window = [d for d in days if d.date >= bar_start]
+        known = {d.date: d for d in window}
+        cells = tuple(
+            _day_view(day, known.get(day), per_day.get((component.id, day), ()))
+            for day in (bar_start + timedelta(days=n) for n in range(BAR_DAYS))
+        )
+        view = ComponentView(
+            component=component,
+            status=statuses[component.id],
+            status_label=labels.STATUS[statuses[component.id]],
+            days=cells,
+            uptime=uptime.overall(window),
+        )
+        groups.setdefault(component.group, []).append(view)
+
+    overall = status.worst(statuses.values())
+    recent_since = now - timedelta(days=RECENT_DAYS)
+    return SiteView(
+        config=config,
+        now=now,
+        overall=overall,
+        overall_label=labels.OVERALL[overall],
+        groups=tuple(
+            GroupView(name, status.worst(v.status for v in members), tuple(members)) for name, members in groups.items()
+        ),
+        active=tuple(v for v in newest_first if status.is_active(v.incident, now)),
+        upcoming=tuple(sorted((v for v in newest_first if status.is_upcoming(v.incident, now)),
+                              key=lambda v: (v.incident.started, v.incident.slug))),
+        recent=tuple(
+            v for v in newest_first
+            if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
+        ),
+        incidents=newest_first,
+        years=_years(newest_first, config, now),
+        daily=daily,
+    )
+
+
+def incident_view(incident: Incident, config: Config, now: datetime) -> IncidentView:
+    phase = status.phase(incident, now)
+    end = incident.resolved if incident.resolved and incident.resolved <= now else now
+    duration = int((end - incident.started).total_seconds()) if incident.started <= now else None
+    if incident.is_maintenance and phase == "scheduled" and incident.resolved:
+        duration = int((incident.resolved - incident.started).total_seconds())  # the planned length
+    count = len(incident.updates)
+    components = {c.id: c for c in config.components}
+    started = incident.started.astimezone(config.timezone)
+    return IncidentView(
+        incident=incident,
+        path=f"incidents/{incident.slug}/",
+        year=started.year,
+        month=f"{times.MONTHS[started.month - 1]} {started.year}",
+        phase=phase,
+        phase_label=labels.PHASE[phase],
+        severity_label=labels.SEVERITY[incident.severity],
+        cause_label=labels.CAUSE[incident.cause],
+        components=tuple(components[cid] for cid in incident.components),
+        duration_seconds=duration,
+        updates=tuple(
+            UpdateView(u, labels.UPDATE_STATUS[u.status], to_html(u.message), f"pembaruan-{count - n}")
+            for n, u in enumerate(incident.updates)
+        ),
+        body_html=to_html(incident.body) if incident.body else Markup(""),
+    )
+
+
+def day_level(day: uptime.DailyUptime | None, has_incidents: bool) -> str:
+    """The bar colour class of one day; always shown together with words."""
+    if day is None:
+        return "nodata"
+    if day.uptime is None:
+        return "maintenance" if day.maintenance_minutes else "nodata"
+    if day.downtime_minutes == 0:
+        if day.maintenance_minutes:
+            return "maintenance"
+        return "notice" if has_incidents else "ok"
+    if day.uptime >= 99:
+        return "minor"
+    if day.uptime >= 95:
+        return "partial"
+    return "major"
+
+
+def _day_view(day: date, figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...]) -> DayView:
+    level = day_level(figures, bool(incidents))
+    words = [times.long_date(day)]
+    if figures is None or (figures.uptime is None and not figures.maintenance_minutes):
+        words.append(labels.DAY_LEVEL["nodata"])
+    else:
+        words.append(f"ketersediaan {times.percent(figures.uptime)}")
+        if figures.downtime_minutes:
+            words.append(f"gangguan setara {times.duration(figures.downtime_minutes * 60)}")
+        if figures.maintenance_minutes:
+            words.append(f"pemeliharaan {times.duration(figures.maintenance_minutes * 60)}")
+    words += [v.incident.title for v in incidents]
+    return DayView(day, level, "; ".join(words), incidents)
+
+
+def _incidents_by_day(
+    views: tuple[IncidentView, ...], config: Config, now: datetime, first: date
+) -> dict[tuple[str, date], tuple[IncidentView, ...]]:
+    """For each (component, day) from ``first`` to today, the incidents touching that day."""
+    tz = config.timezone
+    today = now.astimezone(tz).date()
+    found: dict[tuple[str, date], list[IncidentView]] = defaultdict(list)
+    for view in reversed(views):  # oldest first, so each day lists them in order
+        incident = view.incident
+        if incident.started > now:
+            continue
+        end = min(incident.resolved or now, now)
+        day = max(incident.started.astimezone(tz).date(), first)
+        last = min((end - timedelta(seconds=1) if end > incident.started else end).astimezone(tz).date(), today)
+        while day <= last:
+            for cid in incident.components:
+                found[(cid, day)].append(view)
+            day += timedelta(days=1)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _years(views: tuple[IncidentView, ...], config: Config, now: datetime) -> tuple[YearView, ...]:
+    tz = config.timezone
+    by_year: dict[int, list[IncidentView]] = defaultdict(list)
+    for view in views:
+        by_year[view.year].append(view)
+    last = max([now.astimezone(tz).year, *by_year])
+    first = min([config.history_start.year, *by_year])
+    return tuple(YearView(year, tuple(by_year.get(year, ()))) for year in range(last, first - 1, -1))

@@ -1,0 +1,124 @@
+"""YAML reading that remembers where every key and item came from.
+
+PyYAML's constructed values forget their source lines, so schema errors could
+only point at the file. Here mappings and lists keep the line of each key and
+item, and plain scalars keep their source text, so ``title: 2021`` is read as
+the text "2021" rather than a number.
+
+Timestamps are deliberately left as text: times are parsed later in the site's
+time zone, where PyYAML would silently convert them to UTC or reject ``18:33``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the implicit timestamp type."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping with the 1-based line of itself, of each key, and plain scalar text."""
+
+    line: int
+    key_lines: dict[str, int]
+    text: dict[str, str]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list[Any]):
+    """A sequence with the 1-based line of itself and of each item."""
+
+    line: int
+    item_lines: list[int]
+    text: dict[int, str]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class YamlError(Exception):
+    """A YAML document that cannot be read, with the 1-based line of the fault."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+        super().__init__(f"{line}: {message}")
+
+
+def parse(text: str, first_line: int = 1) -> Any:
+    """Parse one YAML document. ``first_line`` is the file line where ``text`` starts."""
+    offset = first_line  # marks are 0-based; file lines are 1-based
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _convert(node, loader, offset)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else offset
+        problem = exc.problem or exc.context or "cannot be read"
+        raise YamlError(line, f"invalid YAML: {problem}. {_hint(problem)}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(offset, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _hint(problem: str) -> str:
+    if "mapping values" in problem:
+        return "Put quotes around a value that contains ': '."
+    if "indent" in problem or "block" in problem or "expected" in problem:
+        return "Check the indentation: nested keys use the same number of spaces."
+    if "tab" in problem:
+        return "Indent with spaces, not tabs."
+    return "Check the quoting and indentation on this line."
+
+
+def _convert(node: yaml.Node, loader: _Loader, offset: int) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result = YamlMap()
+        result.line = node.start_mark.line + offset
+        result.key_lines = {}
+        result.text = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(line, "invalid YAML: a key must be a plain word, not a list or mapping")
+            # The key's own text: 'on:' stays "on" instead of becoming True.
+            key = key_node.value
+            if key in result:
+                first = result.key_lines[key]
+                raise YamlError(line, f"duplicate key '{key}' (first on line {first}): keep only one")
+            result[key] = _convert(value_node, loader, offset)
+            result.key_lines[key] = line
+            if isinstance(value_node, yaml.ScalarNode):
+                result.text[key] = value_node.value
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = YamlList()
+        items.line = node.start_mark.line + offset
+        items.item_lines = []
+        items.text = {}
+        for index, item in enumerate(node.value):
+            items.append(_convert(item, loader, offset))
+            items.item_lines.append(item.start_mark.line + offset)
+            if isinstance(item, yaml.ScalarNode):
+                items.text[index] = item.value
+        return items
+    return loader.construct_object(node, deep=True)
