@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
@@ -50,7 +50,9 @@ def render_feed(view: SiteView) -> bytes:
             status_label = update.label
             anchor = f"#{update.anchor}"
             summary = update.html
-            guid = f"{url}#{update.update.status}-{update.update.at.strftime('%Y%m%dT%H%M%S%z')}"
+            # Status and UTC time identify an update however its time is written.
+            stamp = update.update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            guid = f"{url}#{update.update.status}-{stamp}"
         entry.title(f"[{status_label}] {incident.incident.title}")
         entry.link(href=url + anchor)
         entry.guid(guid, permalink=False)
