@@ -63,7 +63,7 @@ def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "build")
     try:
         args = parser().parse_args(args_list)
@@ -91,8 +91,10 @@ def report(problems: Sequence[Problem]) -> None:
 def run_check(config: Path, strict: bool) -> int:
     inputs = pipeline.load(config, strict)
     report(inputs.warnings)
-    print(f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
-          f"{len(inputs.incidents)} incidents, {len(inputs.warnings)} warnings: ok")
+    print(
+        f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
+        f"{len(inputs.incidents)} incidents, {len(inputs.warnings)} warnings: ok"
+    )
     return EXIT_OK
 
 

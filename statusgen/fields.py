@@ -44,8 +44,7 @@ class Fields:
             if key not in known:
                 self.warn(
                     key,
-                    f"unknown key '{key}' is ignored (known: {listing(known)})."
-                    + did_you_mean(key, known),
+                    f"unknown key '{key}' is ignored (known: {listing(known)})." + did_you_mean(key, known),
                 )
 
     def text(self, key: str, *, required: str | None = None) -> str | None:
@@ -66,8 +65,15 @@ class Fields:
             return None
         return text
 
-    def choice(self, key: str, choices: Iterable[str], *, default: str | None = None,
-               required: bool = False, noun: str | None = None) -> str | None:
+    def choice(
+        self,
+        key: str,
+        choices: Iterable[str],
+        *,
+        default: str | None = None,
+        required: bool = False,
+        noun: str | None = None,
+    ) -> str | None:
         choices = list(choices)
         if key not in self.mapping or self.mapping[key] is None:
             if required:

@@ -145,7 +145,9 @@ def _read_incident(
             "correct one of the two times",
         )
     if severity == "maintenance" and "resolved" not in data:
-        fields.error(None, "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'")
+        fields.error(
+            None, "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'"
+        )
     statuses = MAINTENANCE_STATUSES if severity == "maintenance" else INCIDENT_STATUSES
     updates = _updates(fields, config, statuses, severity == "maintenance")
     if not updates and "updates" not in data:

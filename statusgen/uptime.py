@@ -72,7 +72,9 @@ def seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def component_record(incidents: Iterable[Incident], component_id: str, now: datetime) -> tuple[list[Outage], list[Window]]:
+def component_record(
+    incidents: Iterable[Incident], component_id: str, now: datetime
+) -> tuple[list[Outage], list[Window]]:
     """The outages and maintenance windows of one component, up to ``now``.
 
     An incident covers ``[started, resolved)``; an ongoing one ``[started, now)``.

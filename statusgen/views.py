@@ -107,9 +107,7 @@ def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteV
     views = {i.slug: incident_view(i, config, now) for i in incidents}
     newest_first = tuple(sorted(views.values(), key=lambda v: (v.incident.started, v.incident.slug), reverse=True))
 
-    daily = {
-        c.id: uptime.component_daily(incidents, c.id, config.first_day(c), now, tz) for c in config.components
-    }
+    daily = {c.id: uptime.component_daily(incidents, c.id, config.first_day(c), now, tz) for c in config.components}
     statuses = {c.id: status.component_status(c.id, incidents, now) for c in config.components}
     today = now.astimezone(tz).date()
     bar_start = today - timedelta(days=BAR_DAYS - 1)
@@ -144,10 +142,15 @@ def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteV
             GroupView(name, status.worst(v.status for v in members), tuple(members)) for name, members in groups.items()
         ),
         active=tuple(v for v in newest_first if status.is_active(v.incident, now)),
-        upcoming=tuple(sorted((v for v in newest_first if status.is_upcoming(v.incident, now)),
-                              key=lambda v: (v.incident.started, v.incident.slug))),
+        upcoming=tuple(
+            sorted(
+                (v for v in newest_first if status.is_upcoming(v.incident, now)),
+                key=lambda v: (v.incident.started, v.incident.slug),
+            )
+        ),
         recent=tuple(
-            v for v in newest_first
+            v
+            for v in newest_first
             if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
         ),
         incidents=newest_first,

@@ -41,11 +41,21 @@ def write(slug: str, front: dict, body: str) -> None:
 
 
 def timeline(start: datetime, end: datetime | None, rng: random.Random) -> list[dict]:
-    updates = [{"at": fmt(start + timedelta(minutes=rng.randint(3, 20))), "status": "investigating",
-                "message": "Kami sedang menyelidiki laporan gangguan ini."}]
+    updates = [
+        {
+            "at": fmt(start + timedelta(minutes=rng.randint(3, 20))),
+            "status": "investigating",
+            "message": "Kami sedang menyelidiki laporan gangguan ini.",
+        }
+    ]
     if end is None or end - start > timedelta(hours=1):
-        updates.append({"at": fmt(start + timedelta(minutes=rng.randint(25, 55))), "status": "identified",
-                        "message": "Penyebab sudah diketahui dan perbaikan sedang dilakukan."})
+        updates.append(
+            {
+                "at": fmt(start + timedelta(minutes=rng.randint(25, 55))),
+                "status": "identified",
+                "message": "Penyebab sudah diketahui dan perbaikan sedang dilakukan.",
+            }
+        )
     if end is not None:
         updates.append({"at": fmt(end), "status": "resolved", "message": "Layanan kembali normal."})
     return updates
@@ -56,53 +66,113 @@ def random_incidents(rng: random.Random) -> None:
         for number in range(rng.randint(2, 4)):
             severity = rng.choice(["major", "partial", "partial", "degraded", "notice"])
             component = rng.choice(COMPONENTS if year >= 2016 else [c for c in COMPONENTS if c != "ruang-bidding"])
-            start = datetime(year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.choice([0, 15, 33, 45]))
+            start = datetime(
+                year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.choice([0, 15, 33, 45])
+            )
             end = start + timedelta(minutes=rng.randint(20, 600))
             title = rng.choice(TITLES[severity]).format(c=NAMES[component])
             write(
                 f"{start:%Y-%m-%d}-contoh-{number + 1}",
-                {"title": title, "components": [component], "severity": severity, "cause": rng.choice(CAUSES),
-                 "started": fmt(start), "resolved": fmt(end), "updates": timeline(start, end, rng)},
+                {
+                    "title": title,
+                    "components": [component],
+                    "severity": severity,
+                    "cause": rng.choice(CAUSES),
+                    "started": fmt(start),
+                    "resolved": fmt(end),
+                    "updates": timeline(start, end, rng),
+                },
                 f"Ringkasan gangguan rekaan pada {NAMES[component]}.",
             )
 
 
 def special_incidents() -> None:
     """Cases the tests and screenshots rely on: overlaps, a leap day, maintenance, ongoing work."""
-    write("2016-02-29-hari-kabisat", {
-        "title": "SPSE mati melewati tengah malam hari kabisat", "components": ["spse"], "severity": "major",
-        "started": "2016-02-29 23:00", "resolved": "2016-03-01 01:30",
-        "updates": [{"at": "2016-03-01 01:30", "status": "resolved", "message": "Server pulih setelah dinyalakan ulang."},
-                    {"at": "2016-02-29 23:10", "status": "investigating", "message": "SPSE tidak dapat diakses."}],
-    }, "Gangguan yang melewati pergantian hari pada 29 Februari.")
-    write("2019-03-12-tumpang-tindih-sebagian", {
-        "title": "Unggah dokumen lambat dan sering gagal", "components": ["spse", "internet"], "severity": "partial",
-        "started": "2019-03-12 10:00", "resolved": "2019-03-12 14:00",
-        "updates": [{"at": "2019-03-12 14:00", "status": "resolved", "message": "Unggah dokumen kembali normal."},
-                    {"at": "2019-03-12 10:05", "status": "investigating", "message": "Banyak laporan unggah gagal."}],
-    }, "Gangguan sebagian yang tumpang tindih dengan gangguan total berikutnya.")
-    write("2019-03-12-tumpang-tindih-total", {
-        "title": "SPSE mati total selama satu jam", "components": ["spse"], "severity": "major",
-        "started": "2019-03-12 11:00", "resolved": "2019-03-12 12:00",
-        "updates": [{"at": "2019-03-12 12:00", "status": "resolved", "message": "SPSE kembali dapat diakses."},
-                    {"at": "2019-03-12 11:02", "status": "investigating", "message": "SPSE tidak dapat diakses."}],
-    }, "Berlangsung di tengah gangguan sebagian; pada jam ini yang dihitung hanya bobot terbesar.")
-    write("2020-07-05-pemeliharaan-server", {
-        "title": "Pemeliharaan server SPSE", "components": ["spse"], "severity": "maintenance",
-        "started": "2020-07-05 22:00", "resolved": "2020-07-06 02:00",
-        "updates": [{"at": "2020-07-06 01:40", "status": "completed", "message": "Pemeliharaan selesai lebih awal."},
-                    {"at": "2020-07-05 22:00", "status": "in_progress", "message": "Pemeliharaan dimulai."},
-                    {"at": "2020-07-01 09:00", "status": "scheduled", "message": "Pembaruan perangkat keras server."}],
-    }, "Pemeliharaan terjadwal yang melewati tengah malam.")
-    write("2021-09-19-kabel-laut-contoh", {
-        "title": "Internet melambat akibat kabel laut putus", "components": ["internet", "spse"],
-        "severity": "partial", "cause": "external", "started": "2021-09-19T17:33+07:00",
-        "resolved": "2021-09-20 09:00",
-        "updates": [{"at": "2021-09-20 09:00", "status": "resolved", "message": "Jalur cadangan stabil."},
-                    {"at": "2021-09-19 19:10", "status": "monitoring", "message": "Lalu lintas dialihkan ke jalur cadangan."},
-                    {"at": "2021-09-19 18:45", "status": "identified",
-                     "message": "Kabel laut **Batam–Pontianak** putus pukul 17.33 WIB (18.33 WITA)."}],
-    }, """Waktu mulai ditulis dalam WIB (`+07:00`) dan ditampilkan dalam WITA.
+    write(
+        "2016-02-29-hari-kabisat",
+        {
+            "title": "SPSE mati melewati tengah malam hari kabisat",
+            "components": ["spse"],
+            "severity": "major",
+            "started": "2016-02-29 23:00",
+            "resolved": "2016-03-01 01:30",
+            "updates": [
+                {"at": "2016-03-01 01:30", "status": "resolved", "message": "Server pulih setelah dinyalakan ulang."},
+                {"at": "2016-02-29 23:10", "status": "investigating", "message": "SPSE tidak dapat diakses."},
+            ],
+        },
+        "Gangguan yang melewati pergantian hari pada 29 Februari.",
+    )
+    write(
+        "2019-03-12-tumpang-tindih-sebagian",
+        {
+            "title": "Unggah dokumen lambat dan sering gagal",
+            "components": ["spse", "internet"],
+            "severity": "partial",
+            "started": "2019-03-12 10:00",
+            "resolved": "2019-03-12 14:00",
+            "updates": [
+                {"at": "2019-03-12 14:00", "status": "resolved", "message": "Unggah dokumen kembali normal."},
+                {"at": "2019-03-12 10:05", "status": "investigating", "message": "Banyak laporan unggah gagal."},
+            ],
+        },
+        "Gangguan sebagian yang tumpang tindih dengan gangguan total berikutnya.",
+    )
+    write(
+        "2019-03-12-tumpang-tindih-total",
+        {
+            "title": "SPSE mati total selama satu jam",
+            "components": ["spse"],
+            "severity": "major",
+            "started": "2019-03-12 11:00",
+            "resolved": "2019-03-12 12:00",
+            "updates": [
+                {"at": "2019-03-12 12:00", "status": "resolved", "message": "SPSE kembali dapat diakses."},
+                {"at": "2019-03-12 11:02", "status": "investigating", "message": "SPSE tidak dapat diakses."},
+            ],
+        },
+        "Berlangsung di tengah gangguan sebagian; pada jam ini yang dihitung hanya bobot terbesar.",
+    )
+    write(
+        "2020-07-05-pemeliharaan-server",
+        {
+            "title": "Pemeliharaan server SPSE",
+            "components": ["spse"],
+            "severity": "maintenance",
+            "started": "2020-07-05 22:00",
+            "resolved": "2020-07-06 02:00",
+            "updates": [
+                {"at": "2020-07-06 01:40", "status": "completed", "message": "Pemeliharaan selesai lebih awal."},
+                {"at": "2020-07-05 22:00", "status": "in_progress", "message": "Pemeliharaan dimulai."},
+                {"at": "2020-07-01 09:00", "status": "scheduled", "message": "Pembaruan perangkat keras server."},
+            ],
+        },
+        "Pemeliharaan terjadwal yang melewati tengah malam.",
+    )
+    write(
+        "2021-09-19-kabel-laut-contoh",
+        {
+            "title": "Internet melambat akibat kabel laut putus",
+            "components": ["internet", "spse"],
+            "severity": "partial",
+            "cause": "external",
+            "started": "2021-09-19T17:33+07:00",
+            "resolved": "2021-09-20 09:00",
+            "updates": [
+                {"at": "2021-09-20 09:00", "status": "resolved", "message": "Jalur cadangan stabil."},
+                {
+                    "at": "2021-09-19 19:10",
+                    "status": "monitoring",
+                    "message": "Lalu lintas dialihkan ke jalur cadangan.",
+                },
+                {
+                    "at": "2021-09-19 18:45",
+                    "status": "identified",
+                    "message": "Kabel laut **Batam–Pontianak** putus pukul 17.33 WIB (18.33 WITA).",
+                },
+            ],
+        },
+        """Waktu mulai ditulis dalam WIB (`+07:00`) dan ditampilkan dalam WITA.
 
 | Waktu | Kejadian |
 |---|---|
@@ -110,42 +180,106 @@ def special_incidents() -> None:
 | 09.00 WITA | Jalur cadangan stabil |
 
 <script>alert("skrip ini dibuang oleh sanitasi")</script>
-[Tautan berbahaya](javascript:alert(1)) dan <a href="https://example.org" onclick="alert(1)">tautan biasa</a>.""")
-    write("2026-11-20-spse-mati", {
-        "title": "SPSE tidak dapat diakses", "components": ["spse"], "severity": "major",
-        "started": "2026-11-20 09:12", "resolved": "2026-11-20 10:27",
-        "updates": [{"at": "2026-11-20 10:27", "status": "resolved", "message": "Layanan pulih setelah basis data dinyalakan ulang."},
-                    {"at": "2026-11-20 09:40", "status": "identified", "message": "Basis data kehabisan koneksi."},
-                    {"at": "2026-11-20 09:20", "status": "investigating", "message": "SPSE menampilkan halaman error."}],
-    }, "Pasca-kejadian: batas koneksi basis data dinaikkan dan dipantau.")
-    write("2026-11-24-internet-lambat", {
-        "title": "Internet kantor LPSE lambat", "components": ["internet"], "severity": "degraded",
-        "cause": "external", "started": "2026-11-24 13:00", "resolved": "2026-11-24 16:30",
-        "updates": [{"at": "2026-11-24 16:30", "status": "resolved", "message": "Kecepatan kembali normal."},
-                    {"at": "2026-11-24 13:15", "status": "identified", "message": "Gangguan di sisi penyedia jaringan."}],
-    }, "Gangguan jaringan penyedia internet.")
-    write("2026-11-26-sirup-gangguan", {
-        "title": "SiRUP gagal memuat paket pengadaan", "components": ["sirup"], "severity": "partial",
-        "cause": "external", "started": "2026-11-26 08:15",
-        "updates": [{"at": "2026-11-26 09:05", "status": "identified", "message": "Gangguan berasal dari layanan pusat."},
-                    {"at": "2026-11-26 08:20", "status": "investigating", "message": "Sebagian paket tidak tampil."}],
-    }, "Gangguan yang masih berlangsung.")
-    write("2026-11-26-pemeliharaan-genset", {
-        "title": "Uji beban genset", "components": ["listrik"], "severity": "maintenance",
-        "started": "2026-11-26 09:00", "resolved": "2026-11-26 12:00",
-        "updates": [{"at": "2026-11-26 09:00", "status": "in_progress", "message": "Uji beban dimulai."},
-                    {"at": "2026-11-23 10:00", "status": "scheduled", "message": "Uji beban genset bulanan."}],
-    }, "Pemeliharaan yang sedang berlangsung.")
-    write("2026-11-29-pemeliharaan-spse", {
-        "title": "Pembaruan SPSE ke versi baru", "components": ["spse", "ruang-bidding"], "severity": "maintenance",
-        "started": "2026-11-29 22:00", "resolved": "2026-11-30 02:00",
-        "updates": [{"at": "2026-11-25 10:00", "status": "scheduled",
-                     "message": "SPSE tidak dapat diakses selama pembaruan. Jadwalkan unggah dokumen sebelum pukul 22.00."}],
-    }, "Pemeliharaan yang akan datang.")
-    write("2026-11-25-catatan-tanpa-pembaruan", {
-        "title": "Jam layanan helpdesk berubah", "components": ["ruang-bidding"], "severity": "notice",
-        "started": "2026-11-25 08:00", "resolved": "2026-11-25 08:00", "updates": [],
-    }, "Pemberitahuan tanpa pembaruan: di umpan RSS muncul satu butir untuk waktu mulainya.")
+[Tautan berbahaya](javascript:alert(1)) dan <a href="https://example.org" onclick="alert(1)">tautan biasa</a>.""",
+    )
+    write(
+        "2026-11-20-spse-mati",
+        {
+            "title": "SPSE tidak dapat diakses",
+            "components": ["spse"],
+            "severity": "major",
+            "started": "2026-11-20 09:12",
+            "resolved": "2026-11-20 10:27",
+            "updates": [
+                {
+                    "at": "2026-11-20 10:27",
+                    "status": "resolved",
+                    "message": "Layanan pulih setelah basis data dinyalakan ulang.",
+                },
+                {"at": "2026-11-20 09:40", "status": "identified", "message": "Basis data kehabisan koneksi."},
+                {"at": "2026-11-20 09:20", "status": "investigating", "message": "SPSE menampilkan halaman error."},
+            ],
+        },
+        "Pasca-kejadian: batas koneksi basis data dinaikkan dan dipantau.",
+    )
+    write(
+        "2026-11-24-internet-lambat",
+        {
+            "title": "Internet kantor LPSE lambat",
+            "components": ["internet"],
+            "severity": "degraded",
+            "cause": "external",
+            "started": "2026-11-24 13:00",
+            "resolved": "2026-11-24 16:30",
+            "updates": [
+                {"at": "2026-11-24 16:30", "status": "resolved", "message": "Kecepatan kembali normal."},
+                {"at": "2026-11-24 13:15", "status": "identified", "message": "Gangguan di sisi penyedia jaringan."},
+            ],
+        },
+        "Gangguan jaringan penyedia internet.",
+    )
+    write(
+        "2026-11-26-sirup-gangguan",
+        {
+            "title": "SiRUP gagal memuat paket pengadaan",
+            "components": ["sirup"],
+            "severity": "partial",
+            "cause": "external",
+            "started": "2026-11-26 08:15",
+            "updates": [
+                {"at": "2026-11-26 09:05", "status": "identified", "message": "Gangguan berasal dari layanan pusat."},
+                {"at": "2026-11-26 08:20", "status": "investigating", "message": "Sebagian paket tidak tampil."},
+            ],
+        },
+        "Gangguan yang masih berlangsung.",
+    )
+    write(
+        "2026-11-26-pemeliharaan-genset",
+        {
+            "title": "Uji beban genset",
+            "components": ["listrik"],
+            "severity": "maintenance",
+            "started": "2026-11-26 09:00",
+            "resolved": "2026-11-26 12:00",
+            "updates": [
+                {"at": "2026-11-26 09:00", "status": "in_progress", "message": "Uji beban dimulai."},
+                {"at": "2026-11-23 10:00", "status": "scheduled", "message": "Uji beban genset bulanan."},
+            ],
+        },
+        "Pemeliharaan yang sedang berlangsung.",
+    )
+    write(
+        "2026-11-29-pemeliharaan-spse",
+        {
+            "title": "Pembaruan SPSE ke versi baru",
+            "components": ["spse", "ruang-bidding"],
+            "severity": "maintenance",
+            "started": "2026-11-29 22:00",
+            "resolved": "2026-11-30 02:00",
+            "updates": [
+                {
+                    "at": "2026-11-25 10:00",
+                    "status": "scheduled",
+                    "message": (
+                        "SPSE tidak dapat diakses selama pembaruan. Jadwalkan unggah dokumen sebelum pukul 22.00."
+                    ),
+                }
+            ],
+        },
+        "Pemeliharaan yang akan datang.",
+    )
+    write(
+        "2026-11-25-catatan-tanpa-pembaruan",
+        {
+            "title": "Jam layanan helpdesk berubah",
+            "components": ["ruang-bidding"],
+            "severity": "notice",
+            "started": "2026-11-25 08:00",
+            "resolved": "2026-11-25 08:00",
+            "updates": [],
+        },
+        "Pemberitahuan tanpa pembaruan: di umpan RSS muncul satu butir untuk waktu mulainya.",
+    )
 
 
 def main() -> None:
