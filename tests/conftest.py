@@ -1,0 +1,94 @@
+"""Shared fixtures: small sites written into tmp_path, the demo site, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from statusgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo"
+DEMO_NOW = "2026-11-26T10:00+08:00"  # the moment the demo site and its golden files are built for
+
+CONFIG = """\
+title: Uji
+base_url: https://example.github.io/status/
+components:
+  - id: spse
+    name: SPSE Kalsel
+    group: LPSE
+  - id: sikap
+    name: SIKaP
+    group: Pusat
+  - id: internet
+    name: Internet
+"""
+
+
+@dataclass
+class Site:
+    """A site folder in tmp_path: status.yml plus incidents/."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "status.yml"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def incident(self, slug: str, text: str) -> Path:
+        path = self.root / "incidents" / f"{slug}.md"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def file(self, relative: str) -> str:
+        return (self.out / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Site]:
+    def make(config: str = CONFIG, name: str = "site-src") -> Site:
+        root = tmp_path / name
+        (root / "incidents").mkdir(parents=True)
+        (root / "status.yml").write_text(textwrap.dedent(config), encoding="utf-8")
+        return Site(root)
+
+    return make
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Site:
+    """A copy of the synthetic demo site."""
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("site", "__pycache__"))
+    return Site(root)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run the command line in-process and capture what it prints."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def run(*args: str | Path) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

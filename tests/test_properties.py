@@ -1,0 +1,121 @@
+"""Invariants of the uptime math, checked on generated incidents."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statusgen.incidents import Incident
+from statusgen.uptime import WEIGHTS, component_daily
+
+WITA = ZoneInfo("Asia/Makassar")
+FIRST = date(2020, 2, 27)  # the window crosses a leap day
+NOW = datetime(2020, 3, 4, 15, 20, tzinfo=WITA)
+START = datetime(2020, 2, 26, 12, 0, tzinfo=WITA)  # incidents may begin before the first day
+SPAN_MINUTES = int((NOW - START).total_seconds() // 60) + 600  # and may end after now
+
+
+@st.composite
+def incidents(
+    draw: st.DrawFn, severities: tuple[str, ...] = ("major", "partial", "degraded", "notice", "maintenance")
+) -> Incident:
+    start = START + timedelta(minutes=draw(st.integers(0, SPAN_MINUTES)))
+    length = draw(st.integers(0, 3 * 24 * 60))
+    severity = draw(st.sampled_from(severities))
+    ongoing = severity != "maintenance" and draw(st.booleans())
+    return Incident(
+        slug=f"i{draw(st.integers(0, 10**6))}",
+        title="t",
+        components=("spse",),
+        severity=severity,
+        cause="internal",
+        started=start,
+        resolved=None if ongoing else start + timedelta(minutes=length),
+        updates=(),
+        body="",
+    )
+
+
+def daily(items: list[Incident], tz: ZoneInfo = WITA, first: date = FIRST, now: datetime = NOW):
+    return component_daily(items, "spse", first, now, tz)
+
+
+def total_down(items: list[Incident], tz: ZoneInfo = WITA) -> float:
+    return sum(d.downtime_minutes for d in daily(items, tz))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(incidents(), max_size=8))
+def test_uptime_stays_between_0_and_100(items: list[Incident]) -> None:
+    for day in daily(items):
+        assert day.uptime is None or 0.0 <= day.uptime <= 100.0
+        assert 0.0 <= day.maintenance_minutes <= day.minutes
+        assert 0.0 <= day.downtime_minutes <= day.minutes - day.maintenance_minutes + 1e-6
+
+
+@settings(max_examples=150, deadline=None)
+@given(incidents(("major", "partial")), st.data())
+def test_splitting_an_incident_in_two_adjacent_halves_changes_nothing(whole: Incident, data: st.DataObject) -> None:
+    end = whole.resolved or NOW
+    if end - whole.started < timedelta(minutes=2):
+        return
+    cut_minutes = data.draw(st.integers(1, int((end - whole.started).total_seconds() // 60) - 1))
+    cut = whole.started + timedelta(minutes=cut_minutes)
+    first = Incident(**{**whole.__dict__, "slug": "a", "resolved": cut})
+    second = Incident(**{**whole.__dict__, "slug": "b", "started": cut})
+    assert daily([first, second]) == daily([whole])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(incidents(), min_size=1, max_size=6))
+def test_repeating_incidents_never_counts_them_twice(items: list[Incident]) -> None:
+    assert daily(items + items) == daily(items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(incidents(), max_size=6), st.randoms())
+def test_the_order_of_incidents_does_not_matter(items: list[Incident], rng) -> None:
+    shuffled = list(items)
+    rng.shuffle(shuffled)
+    assert daily(shuffled) == daily(items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(incidents(("major", "partial", "degraded")), max_size=6))
+def test_overlapping_down_never_exceeds_the_union_of_the_incidents(items: list[Incident]) -> None:
+    # Downtime is at most the time covered by at least one weighted incident.
+    window_start = datetime.combine(FIRST, datetime.min.time(), WITA)
+    covered = set()
+    for item in items:
+        if WEIGHTS[item.severity] == 0:
+            continue
+        start = max(item.started, window_start)
+        end = min(item.resolved or NOW, NOW)
+        minute = start
+        while minute < end:
+            covered.add(minute)
+            minute += timedelta(minutes=1)
+    assert total_down(items) <= len(covered) + 1e-6
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(incidents(), max_size=6), st.sampled_from(["UTC", "Asia/Jakarta", "Asia/Jayapura", "America/New_York"]))
+def test_another_time_zone_moves_downtime_between_days_but_keeps_the_total(items: list[Incident], zone: str) -> None:
+    # Cover the same instants in both zones: from a midnight early enough for both, to NOW.
+    tz = ZoneInfo(zone)
+    first = (START - timedelta(days=2)).date()
+    in_wita = component_daily(items, "spse", first, NOW, WITA)
+    in_other = component_daily(items, "spse", first, NOW, tz)
+    # Trim to the same instants: the zones' first midnights differ, so drop downtime
+    # before the later of the two (no incident starts before START anyway).
+    assert datetime.combine(first, datetime.min.time(), tz).astimezone(UTC) < START
+    assert datetime.combine(first, datetime.min.time(), WITA).astimezone(UTC) < START
+    wita_down = sum(d.downtime_minutes for d in in_wita)
+    other_down = sum(d.downtime_minutes for d in in_other)
+    assert abs(wita_down - other_down) < 1e-4
+    wita_maintenance = sum(d.maintenance_minutes for d in in_wita)
+    other_maintenance = sum(d.maintenance_minutes for d in in_other)
+    assert abs(wita_maintenance - other_maintenance) < 1e-4
