@@ -39,9 +39,8 @@ def load(config_path: Path, strict: bool = False) -> Inputs:
     incidents: list[Incident] = []
     if config is not None:
         incidents = load_incidents(config, problems, shown_path(config.root))
-    failing = problems.failing(strict)
-    if failing or config is None:
-        raise InputError(failing)
+    if problems.failing(strict) or config is None:
+        raise InputError(problems.items)
     return Inputs(config, incidents, sorted(problems.warnings))
 
 

@@ -78,8 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except InputError as exc:
         report(exc.problems)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        print(exc.summary(), file=sys.stderr)
         return EXIT_INVALID
 
 

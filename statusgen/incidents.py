@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import ID_PATTERN, Config
 from .fields import Fields
 from .problems import Problems, did_you_mean, listing
+from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse
 
 SEVERITIES = ("major", "partial", "degraded", "maintenance", "notice")
@@ -141,7 +142,7 @@ def _read_incident(
     if started and resolved and resolved < started:
         fields.error(
             "resolved",
-            f"'resolved' ({resolved:%Y-%m-%d %H:%M%z}) is before 'started' ({started:%Y-%m-%d %H:%M%z}): "
+            f"'resolved' ({_plain(resolved, config)}) is before 'started' ({_plain(started, config)}): "
             "correct one of the two times",
         )
     if severity == "maintenance" and "resolved" not in data:
@@ -167,6 +168,11 @@ def _read_incident(
         body=body.strip() + "\n" if body.strip() else "",
         path=shown,
     )
+
+
+def _plain(moment: datetime, config: Config) -> str:
+    local = moment.astimezone(config.timezone)
+    return f"{local:%Y-%m-%d %H:%M} {zone_label(local)}"
 
 
 def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:

@@ -27,11 +27,20 @@ class Problem:
 
 
 class InputError(Exception):
-    """Raised when input is invalid; carries every problem found, not just the first."""
+    """Raised when input is invalid; carries every problem found (warnings too), not just the first."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def summary(self) -> str:
+        errors = sum(not p.warning for p in self.problems)
+        warnings = len(self.problems) - errors
+        return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}; nothing was written."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -54,9 +63,9 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.warning]
 
-    def failing(self, strict: bool) -> list[Problem]:
-        """The problems that stop a run: errors, plus warnings when ``strict``."""
-        return sorted(self.items) if strict else sorted(self.errors)
+    def failing(self, strict: bool) -> bool:
+        """Whether the problems stop a run: any error, or any warning when ``strict``."""
+        return bool(self.items if strict else self.errors)
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
