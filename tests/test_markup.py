@@ -1,0 +1,30 @@
+"""Incident Markdown reaches the page sanitized."""
+
+from __future__ import annotations
+
+from statusgen.markup import to_html
+
+
+def test_markdown_is_rendered() -> None:
+    html = to_html("**tebal** dan [tautan](https://lpse.kalselprov.go.id/eproc4)\n\n- satu\n- dua")
+    assert "<strong>tebal</strong>" in html
+    assert '<a href="https://lpse.kalselprov.go.id/eproc4" rel="noopener noreferrer nofollow">tautan</a>' in html
+    assert "<li>satu</li>" in html
+
+
+def test_scripts_event_handlers_and_javascript_links_are_removed() -> None:
+    html = to_html(
+        "<script>alert(1)</script>\n\n"
+        '<a href="https://example.org" onclick="alert(2)">x</a> '
+        "[y](javascript:alert(3)) "
+        '<img src="https://tracker.example/p.gif" onerror="alert(4)"> '
+        '<iframe src="https://example.org"></iframe> '
+        "<style>body{display:none}</style>"
+    )
+    for forbidden in ("<script", "alert(1)", "onclick", "javascript:", "<img", "onerror", "<iframe", "<style"):
+        assert forbidden not in html, forbidden
+    assert '<a href="https://example.org" rel="noopener noreferrer nofollow">x</a>' in html
+
+
+def test_headings_move_under_the_page_headings() -> None:
+    assert to_html("# Satu\n\n## Dua") == "<h3>Satu</h3>\n<h4>Dua</h4>"
