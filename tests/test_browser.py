@@ -1,0 +1,285 @@
+"""The built demo site in a real browser: Debian's Chromium driven by Playwright, served locally.
+
+The demo site is built once per module for DEMO_NOW and served by a local http.server under
+/status-demo/, the path of its base_url, so links behave as they do on GitHub Pages. Requests that
+would leave 127.0.0.1 are aborted, so no test reaches the internet.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route, sync_playwright
+
+from statusgen.cli import main
+
+from .conftest import DEMO, DEMO_NOW
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PREFIX = "/status-demo/"  # the path of the demo's base_url, https://example.github.io/status-demo/
+SIRUP_INCIDENT = "incidents/2026-11-26-sirup-gangguan/"
+SANITIZED_INCIDENT = "incidents/2021-09-19-kabel-laut-contoh/"  # has a table, a <script> and a javascript: link
+COMPONENT_IDS = [c["id"] for c in yaml.safe_load((DEMO / "status.yml").read_text(encoding="utf-8"))["components"]]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the demo into <tmp>/root/status-demo and serve <tmp>/root; yields http://127.0.0.1:<port>."""
+    tmp = tmp_path_factory.mktemp("browser")
+    source = tmp / "demo"
+    shutil.copytree(DEMO, source, ignore=shutil.ignore_patterns("site", "__pycache__"))
+    root = tmp / "root"
+    out = root / PREFIX.strip("/")
+    assert main(["build", "--config", str(source / "status.yml"), "--out", str(out), "--now", DEMO_NOW]) == 0
+    assert (out / "index.html").is_file()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, name="status-demo-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base(origin: str) -> str:
+    """The URL of the site's home page."""
+    return origin + PREFIX
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # No skip when Playwright or Chromium is missing: the import above or the launch here fails loudly.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, origin: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts that can only reach the local server; all are closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def keep_local(route: Route) -> None:
+        if route.request.url.startswith(origin + "/"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def make(**options: Any) -> BrowserContext:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.route("**/*", keep_local)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    return new_context().new_page()
+
+
+def open_page(page: Page, url: str) -> None:
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, url
+
+
+def assert_readable(locator: Locator) -> None:
+    """Shown as text on screen, not only as a colour or a visually hidden label."""
+    assert locator.is_visible()
+    box = locator.bounding_box()
+    assert box is not None and box["width"] > 1 and box["height"] > 1
+
+
+def test_index_is_self_contained_and_styled(page: Page, base: str, origin: str) -> None:
+    requests: list[str] = []
+    responses: list[tuple[str, int]] = []
+    failed: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: responses.append((response.url, response.status)))
+    page.on("requestfailed", lambda request: failed.append(request.url))
+
+    open_page(page, base)
+
+    assert [url for url in requests if not url.startswith(origin + "/")] == []
+    assert f"{base}static/style.css" in requests
+    assert [r for r in responses if r[1] != 200] == []
+    assert failed == []
+    # The icon may not be fetched by a headless browser, so every <link> to this site is fetched here.
+    linked = page.eval_on_selector_all("link[href]", "links => links.map(link => link.href)")
+    local = [url for url in linked if url.startswith(origin + "/")]
+    assert f"{base}static/style.css" in local and f"{base}static/favicon.svg" in local
+    for url in local:
+        assert page.request.get(url, max_redirects=0).status == 200, url
+
+    banner = page.locator(".banner")
+    assert float(banner.evaluate("e => parseFloat(getComputedStyle(e).borderTopWidth)")) > 0
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "system-ui" in font and "serif" not in font.replace("sans-serif", "")
+
+
+def test_overall_and_component_status(page: Page, base: str) -> None:
+    open_page(page, base)
+
+    banner = page.locator(".banner")
+    assert banner.count() == 1
+    assert banner.get_attribute("data-status") == "partial_outage"
+    assert page.locator(".banner [data-status]").count() == 0  # the banner itself carries the status
+    heading = banner.get_by_role("heading")
+    assert heading.inner_text().strip() == "Sebagian layanan mengalami gangguan"
+    assert_readable(heading)
+
+    expected = {
+        "sirup": ("partial_outage", "Gangguan sebagian"),
+        "listrik": ("under_maintenance", "Sedang pemeliharaan"),
+        "spse": ("operational", "Normal"),
+    }
+    for component, (status, text) in expected.items():
+        row = page.locator(f'li[data-component="{component}"]')
+        assert row.count() == 1, component
+        assert row.get_attribute("data-status") == status, component
+        assert text in row.inner_text(), component
+        assert_readable(row.locator(".component-status").get_by_text(text, exact=True))
+
+
+def test_page_works_without_javascript(new_context: Callable[..., BrowserContext], base: str) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    open_page(page, base)
+
+    assert page.locator("script").count() == 0
+    assert page.locator(".banner").is_visible()
+    assert page.locator(".banner").get_by_role("heading").inner_text().strip() == "Sebagian layanan mengalami gangguan"
+    rows = page.locator("li[data-component]")
+    assert rows.count() == len(COMPONENT_IDS) == 6
+    assert [rows.nth(i).get_attribute("data-component") for i in range(rows.count())] == COMPONENT_IDS
+    for i in range(rows.count()):
+        assert rows.nth(i).is_visible()
+        assert_readable(rows.nth(i).locator(".component-status"))
+
+
+@pytest.mark.parametrize("path", ["", SANITIZED_INCIDENT, "history/"])
+def test_no_horizontal_scrolling_on_a_phone(new_context: Callable[..., BrowserContext], base: str, path: str) -> None:
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2).new_page()
+    open_page(page, base + path)
+
+    assert page.evaluate("window.innerWidth") == 390
+    if path == SANITIZED_INCIDENT:
+        assert page.locator("main table").count() == 1
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]")
+    assert max(widths) <= 390, widths
+
+
+def test_navigation_under_the_sub_path(page: Page, base: str, origin: str) -> None:
+    open_page(page, base)
+
+    active = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Sedang berlangsung", exact=True, level=2)
+    )
+    assert active.count() == 1
+    with page.expect_navigation(wait_until="load") as navigation:
+        active.locator(f'a[href$="/{SIRUP_INCIDENT}"]').click()
+    assert navigation.value is not None and navigation.value.status == 200
+    assert urlsplit(page.url).path == PREFIX + SIRUP_INCIDENT
+    title = page.get_by_role("heading", level=1)
+    assert title.inner_text().strip() == "SiRUP gagal memuat paket pengadaan"
+    assert title.is_visible()
+
+    with page.expect_navigation(wait_until="load") as navigation:
+        page.get_by_role("navigation").get_by_role("link", name="Riwayat", exact=True).click()
+    assert navigation.value is not None and navigation.value.status == 200
+    assert urlsplit(page.url).path == PREFIX + "history/"
+
+    open_page(page, base)
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.getAttribute('href'))")
+    local = sorted({href for href in hrefs if href.startswith(PREFIX)})
+    assert PREFIX + SIRUP_INCIDENT in local and PREFIX + "history/" in local and PREFIX + "feed.xml" in local
+    broken = {href: status for href in local if (status := page.request.get(origin + href, max_redirects=0).status) != 200}
+    assert broken == {}
+
+
+def test_sanitized_incident_runs_no_script(page: Page, base: str) -> None:
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    open_page(page, base + SANITIZED_INCIDENT)
+    page.wait_for_timeout(100)  # give a stray timer or handler the chance to fire
+
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Internet melambat akibat kabel laut putus"
+    assert page.get_by_text("Tautan berbahaya").is_visible()  # the text stays, only the link target goes
+    assert dialogs == []
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    assert page.locator("script").count() == 0
+    handlers = page.evaluate(
+        "[...document.querySelectorAll('*')].flatMap(e => e.getAttributeNames().filter(n => n.startsWith('on')))"
+    )
+    assert handlers == []
+
+
+def test_ninety_day_bars_have_tooltips_and_hidden_labels(page: Page, base: str) -> None:
+    open_page(page, base)
+
+    bars = page.evaluate(
+        """() => [...document.querySelectorAll('li[data-component]')].map(row => ({
+            id: row.dataset.component,
+            bars: row.querySelectorAll('ol.bar').length,
+            days: [...row.querySelectorAll('ol.bar > li.day')].map(day => {
+                const labels = day.querySelectorAll('.vh');
+                const label = labels[0];
+                const box = label ? label.getBoundingClientRect() : null;
+                return {
+                    title: day.getAttribute('title') || '',
+                    labels: labels.length,
+                    text: label ? label.textContent.trim() : '',
+                    hidden: !!box && box.width <= 1 && box.height <= 1
+                        && getComputedStyle(label).position === 'absolute'
+                        && getComputedStyle(label).overflow === 'hidden',
+                };
+            }),
+        }))"""
+    )
+    assert [bar["id"] for bar in bars] == COMPONENT_IDS
+    for bar in bars:
+        assert bar["bars"] == 1, bar["id"]
+        assert len(bar["days"]) == 90, bar["id"]
+        for n, day in enumerate(bar["days"]):
+            where = f"{bar['id']} day {n}"
+            assert day["title"].strip(), where
+            assert day["labels"] == 1, where
+            assert day["text"], where
+            assert day["hidden"], where
