@@ -63,4 +63,5 @@ def render_feed(view: SiteView) -> bytes:
         )
     # The newest item's time, not the clock, so rebuilding changes nothing.
     feed.lastBuildDate(items[0][0] if items else view.now)
-    return feed.rss_str(pretty=True)
+    rss: bytes = feed.rss_str(pretty=True)
+    return rss

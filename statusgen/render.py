@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from . import labels, times
 from .config import Config
 from .feed import render_feed
+from .uptime import DailyUptime
 from .views import SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -80,7 +81,7 @@ def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]
     return files
 
 
-def daily_json(view: SiteView, component_id: str, days: list) -> bytes:
+def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> bytes:
     document = {
         "component": component_id,
         "timezone": view.config.timezone.key,

@@ -71,7 +71,7 @@ def test_each_update_is_an_item_and_guids_are_stable(cli, make_site) -> None:
     )
     assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-19T21:00").code == 0
     second = parse(site.out / "feed.xml")
-    assert [e.title for e in second.entries][0] == "[Teratasi] SPSE mati"
+    assert second.entries[0].title == "[Teratasi] SPSE mati"
     assert [e.id for e in second.entries][1:] == [e.id for e in first.entries]
     assert second.feed.updated == "Sun, 19 Sep 2021 20:15:00 +0800"
 

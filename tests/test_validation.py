@@ -14,7 +14,8 @@ INCIDENT_CASES = [
     ),
     (
         "unknown component in a block list points at its own line",
-        "---\ntitle: T\ncomponents:\n  - spse\n  - sikapp\nseverity: major\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
+        "---\ntitle: T\ncomponents:\n  - spse\n  - sikapp\n"
+        "severity: major\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
         "5: unknown component 'sikapp' (known: spse, sikap, internet). Did you mean 'sikap'?",
     ),
     (
@@ -49,7 +50,8 @@ INCIDENT_CASES = [
     (
         "an incident status used for maintenance",
         "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 18:33\n"
-        "resolved: 2021-09-19 20:00\nupdates:\n  - at: 2021-09-19 18:40\n    status: investigating\n    message: x\n---\n",
+        "resolved: 2021-09-19 20:00\nupdates:\n"
+        "  - at: 2021-09-19 18:40\n    status: investigating\n    message: x\n---\n",
         # line 9: ---, title, components, severity, started, resolved, updates:, - at, status
         "9: update 1: unknown maintenance update status 'investigating' (valid: scheduled, in_progress, completed).",
     ),
@@ -68,7 +70,8 @@ INCIDENT_CASES = [
         "a date that does not exist",
         "---\ntitle: T\ncomponents: [spse]\nseverity: major\nstarted: 2021-02-30 10:00\nupdates: []\n---\n",
         "5: 'started' is not a valid time: '2021-02-30 10:00' (day is out of range for month). "
-        "Write 'YYYY-MM-DD HH:MM' in Asia/Makassar, e.g. '2021-09-19 18:33', or add an offset: '2021-09-19T17:33+07:00'",
+        "Write 'YYYY-MM-DD HH:MM' in Asia/Makassar, e.g. '2021-09-19 18:33', "
+        "or add an offset: '2021-09-19T17:33+07:00'",
     ),
     (
         "an update without its time",
