@@ -24,9 +24,6 @@ class Fields:
         self.problems = problems
         self.where = where  # e.g. "update 2: " to say which item of a list
 
-    def line(self, key: str) -> int:
-        return self.mapping.line_of(key)
-
     def error(self, key: str | None, message: str) -> None:
         line = self.mapping.line_of(key) if key else self.mapping.line
         self.problems.error(self.path, line, self.where + message)
@@ -132,19 +129,10 @@ class Fields:
             self.error(key, f"'{key}' must be a list, not a mapping: write '{key}: [a, b]' or one '- item' per line")
             return None
         single = YamlList([value])
-        single.line = single_line = self.line(key)
+        single.line = single_line = self.mapping.line_of(key)
         single.item_lines = [single_line]
         single.text = {0: self.mapping.text[key]} if key in self.mapping.text else {}
         return single
-
-    def mapping_of(self, key: str) -> YamlMap | None:
-        value = self.mapping.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, YamlMap):
-            self.error(key, f"'{key}' must be a mapping of keys, not {_kind(value)}")
-            return None
-        return value
 
 
 def _kind(value: Any) -> str:

@@ -6,7 +6,7 @@ Everything here is pure: the clock is read only by the command line.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = (
@@ -128,7 +128,3 @@ def percent(value: float | None, places: int = 2) -> str:
     if value is None:
         return "–"
     return f"{value:.{places}f}".replace(".", ",") + "%"
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
