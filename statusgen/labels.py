@@ -48,12 +48,13 @@ PHASE = {
     "resolved": "Teratasi",
 }
 
+# The daily bar: the worst that touched a day, in words next to its colour and pattern.
 DAY_LEVEL = {
     "ok": "Normal",
     "notice": "Normal, ada catatan",
-    "minor": "Gangguan ringan",
-    "partial": "Gangguan sebagian",
-    "major": "Gangguan berat",
+    "degraded": STATUS["degraded_performance"],
+    "partial": STATUS["partial_outage"],
+    "major": STATUS["major_outage"],
     "maintenance": "Pemeliharaan",
     "nodata": "Tidak ada data",
 }

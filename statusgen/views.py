@@ -187,29 +187,23 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
     )
 
 
-def day_level(day: uptime.DailyUptime | None, has_incidents: bool) -> str:
-    """The bar colour class of one day; always shown together with words."""
-    if day is None:
+def day_level(figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...]) -> str:
+    """The bar class of one day: the worst severity that touched it; always shown with words too."""
+    if figures is None or (figures.uptime is None and not figures.maintenance_minutes):
         return "nodata"
-    if day.uptime is None:
-        return "maintenance" if day.maintenance_minutes else "nodata"
-    if day.downtime_minutes == 0:
-        if day.maintenance_minutes:
-            return "maintenance"
-        return "notice" if has_incidents else "ok"
-    if day.uptime >= 99:
-        return "minor"
-    if day.uptime >= 95:
-        return "partial"
-    return "major"
+    severities = {view.incident.severity for view in incidents}
+    for severity in ("major", "partial", "degraded"):
+        if severity in severities:
+            return severity
+    if figures.maintenance_minutes:
+        return "maintenance"
+    return "notice" if incidents else "ok"
 
 
 def _day_view(day: date, figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...]) -> DayView:
-    level = day_level(figures, bool(incidents))
-    words = [times.long_date(day)]
-    if figures is None or (figures.uptime is None and not figures.maintenance_minutes):
-        words.append(labels.DAY_LEVEL["nodata"])
-    else:
+    level = day_level(figures, incidents)
+    words = [times.long_date(day), labels.DAY_LEVEL[level]]
+    if figures is not None and level != "nodata":
         words.append(f"ketersediaan {times.percent(figures.uptime)}")
         if figures.downtime_minutes:
             words.append(f"gangguan setara {times.duration(figures.downtime_minutes * 60)}")

@@ -12,13 +12,12 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
 
 from statusgen.cli import main
 
@@ -98,6 +97,7 @@ def new_context(browser: Browser, origin: str) -> Iterator[Callable[..., Browser
     def make(**options: Any) -> BrowserContext:
         context = browser.new_context(**options)
         contexts.append(context)
+        context.set_default_timeout(5_000)  # everything is local: fail fast instead of after 30 s
         context.route("**/*", keep_local)
         return context
 
@@ -225,7 +225,9 @@ def test_navigation_under_the_sub_path(page: Page, base: str, origin: str) -> No
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.getAttribute('href'))")
     local = sorted({href for href in hrefs if href.startswith(PREFIX)})
     assert PREFIX + SIRUP_INCIDENT in local and PREFIX + "history/" in local and PREFIX + "feed.xml" in local
-    broken = {href: status for href in local if (status := page.request.get(origin + href, max_redirects=0).status) != 200}
+    broken = {
+        href: status for href in local if (status := page.request.get(origin + href, max_redirects=0).status) != 200
+    }
     assert broken == {}
 
 

@@ -264,7 +264,7 @@ def test_ninety_day_bar_and_uptime_figure(cli, make_site) -> None:
     # 19 Sep: 216 min down of 1440 → 85 %, below 95 → "major"
     assert cells[-2] == (
         "major",
-        "Minggu, 19 September 2021; ketersediaan 85,00%; gangguan setara 3 jam 36 menit; SPSE mati",
+        "Minggu, 19 September 2021; Gangguan total; ketersediaan 85,00%; gangguan setara 3 jam 36 menit; SPSE mati",
     )
     # 90-day figure: 216 min down over 89 full days (128160 min): 100 × (1 − 216/128160) = 99.8315…
     assert "Ketersediaan 90 hari: <strong>99,831%</strong>" in spse
@@ -300,3 +300,28 @@ def test_history_has_every_year_and_says_when_a_year_is_empty(cli, make_site) ->
     assert "Tidak ada gangguan tercatat pada tahun 2012." in site.file("history/2012/index.html")
     year_2013 = site.file("history/2013/index.html")
     assert "Mati 2013" in year_2013 and '<h2 id="bulan-1">Mei 2013</h2>' in year_2013
+
+
+def test_bar_days_take_the_worst_severity_that_touched_them(cli, make_site) -> None:
+    site = make_site()
+    incidents = {
+        "2021-09-17-sebagian": ("partial", "2021-09-17 10:00", "2021-09-17 10:30"),
+        "2021-09-17-lambat": ("degraded", "2021-09-17 09:00", "2021-09-17 12:00"),
+        "2021-09-18-lambat": ("degraded", "2021-09-18 09:00", "2021-09-18 12:00"),
+        "2021-09-19-catatan": ("notice", "2021-09-19 09:00", "2021-09-19 09:00"),
+        "2021-09-19-pemeliharaan": ("maintenance", "2021-09-19 22:00", "2021-09-20 02:00"),
+    }
+    for slug, (severity, started, resolved) in incidents.items():
+        site.incident(
+            slug,
+            f"---\ntitle: {slug}\ncomponents: [spse]\nseverity: {severity}\n"
+            f"started: {started}\nresolved: {resolved}\nupdates: []\n---\n",
+        )
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-20T12:00").code == 0
+    html = site.file("index.html")
+    spse = html[html.index('data-component="spse"') : html.index('data-component="sikap"')]
+    levels = re.findall(r'<li class="day day-([a-z]+)"', spse)
+    # 17th partial (30 min × 0.3 = 9 min: 99.375 %) beats degraded; 18th degraded only; 19th a notice and
+    # a maintenance window from 22:00 (maintenance wins over a notice); 20th maintenance until 02:00.
+    assert levels[-5:] == ["ok", "partial", "degraded", "maintenance", "maintenance"]
+    assert "Jumat, 17 September 2021; Gangguan sebagian; ketersediaan 99,38%; gangguan setara 9 menit" in spse
