@@ -325,3 +325,16 @@ def test_bar_days_take_the_worst_severity_that_touched_them(cli, make_site) -> N
     # a maintenance window from 22:00 (maintenance wins over a notice); 20th maintenance until 02:00.
     assert levels[-5:] == ["ok", "partial", "degraded", "maintenance", "maintenance"]
     assert "Jumat, 17 September 2021; Gangguan sebagian; ketersediaan 99,38%; gangguan setara 9 menit" in spse
+
+
+def test_the_build_works_offline(cli, demo, monkeypatch) -> None:
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the build tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    assert (demo.out / "index.html").is_file()
