@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import __version__
 from .config import Config, load_config
 from .incidents import Incident, load_incidents
-from .output import check_output, write_site
+from .output import MARKER, check_output, marker, write_site
 from .problems import InputError, Problem, Problems
-from .render import render_site
+from .render import TEMPLATES, render_site
+from .times import iso
 from .views import site_view
 
 
@@ -46,7 +48,9 @@ def load(config_path: Path, strict: bool = False) -> Inputs:
 
 def build(inputs: Inputs, out: Path, now: datetime) -> dict[str, bytes]:
     """Render the whole site in memory from validated inputs, then swap it into ``out``."""
-    check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd()])
+    package = Path(__file__).resolve().parent
+    check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     files = render_site(site_view(inputs.config, inputs.incidents, now))
+    files[MARKER] = marker(iso(now, inputs.config.timezone), __version__)
     write_site(out, files)
     return files

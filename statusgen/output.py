@@ -7,39 +7,62 @@ was, and readers never see half a site.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-# Every build starts with this file; a folder without it is not ours to replace.
-SIGNATURE = "index.html"
+# Every build writes this file. A non-empty folder without it is not ours to replace.
+MARKER = "api/v1/build.json"
+GENERATOR = "statusgen"
+# Kept from the old output folder when the build does not make them: a gh-pages
+# checkout's repository and the files GitHub Pages reads.
+KEPT = (".git", "CNAME", ".nojekyll")
 
 
 class UnsafeOutput(Exception):
-    """The output folder holds something that is not a built site."""
+    """The output folder is a source folder, or holds something that is not a built site."""
 
 
-def check_output(out: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that would overwrite sources or a folder that is not a site."""
+def marker(built_at: str, version: str) -> bytes:
+    """The content of MARKER: what made the site and for which moment."""
+    document = {"generator": GENERATOR, "version": version, "built_at": built_at}
+    return (json.dumps(document, sort_keys=True) + "\n").encode()
+
+
+def check_output(out: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that is, holds or sits inside a source folder, or is not a built site."""
     target = out.resolve()
     for path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
             raise UnsafeOutput(f"--out {out} would replace {path}: choose a separate folder such as 'site'")
+        if path in target.parents and path.name in ("incidents", "templates", "statusgen"):
+            raise UnsafeOutput(f"--out {out} is inside {path}: choose a separate folder such as 'site'")
     if target.exists() and not target.is_dir():
         raise UnsafeOutput(f"--out {out} is a file, not a folder: choose a folder such as 'site'")
-    if target.is_dir() and any(target.iterdir()) and not (target / SIGNATURE).is_file():
+    if target.is_dir() and any(p.name not in KEPT for p in target.iterdir()) and not _is_built_site(target):
         raise UnsafeOutput(
-            f"--out {out} is not empty and holds no {SIGNATURE}, so it is not a built site: "
+            f"--out {out} is not empty and is not a site this generator built (no {MARKER}): "
             "choose an empty folder or remove it first"
         )
 
 
+def _is_built_site(folder: Path) -> bool:
+    try:
+        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("generator") == GENERATOR
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` (relative path → content) as the whole of ``out``, atomically swapped in."""
-    out = out.resolve()
+    """Write ``files`` (relative path → content) as the whole of ``out``, atomically swapped in.
+
+    Entries named in KEPT that the build does not make are moved over from the old folder.
+    """
+    out = out.resolve()  # through a symlink: replace the folder it points to, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
@@ -49,13 +72,31 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
             target.write_bytes(content)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; Pages and local servers must read it
         if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            retired.rmdir()
-            out.rename(retired)
-            staging.rename(out)
-            shutil.rmtree(retired)
+            _swap(out, staging)
         else:
             staging.rename(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _swap(out: Path, staging: Path) -> None:
+    """Replace ``out`` by ``staging``; on any failure, leave ``out`` as it was."""
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    retired.rmdir()
+    moved: list[str] = []
+    try:
+        for name in KEPT:
+            kept = out / name
+            if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
+                kept.rename(staging / name)
+                moved.append(name)
+        out.rename(retired)
+        staging.rename(out)
+    except BaseException:
+        if retired.exists() and not out.exists():
+            retired.rename(out)  # put the last good site back
+        for name in moved:
+            (staging / name).rename(out / name)
+        raise
+    shutil.rmtree(retired)

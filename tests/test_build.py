@@ -154,9 +154,53 @@ def test_output_that_would_overwrite_sources_is_refused(cli, demo) -> None:
     (stranger / "keep.txt").write_text("penting")
     run = cli("build", "--config", demo.config, "--out", stranger, "--now", DEMO_NOW)
     assert run.code == 2
-    assert "is not a built site" in run.err
+    assert "is not a site this generator built" in run.err
     assert (stranger / "keep.txt").read_text() == "penting"
+    # A folder with an index.html of its own is not a built site either.
+    (stranger / "index.html").write_text("<p>halaman lain</p>")
+    assert cli("build", "--config", demo.config, "--out", stranger, "--now", DEMO_NOW).code == 2
+    assert (stranger / "index.html").read_text() == "<p>halaman lain</p>"
     assert {k: v for k, v in digest(demo.root).items() if not k.startswith("notes")} == before
+
+
+@pytest.mark.parametrize("folder", ["templates", "statusgen", "incidents", "templates/static"])
+def test_output_in_the_generator_or_its_sources_is_refused(cli, demo, folder) -> None:
+    before = digest(ROOT / "templates")
+    target = demo.root / folder if folder == "incidents" else ROOT / folder
+    run = cli("build", "--config", demo.config, "--out", target / "site" if folder == "incidents" else target)
+    assert run.code == 2, run.err
+    assert digest(ROOT / "templates") == before
+
+
+def test_a_gh_pages_checkout_keeps_its_repository_and_cname(cli, demo) -> None:
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    (demo.out / ".git").mkdir()
+    (demo.out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (demo.out / "CNAME").write_text("status.example.org\n")
+    (demo.out / "stale.html").write_text("from an older build")
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    assert (demo.out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (demo.out / "CNAME").read_text() == "status.example.org\n"
+    assert not (demo.out / "stale.html").exists()
+
+
+def test_a_failed_swap_puts_the_old_site_back(cli, demo, monkeypatch) -> None:
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    (demo.out / "CNAME").write_text("status.example.org\n")
+    before = digest(demo.out)
+    real_rename = Path.rename
+
+    def rename(self: Path, target):
+        if self.name.startswith(".site.new-") and Path(target).name == "site":
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        output.write_site(demo.out, {"index.html": b"baru"})
+    monkeypatch.undo()
+    assert digest(demo.out) == before
+    assert [p.name for p in demo.root.iterdir() if p.name.startswith(".")] == []
 
 
 class Links(HTMLParser):
