@@ -59,66 +59,106 @@ class YamlError(Exception):
         super().__init__(f"{line}: {message}")
 
 
+# Caps against hostile input: alias bombs ("billion laughs") and runaway nesting.
+MAX_NODES = 100_000
+MAX_DEPTH = 50
+
+
 def parse(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document. ``first_line`` is the file line where ``text`` starts."""
     offset = first_line  # marks are 0-based; file lines are 1-based
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None
-        return _convert(node, loader, offset)
+        return _Converter(loader, offset).convert(node, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark else offset
         problem = exc.problem or exc.context or "cannot be read"
         raise YamlError(line, f"invalid YAML: {problem}. {_hint(problem)}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + offset
+        raise YamlError(
+            line, f"invalid YAML: an invisible control character (code {exc.character}): retype this line"
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(offset, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(offset, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _hint(problem: str) -> str:
+    if "\\t" in problem or "tab" in problem:
+        return "Indent with spaces, not tabs."
     if "mapping values" in problem:
         return "Put quotes around a value that contains ': '."
     if "indent" in problem or "block" in problem or "expected" in problem:
         return "Check the indentation: nested keys use the same number of spaces."
-    if "tab" in problem:
-        return "Indent with spaces, not tabs."
     return "Check the quoting and indentation on this line."
 
 
-def _convert(node: yaml.Node, loader: _Loader, offset: int) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+class _Converter:
+    """Turns composed nodes into YamlMap / YamlList / values, counting what aliases expand to."""
+
+    def __init__(self, loader: _Loader, offset: int):
+        self.loader = loader
+        self.offset = offset
+        self.nodes = 0
+
+    def convert(self, node: yaml.Node, depth: int) -> Any:
+        self.nodes += 1
+        line = node.start_mark.line + self.offset
+        if self.nodes > MAX_NODES:
+            raise YamlError(line, f"invalid YAML: more than {MAX_NODES} values (aliases expanding too far?)")
+        if depth > MAX_DEPTH:
+            raise YamlError(line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = YamlList()
+            items.line = line
+            items.item_lines = []
+            items.text = {}
+            for index, item in enumerate(node.value):
+                items.append(self.convert(item, depth + 1))
+                items.item_lines.append(item.start_mark.line + self.offset)
+                if isinstance(item, yaml.ScalarNode):
+                    items.text[index] = item.value
+            return items
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
+        own = sum(key.tag != "tag:yaml.org,2002:merge" for key, _ in node.value)
+        self.loader.flatten_mapping(node)
+        merged = len(node.value) - own  # flatten_mapping puts '<<' pairs first
         result = YamlMap()
-        result.line = node.start_mark.line + offset
+        result.line = node.start_mark.line + self.offset
         result.key_lines = {}
         result.text = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + offset
+        explicit: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
+            line = key_node.start_mark.line + self.offset
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(line, "invalid YAML: a key must be a plain word, not a list or mapping")
             # The key's own text: 'on:' stays "on" instead of becoming True.
             key = key_node.value
-            if key in result:
+            if index < merged:
+                if key in result:
+                    continue  # among merged mappings the first one wins
+            elif key in explicit:
                 first = result.key_lines[key]
                 raise YamlError(line, f"duplicate key '{key}' (first on line {first}): keep only one")
-            result[key] = _convert(value_node, loader, offset)
+            else:
+                explicit.add(key)  # an explicit key overrides a merged one
+            result[key] = self.convert(value_node, depth + 1)
             result.key_lines[key] = line
+            result.text.pop(key, None)
             if isinstance(value_node, yaml.ScalarNode):
                 result.text[key] = value_node.value
         return result
-    if isinstance(node, yaml.SequenceNode):
-        items = YamlList()
-        items.line = node.start_mark.line + offset
-        items.item_lines = []
-        items.text = {}
-        for index, item in enumerate(node.value):
-            items.append(_convert(item, loader, offset))
-            items.item_lines.append(item.start_mark.line + offset)
-            if isinstance(item, yaml.ScalarNode):
-                items.text[index] = item.value
-        return items
-    return loader.construct_object(node, deep=True)
