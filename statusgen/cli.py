@@ -16,7 +16,7 @@ from pathlib import Path
 from . import build as pipeline
 from .output import UnsafeOutput
 from .problems import InputError, Problem
-from .times import parse_datetime
+from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -50,14 +50,22 @@ def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], 
     if option:
         try:
             return parse_datetime(option, tz)  # type: ignore[arg-type]
-        except ValueError:
-            raise UsageError(f"--now '{option}' is not a time: use ISO 8601, e.g. 2021-09-20T09:00+08:00") from None
+        except ValueError as exc:
+            detail = f" ({exc})" if str(exc) != option.strip() else ""
+            raise UsageError(
+                f"--now '{option}' is not a time{detail}: use ISO 8601, e.g. 2021-09-20T09:00+08:00"
+            ) from None
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+            plausible(moment)
+            return moment
         except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970") from None
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970 "
+                f"within the years {FIRST_YEAR}–{LAST_YEAR}"
+            ) from None
     return datetime.now(UTC).replace(microsecond=0)
 
 

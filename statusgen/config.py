@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from .fields import Fields
 from .problems import Problems, did_you_mean
-from .yamlsrc import YamlError, YamlMap, parse
+from .yamlsrc import YamlError, YamlMap, parse, read_text
 
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_PATTERN = re.compile(r"[a-z0-9-]+")  # component ids and incident slugs
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
 
@@ -71,19 +71,14 @@ class Config:
 def load_config(path: Path, problems: Problems, shown: str | None = None) -> Config | None:
     """Read and validate ``status.yml``. Returns None when it has errors (recorded in ``problems``)."""
     shown = shown or str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         problems.error(shown, 1, "configuration file not found: create it, or pass --config PATH")
         return None
-    except UnicodeDecodeError as exc:
-        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
-        return None
-    except OSError as exc:
-        problems.error(shown, 1, f"cannot read the file: {exc.strerror}")
+    text = read_text(path, shown, problems)
+    if text is None:
         return None
     try:
-        data = parse(text.replace("\r\n", "\n"))
+        data = parse(text)
     except YamlError as exc:
         problems.error(shown, exc.line, exc.message)
         return None
@@ -106,17 +101,32 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     return Config(path, title, base_url, timezone, history_start, components, description)
 
 
+def web_address(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) address fit for a link, or None when it is."""
+    if re.search(r"[\s\"'<>`\\]", url):
+        return "it holds a space, quote or angle bracket: percent-encode it (a space is %20)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"it cannot be read ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must start with https:// (or http://) and name a host"
+    return None
+
+
 def _base_url(fields: Fields) -> str | None:
     url = fields.text("base_url", required="https://example.github.io/status/")
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    problem = web_address(url)
+    if problem:
         fields.error(
             "base_url",
-            f"base_url must be an absolute http(s) address such as 'https://example.github.io/status/', not '{url}'",
+            f"base_url '{url}' is not an absolute web address: {problem}, e.g. 'https://example.github.io/status/'",
         )
         return None
+    parts = urlsplit(url)
     if parts.query or parts.fragment:
         fields.error("base_url", "base_url must not have a '?query' or '#fragment': remove it")
         return None
@@ -124,13 +134,16 @@ def _base_url(fields: Fields) -> str | None:
 
 
 def _timezone(fields: Fields) -> ZoneInfo | None:
-    name = fields.text("timezone") or DEFAULT_TIMEZONE
-    try:
+    if "timezone" not in fields.mapping or fields.mapping["timezone"] is None:
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    name = fields.text("timezone") or ""
+    # Only names from the tz database: 'localtime' and the like would differ from machine to machine.
+    zones = available_timezones() - {"localtime", "Factory", "posixrules"}
+    if name in zones:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        hint = did_you_mean(name, sorted(available_timezones())) or f" Did you mean '{DEFAULT_TIMEZONE}'?"
-        fields.error("timezone", f"unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}")
-        return None
+    hint = did_you_mean(name, sorted(zones)) or f" Did you mean '{DEFAULT_TIMEZONE}'?"
+    fields.error("timezone", f"unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}")
+    return None
 
 
 def _components(fields: Fields) -> tuple[Component, ...]:
@@ -161,8 +174,8 @@ def _components(fields: Fields) -> tuple[Component, ...]:
             continue
         seen[cid] = item.line_of("id")
         url = entry.text("url")
-        if url is not None and urlsplit(url).scheme not in ("http", "https"):
-            entry.error("url", f"url must start with https:// or http://, not '{url}'")
+        if url is not None and (problem := web_address(url)):
+            entry.error("url", f"url '{url}' is not a web address: {problem}")
             url = None
         components.append(
             Component(

@@ -12,7 +12,7 @@ from .config import ID_PATTERN, Config
 from .fields import Fields
 from .problems import Problems, did_you_mean, listing
 from .times import zone_label
-from .yamlsrc import YamlError, YamlMap, parse
+from .yamlsrc import YamlError, YamlMap, parse, read_text
 
 SEVERITIES = ("major", "partial", "degraded", "maintenance", "notice")
 CAUSES = ("internal", "external")
@@ -67,57 +67,67 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> 
     Returns the valid incidents, oldest first.
     """
     folder = config.incidents_dir
+    shown_folder = str(Path(shown_root) / "incidents") if shown_root else str(folder)
+    if not folder.exists():
+        return []
     if not folder.is_dir():
+        problems.error(shown_folder, 1, "'incidents' must be a folder of .md files, not a file: rename this file")
         return []
     incidents = []
+    slugs = {path.stem for path in folder.iterdir()}
     for path in sorted(folder.iterdir()):
-        shown = str(Path(shown_root) / "incidents" / path.name) if shown_root else str(path)
-        if path.name.startswith(".") or path.is_dir():
+        shown = str(Path(shown_folder) / path.name)
+        if path.name.startswith("."):
             continue
         if path.suffix != ".md":
-            problems.warning(shown, 1, "ignored: incident files must end in '.md'")
+            if not path.is_dir():
+                problems.warning(shown, 1, "ignored: incident files must end in '.md'")
             continue
-        incident = load_incident(path, config, problems, shown)
+        incident = load_incident(path, config, problems, shown, slugs)
         if incident is not None:
             incidents.append(incident)
     return sorted(incidents, key=lambda i: (i.started, i.slug))
 
 
-def load_incident(path: Path, config: Config, problems: Problems, shown: str) -> Incident | None:
+def load_incident(
+    path: Path, config: Config, problems: Problems, shown: str, taken: set[str] | None = None
+) -> Incident | None:
+    """Read one incident file; ``taken`` holds the slugs in use, so a suggested new name is free."""
     slug = path.stem
     if not ID_PATTERN.fullmatch(slug):
-        better = slugify(slug) or "YYYY-MM-DD-gangguan"
+        better = base = slugify(slug) or "YYYY-MM-DD-gangguan"
+        number = 2
+        while better in (taken or set()):
+            better, number = f"{base}-{number}", number + 1
         problems.error(
             shown, 1, f"file name '{path.name}' is not a valid slug (a-z, 0-9 and '-' only): rename it to '{better}.md'"
         )
         return None
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+    text = read_text(path, shown, problems)
+    if text is None:
         return None
     parsed = split_front_matter(text)
-    if isinstance(parsed, tuple) and isinstance(parsed[0], int):
-        problems.error(shown, parsed[0], parsed[1])
+    if isinstance(parsed[0], int):
+        problems.error(shown, parsed[0], str(parsed[1]))
         return None
     front, body = parsed
     try:
-        data = parse(front, first_line=2)
+        data = parse(str(front), first_line=2)
     except YamlError as exc:
         problems.error(shown, exc.line, exc.message)
         return None
     if not isinstance(data, YamlMap):
         problems.error(shown, 2, "the front matter must be YAML keys such as 'title:' and 'started:'")
         return None
-    return _read_incident(slug, data, body, config, problems, shown)
+    return _read_incident(slug, data, str(body), config, problems, shown)
 
 
 def split_front_matter(text: str) -> tuple[str, str] | tuple[int, str]:
     """Split a file into (front matter, body), or return (line, message) when there is none.
 
-    Accepts CRLF line endings; the UTF-8 BOM is removed by the caller.
+    Line ends are normalised and the UTF-8 BOM removed by the caller.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.split("\n")
     if not lines or not _FENCE.fullmatch(lines[0]):
         return 1, "no front matter: the file must start with a line '---', then YAML keys, then a line '---'"
     for index in range(1, len(lines)):
@@ -145,14 +155,30 @@ def _read_incident(
             f"'resolved' ({_plain(resolved, config)}) is before 'started' ({_plain(started, config)}): "
             "correct one of the two times",
         )
-    if severity == "maintenance" and "resolved" not in data:
+    if severity == "maintenance" and data.get("resolved") is None:
         fields.error(
-            None, "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'"
+            "resolved" if "resolved" in data else None,
+            "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'",
+        )
+    if started and started.astimezone(config.timezone).date() < config.history_start:
+        fields.warn(
+            "started",
+            f"starts before history_start ({config.history_start}): it is listed in the history but counts in "
+            "no uptime figure; check the year",
         )
     statuses = MAINTENANCE_STATUSES if severity == "maintenance" else INCIDENT_STATUSES
     updates = _updates(fields, config, statuses, severity == "maintenance")
     if not updates and "updates" not in data:
         fields.warn(None, "no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
+    if severity != "maintenance" and resolved is None and "resolved" not in data:
+        closing = [u for u in updates if u.status == "resolved"]
+        if closing:
+            at = closing[-1].at.astimezone(config.timezone)
+            fields.warn(
+                None,
+                "an update says 'resolved' but there is no 'resolved:' time, so the incident is still ongoing: "
+                f"add a line 'resolved: {at:%Y-%m-%d %H:%M}'",
+            )
     if len(problems.errors) > before:
         return None
     assert title and components and severity and cause and started
@@ -203,7 +229,8 @@ def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintena
     if items is None:
         return []
     kind = "maintenance" if maintenance else "incident"
-    updates = []
+    updates: list[Update] = []
+    seen: list[int] = []  # the 1-based position in the file of each update kept
     for index, item in enumerate(items):
         if not isinstance(item, YamlMap):
             fields.problems.error(
@@ -216,5 +243,10 @@ def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintena
         status = entry.choice("status", statuses, required=True, noun=f"{kind} update status")
         message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
         if at and status and message:
+            twin = next((n for n, u in enumerate(updates) if (u.at, u.status) == (at, status)), None)
+            if twin is not None:
+                entry.error("at", f"same time and status as update {seen[twin]}: merge the two, or correct the time")
+                continue
             updates.append(Update(at, status, message))
+            seen.append(index + 1)
     return updates

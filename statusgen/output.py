@@ -52,7 +52,7 @@ def check_output(out: Path, protected: Iterable[Path]) -> None:
 
 def _is_built_site(folder: Path) -> bool:
     try:
-        return json.loads((folder / MARKER).read_text(encoding="utf-8")).get("generator") == GENERATOR
+        return bool(json.loads((folder / MARKER).read_text(encoding="utf-8")).get("generator") == GENERATOR)
     except (OSError, ValueError, AttributeError):
         return False
 

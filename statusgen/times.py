@@ -21,6 +21,15 @@ _DATETIME = re.compile(
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+# Years a status record can plausibly hold; anything else is a typo such as 0021 for 2021.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def plausible(day: date) -> None:
+    """Raise ValueError for a year outside FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"year {day.year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+
 
 def parse_datetime(value: object, tz: tzinfo) -> datetime:
     """Read a time written in a file; without an offset it is in ``tz``.
@@ -43,6 +52,7 @@ def parse_datetime(value: object, tz: tzinfo) -> datetime:
         moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
+    plausible(moment)
     return moment.replace(microsecond=0)
 
 
@@ -53,14 +63,16 @@ def _colon_time(match: re.Match[str]) -> str:
 
 def parse_date(value: object) -> date:
     """Read a calendar date (``2011-01-01``). Raises ValueError otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        plausible(day)
+        return day
     text = str(value).strip()
     if not _DATE.fullmatch(text):
         raise ValueError(text)
-    return date.fromisoformat(text)
+    day = date.fromisoformat(text)
+    plausible(day)
+    return day
 
 
 def midnight(day: date, tz: tzinfo) -> datetime:

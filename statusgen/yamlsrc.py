@@ -11,9 +11,12 @@ time zone, where PyYAML would silently convert them to UTC or reject ``18:33``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .problems import Problems
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -162,3 +165,18 @@ class _Converter:
             if isinstance(value_node, yaml.ScalarNode):
                 result.text[key] = value_node.value
         return result
+
+
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """A source file as text, without a BOM and with LF line ends; None (and a problem) if unreadable."""
+    try:
+        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except FileNotFoundError:
+        problems.error(shown, 1, "file not found (a broken link?): create it, or pass the right path")
+    except IsADirectoryError:
+        problems.error(shown, 1, "this is a folder, not a file: rename or remove it")
+    except UnicodeDecodeError as exc:
+        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+    except OSError as exc:
+        problems.error(shown, 1, f"cannot read the file: {exc.strerror}")
+    return None

@@ -104,6 +104,41 @@ INCIDENT_CASES = [
         "3: 'components' must be a list, not a mapping: write 'components: [a, b]' or one '- item' per line",
     ),
     (
+        "maintenance with an empty planned end",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 18:33\n"
+        "resolved:\nupdates: []\n---\n",
+        "6: maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'",
+    ),
+    (
+        "a year typed without its century",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: major\nstarted: 0021-09-19 18:33\nupdates: []\n---\n",
+        "5: 'started' is not a valid time: '0021-09-19 18:33' (year 21 is outside 1990–2100). "
+        "Write 'YYYY-MM-DD HH:MM' in Asia/Makassar, e.g. '2021-09-19 18:33', "
+        "or add an offset: '2021-09-19T17:33+07:00'",
+    ),
+    (
+        "two updates with the same time and status, written in different zones",
+        FRONT
+        + "updates:\n  - at: 2021-09-19 19:00\n    status: identified\n    message: a\n"
+        + "  - at: 2021-09-19T11:00Z\n    status: identified\n    message: b\n---\n",
+        "10: update 2: same time and status as update 1: merge the two, or correct the time",
+    ),
+    (
+        "an alias that contains itself",
+        "---\ntitle: &a [*a]\n---\n",
+        "2: invalid YAML: nested more than 50 levels deep",
+    ),
+    (
+        "a control character",
+        "---\ntitle: T\x0c\n---\n",
+        "2: invalid YAML: an invisible control character (code 12): retype this line",
+    ),
+    (
+        "a tab for indentation",
+        "---\ntitle: T\nupdates:\n\t- at: 2021-09-19 18:33\n---\n",
+        "4: invalid YAML: found character '\\t' that cannot start any token. Indent with spaces, not tabs.",
+    ),
+    (
         "an empty title",
         "---\ntitle: ''\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
         "2: 'title' is empty: write a value after 'title:'",
@@ -178,7 +213,31 @@ CONFIG_CASES = [
     (
         "base_url that is not absolute",
         "title: T\nbase_url: /status/\ncomponents:\n  - id: spse\n",
-        "2: base_url must be an absolute http(s) address such as 'https://example.github.io/status/', not '/status/'",
+        "2: base_url '/status/' is not an absolute web address: it must start with https:// (or http://) "
+        "and name a host, e.g. 'https://example.github.io/status/'",
+    ),
+    (
+        "base_url with a space",
+        "title: T\nbase_url: https://example.github.io/status lpse/\ncomponents:\n  - id: spse\n",
+        "2: base_url 'https://example.github.io/status lpse/' is not an absolute web address: it holds a space, "
+        "quote or angle bracket: percent-encode it (a space is %20), e.g. 'https://example.github.io/status/'",
+    ),
+    (
+        "base_url that cannot be parsed",
+        "title: T\nbase_url: https://[::1/s/\ncomponents:\n  - id: spse\n",
+        "2: base_url 'https://[::1/s/' is not an absolute web address: it cannot be read (Invalid IPv6 URL), "
+        "e.g. 'https://example.github.io/status/'",
+    ),
+    (
+        "an empty time zone",
+        "title: T\nbase_url: https://example.github.io/s/\ntimezone: ''\ncomponents:\n  - id: spse\n",
+        "3: unknown time zone '': use an IANA name such as 'Asia/Makassar' (WITA). Did you mean 'Asia/Makassar'?",
+    ),
+    (
+        "a machine-dependent time zone",
+        "title: T\nbase_url: https://example.github.io/s/\ntimezone: localtime\ncomponents:\n  - id: spse\n",
+        "3: unknown time zone 'localtime': use an IANA name such as 'Asia/Makassar' (WITA). "
+        "Did you mean 'Asia/Makassar'?",
     ),
     (
         "a misspelt time zone",
@@ -214,7 +273,8 @@ CONFIG_CASES = [
     (
         "a component url that is not a web address",
         "title: T\nbase_url: https://example.github.io/s/\ncomponents:\n  - id: spse\n    url: javascript:alert(1)\n",
-        "5: component 1: url must start with https:// or http://, not 'javascript:alert(1)'",
+        "5: component 1: url 'javascript:alert(1)' is not a web address: "
+        "it must start with https:// (or http://) and name a host",
     ),
     (
         "the config is not a mapping",
@@ -230,6 +290,60 @@ def test_invalid_config_gets_its_exact_message(make_site, cli, case: str, text: 
     run = cli("check", "--config", site.config)
     assert run.code == 1
     assert f"{site.config}:{expected}" in run.err.splitlines(), run.err
+
+
+def test_an_unreadable_incident_file(make_site, cli) -> None:
+    site = make_site()
+    (site.root / "incidents" / "2021-09-19-hilang.md").symlink_to(site.root / "nowhere.md")
+    (site.root / "incidents" / "2021-09-20-folder.md").mkdir()
+    (site.root / "incidents" / "2021-09-21-biner.md").write_bytes(b"---\ntitle: \xff\xfe\n---\n")
+    run = cli("check", "--config", site.config)
+    assert run.code == 1
+    folder = site.root / "incidents"
+    assert run.err.splitlines()[:3] == [
+        f"{folder / '2021-09-19-hilang.md'}:1: file not found (a broken link?): create it, or pass the right path",
+        f"{folder / '2021-09-20-folder.md'}:1: this is a folder, not a file: rename or remove it",
+        f"{folder / '2021-09-21-biner.md'}:1: not UTF-8 text (invalid start byte): save the file as UTF-8",
+    ]
+
+
+def test_incidents_that_is_a_file(make_site, cli) -> None:
+    site = make_site()
+    (site.root / "incidents").rmdir()
+    (site.root / "incidents").write_text("")
+    run = cli("check", "--config", site.config)
+    assert run.code == 1
+    assert f"{site.root / 'incidents'}:1: 'incidents' must be a folder of .md files, not a file" in run.err
+
+
+def test_a_suggested_slug_that_is_taken_gets_a_number(make_site, cli) -> None:
+    site = make_site()
+    site.incident("kabel-laut", FRONT + "updates: []\n---\n")
+    path = site.incident("Kabel-Laut", FRONT + "updates: []\n---\n")
+    run = cli("check", "--config", site.config)
+    if (site.root / "incidents" / "kabel-laut.md").read_text() != FRONT + "updates: []\n---\n":
+        return  # a case-insensitive file system holds only one of the two
+    assert f"{path}:1: file name 'Kabel-Laut.md' is not a valid slug (a-z, 0-9 and '-' only): " in run.err
+    assert "rename it to 'kabel-laut-2.md'" in run.err
+
+
+def test_warnings_about_likely_mistakes(make_site, cli) -> None:
+    site = make_site(
+        "title: T\nbase_url: https://example.github.io/s/\nhistory_start: 2015-01-01\ncomponents:\n  - id: spse\n"
+    )
+    early = site.incident("2013-05-01-lama", FRONT.replace("2021-09-19", "2013-05-01") + "updates: []\n---\n")
+    forgot = site.incident(
+        "2021-09-19-lupa",
+        FRONT + "updates:\n  - at: 2021-09-19 20:05\n    status: resolved\n    message: Pulih.\n---\n",
+    )
+    run = cli("check", "--config", site.config)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        f"{early}:5: warning: starts before history_start (2015-01-01): it is listed in the history but counts in "
+        "no uptime figure; check the year",
+        f"{forgot}:2: warning: an update says 'resolved' but there is no 'resolved:' time, so the incident is still "
+        "ongoing: add a line 'resolved: 2021-09-19 20:05'",
+    ]
 
 
 def test_missing_config_file(tmp_path, cli) -> None:
