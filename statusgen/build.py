@@ -46,6 +46,22 @@ def load(config_path: Path, strict: bool = False) -> Inputs:
     return Inputs(config, incidents, sorted(problems.warnings))
 
 
+def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
+    """Warnings that depend on ``now``: an incident that starts in the future is likely a typo."""
+    tz = inputs.config.timezone
+    return [
+        Problem(
+            incident.path,
+            incident.started_line,
+            f"starts after now ({incident.started.astimezone(tz):%Y-%m-%d %H:%M} is in the future): "
+            "only maintenance is announced ahead, so the index shows it once it starts; check the date",
+            warning=True,
+        )
+        for incident in inputs.incidents
+        if incident.started > now and not incident.is_maintenance
+    ]
+
+
 def build(inputs: Inputs, out: Path, now: datetime) -> dict[str, bytes]:
     """Render the whole site in memory from validated inputs, then swap it into ``out``."""
     package = Path(__file__).resolve().parent

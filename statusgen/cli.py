@@ -113,6 +113,6 @@ def run_build(config: Path, out: Path, now_option: str | None, strict: bool) -> 
         pipeline.build(inputs, out, now)
     except UnsafeOutput as exc:
         raise UsageError(str(exc)) from None
-    report(inputs.warnings)
+    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)))
     print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
     return EXIT_OK

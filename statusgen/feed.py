@@ -24,6 +24,7 @@ def feed_items(view: SiteView) -> list[tuple[datetime, IncidentView, int | None]
             items += [(u.update.at, incident, n) for n, u in enumerate(incident.updates)]
         else:
             items.append((incident.incident.started, incident, None))
+    items = [item for item in items if item[0] <= view.now]  # nothing from the future
     items.sort(key=lambda item: (item[0], item[1].incident.slug, -(item[2] or 0)), reverse=True)
     return items[:MAX_ITEMS]
 

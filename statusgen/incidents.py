@@ -47,7 +47,8 @@ class Incident:
     resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
     updates: tuple[Update, ...]  # newest first
     body: str  # Markdown
-    path: str = ""
+    path: str = ""  # as shown in messages
+    started_line: int = 1  # where 'started' is written, for messages
 
     @property
     def is_maintenance(self) -> bool:
@@ -193,6 +194,7 @@ def _read_incident(
         updates=tuple(sorted(updates, key=lambda u: u.at, reverse=True)),
         body=body.strip() + "\n" if body.strip() else "",
         path=shown,
+        started_line=data.line_of("started"),
     )
 
 

@@ -6,6 +6,8 @@ script, event handler, ``javascript:`` link or third-party image gets through.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -20,7 +22,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def to_html(source: str) -> Markup:
-    """Render Markdown and sanitize the result. Headings start at h3 to fit under the page's own."""
+    """Render Markdown and sanitize the result. Headings start at h3, under the page's own h1 and h2."""
     html = markdown.markdown(source, extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
     html = _demote_headings(html)
     clean = nh3.clean(
@@ -34,6 +36,9 @@ def to_html(source: str) -> Markup:
 
 
 def _demote_headings(html: str) -> str:
-    for level in (4, 3, 2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
-    return html
+    """Shift headings so the highest one used becomes h3, keeping their relative order (at most h6)."""
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    shift = 3 - min(levels) if levels else 0
+    if shift <= 0:
+        return html
+    return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", html)

@@ -144,7 +144,7 @@ def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteV
         active=tuple(v for v in newest_first if status.is_active(v.incident, now)),
         upcoming=tuple(
             sorted(
-                (v for v in newest_first if status.is_upcoming(v.incident, now)),
+                (v for v in newest_first if v.incident.is_maintenance and status.is_upcoming(v.incident, now)),
                 key=lambda v: (v.incident.started, v.incident.slug),
             )
         ),
@@ -179,9 +179,11 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
         cause_label=labels.CAUSE[incident.cause],
         components=tuple(components[cid] for cid in incident.components),
         duration_seconds=duration,
+        # An update dated after now is held back until its time, like a post scheduled ahead.
         updates=tuple(
             UpdateView(u, labels.UPDATE_STATUS[u.status], to_html(u.message), f"pembaruan-{count - n}")
             for n, u in enumerate(incident.updates)
+            if u.at <= now
         ),
         body_html=to_html(incident.body) if incident.body else Markup(""),
     )

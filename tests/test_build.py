@@ -382,3 +382,33 @@ def test_the_build_works_offline(cli, demo, monkeypatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     assert (demo.out / "index.html").is_file()
+
+
+def test_the_future_is_held_back(cli, make_site) -> None:
+    site = make_site()
+    typo = site.incident(
+        "2031-09-19-salah-tahun",
+        "---\ntitle: Salah tahun\ncomponents: [spse]\nseverity: major\nstarted: 2031-09-19 10:00\nupdates: []\n---\n",
+    )
+    site.incident(
+        "2021-09-19-mati",
+        "---\ntitle: Mati\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 10:00\n"
+        "resolved: 2021-09-19 11:00\nupdates:\n"
+        "  - at: 2021-09-19 10:05\n    status: investigating\n    message: Diselidiki.\n"
+        "  - at: 2021-09-19 11:00\n    status: resolved\n    message: Pulih nanti.\n---\n",
+    )
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-19T10:30")
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        f"{typo}:5: warning: starts after now (2031-09-19 10:00 is in the future): only maintenance is announced "
+        "ahead, so the index shows it once it starts; check the date"
+    ]
+    index = site.file("index.html")
+    assert "Salah tahun" not in index  # neither active nor upcoming
+    assert 'data-component="spse" data-status="major_outage"' in index
+    # The 11:00 update is after now (10:30): not on the page, not in the feed.
+    page = site.file("incidents/2021-09-19-mati/index.html")
+    assert "Diselidiki." in page and "Pulih nanti." not in page
+    feed = site.file("feed.xml")
+    assert "Pulih nanti." not in feed and "Salah tahun" not in feed
+    assert "<lastBuildDate>Sun, 19 Sep 2021 10:05:00 +0800</lastBuildDate>" in feed

@@ -28,3 +28,7 @@ def test_scripts_event_handlers_and_javascript_links_are_removed() -> None:
 
 def test_headings_move_under_the_page_headings() -> None:
     assert to_html("# Satu\n\n## Dua") == "<h3>Satu</h3>\n<h4>Dua</h4>"
+    # The highest heading used becomes h3, whatever level it was written at.
+    assert to_html("## Kronologi\n\n### Pukul 10.00") == "<h3>Kronologi</h3>\n<h4>Pukul 10.00</h4>"
+    assert to_html("### Tiga\n\n##### Lima") == "<h3>Tiga</h3>\n<h5>Lima</h5>"
+    assert to_html("# a\n\n###### f") == "<h3>a</h3>\n<h6>f</h6>"  # never past h6
