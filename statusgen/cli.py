@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import build as pipeline
-from .output import UnsafeOutput
-from .problems import InputError, Problem
+from .config import load_config
+from .history import ProbeSample
+from .output import UnsafeOutput, append_samples
+from .problems import InputError, Problem, Problems
 from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -30,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check}")
+    commands = main.add_subparsers(dest="command", metavar="{build,check,probe}")
     build = commands.add_parser("build", help="validate the input and build the site (the default)")
     build.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     build.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
@@ -42,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
     check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
+    probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
+    probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     return main
 
 
@@ -80,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.config, args.strict)
+        if args.command == "probe":
+            return run_probe(args.config)
         return run_build(args.config, args.out, args.now, args.strict)
     except UsageError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
@@ -115,4 +122,43 @@ def run_build(config: Path, out: Path, now_option: str | None, strict: bool) -> 
         raise UsageError(str(exc)) from None
     report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)))
     print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
+    return EXIT_OK
+
+
+def run_probe(config_path: Path) -> int:
+    """Probe, append one sample per probed component, and say what was found. Down is data: exit 0."""
+    from .probe import probe_all  # requests is needed only here
+
+    problems = Problems()
+    config = load_config(config_path, problems, pipeline.shown_path(config_path))
+    if config is None or problems.errors:
+        raise InputError(problems.items)
+    report(problems.warnings)
+    moment = int(time.time())
+    outcomes = probe_all(config.components)
+    if not outcomes:
+        print("no component has a 'probe:'; nothing to do")
+        return EXIT_OK
+    samples = {
+        cid: ProbeSample(moment, o.status, o.http_status, o.latency_ms, o.error, o.cert_days)
+        for cid, o in outcomes.items()
+    }
+    try:
+        append_samples(config.history_dir, samples)
+    except OSError as exc:
+        where = pipeline.shown_path(Path(exc.filename)) if exc.filename else pipeline.shown_path(config.history_dir)
+        print(f"{where}:1: cannot append probe history: {exc.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    for cid, sample in sorted(samples.items()):
+        detail = " ".join(
+            str(part)
+            for part in (
+                sample.http_status,
+                f"{sample.latency_ms} ms" if sample.latency_ms is not None else None,
+                sample.error,
+                f"cert {sample.cert_days} d" if sample.cert_days is not None else None,
+            )
+            if part is not None
+        )
+        print(f"{cid}: {sample.status} {detail}".rstrip())
     return EXIT_OK

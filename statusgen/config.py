@@ -17,8 +17,23 @@ ID_PATTERN = re.compile(r"[a-z0-9-]+")  # component ids and incident slugs
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
 
-SITE_KEYS = ("title", "base_url", "description", "timezone", "history_start", "components")
-COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url")
+SITE_KEYS = ("title", "base_url", "description", "timezone", "history_start", "max_gap", "stale_after", "components")
+COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe")
+PROBE_KEYS = ("url", "method", "expect_status", "keyword", "timeout", "degraded_ms", "retries")
+METHODS = ("GET", "HEAD", "POST")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How ``generate.py probe`` checks a component."""
+
+    url: str
+    method: str = "GET"
+    expect_status: tuple[int, ...] = ()  # empty: any 2xx or 3xx after redirects
+    keyword: str | None = None
+    timeout: float = 10.0  # seconds, per attempt
+    degraded_ms: int | None = None
+    retries: int = 1
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,7 @@ class Component:
     since: date | None = None
     description: str | None = None
     url: str | None = None
+    probe: Probe | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,8 @@ class Config:
     history_start: date
     components: tuple[Component, ...]
     description: str | None = None
+    max_gap: int = 15 * 60  # seconds a probe sample covers at most
+    stale_after: int = 30 * 60  # seconds after which the newest sample no longer tells the status
 
     @property
     def root(self) -> Path:
@@ -53,6 +71,10 @@ class Config:
     @property
     def incidents_dir(self) -> Path:
         return self.root / "incidents"
+
+    @property
+    def history_dir(self) -> Path:
+        return self.root / "history"
 
     @property
     def base_path(self) -> str:
@@ -94,11 +116,23 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     timezone = _timezone(fields)
     history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
     description = fields.text("description")
+    max_gap = fields.number("max_gap", 15, low=1, high=24 * 60)
+    stale_after = fields.number("stale_after", 30, low=1, high=7 * 24 * 60)
     components = _components(fields)
-    if len(problems.errors) > before or None in (title, base_url, timezone, history_start):
+    if len(problems.errors) > before or None in (title, base_url, timezone, history_start, max_gap, stale_after):
         return None
-    assert title and base_url and timezone and history_start
-    return Config(path, title, base_url, timezone, history_start, components, description)
+    assert title and base_url and timezone and history_start and max_gap and stale_after
+    return Config(
+        path,
+        title,
+        base_url,
+        timezone,
+        history_start,
+        components,
+        description,
+        max_gap=int(max_gap * 60),
+        stale_after=int(stale_after * 60),
+    )
 
 
 def web_address(url: str) -> str | None:
@@ -185,6 +219,56 @@ def _components(fields: Fields) -> tuple[Component, ...]:
                 since=entry.day("since"),
                 description=entry.text("description"),
                 url=url,
+                probe=_probe(entry, index),
             )
         )
     return tuple(components)
+
+
+def _probe(component: Fields, index: int) -> Probe | None:
+    if component.mapping.get("probe") is None:
+        return None
+    data = component.mapping["probe"]
+    if not isinstance(data, YamlMap):
+        component.error("probe", "'probe' must be a mapping with at least 'url:'")
+        return None
+    fields = Fields(data, component.path, component.problems, where=f"component {index + 1} probe: ")
+    fields.unknown_keys(PROBE_KEYS)
+    before = len(fields.problems.errors)
+    url = fields.text("url", required="https://lpse.kalselprov.go.id/eproc4")
+    if url is not None and (problem := web_address(url)):
+        fields.error("url", f"url '{url}' is not a web address: {problem}")
+    method = (fields.text("method") or "GET").upper()
+    if method not in METHODS:
+        fields.error(
+            "method", f"unknown method '{method}' (valid: {', '.join(METHODS)}).{did_you_mean(method, METHODS)}"
+        )
+    expect = _status_codes(fields)
+    keyword = fields.text("keyword")
+    timeout = fields.number("timeout", 10, low=0.1, high=120, whole=False)
+    degraded_ms = fields.number("degraded_ms", None, low=1, high=600_000)
+    retries = fields.number("retries", 1, low=0, high=5)
+    if len(fields.problems.errors) > before or url is None or timeout is None or retries is None:
+        return None
+    return Probe(
+        url, method, expect, keyword, float(timeout), None if degraded_ms is None else int(degraded_ms), int(retries)
+    )
+
+
+def _status_codes(fields: Fields) -> tuple[int, ...]:
+    items = fields.items("expect_status")
+    if items is None:
+        return ()
+    codes = []
+    for index, value in enumerate(items):
+        text = items.text.get(index, str(value)).strip()
+        if not (text.isdigit() and 100 <= int(text) <= 599):
+            fields.problems.error(
+                fields.path,
+                items.line_of(index),
+                f"{fields.where}expect_status holds '{text}', not an HTTP status "
+                "code from 100 to 599: write e.g. 'expect_status: [200]'",
+            )
+            continue
+        codes.append(int(text))
+    return tuple(codes)

@@ -116,6 +116,31 @@ class Fields:
             self.error(key, f"'{key}' is not a valid date: '{raw}'{detail}. Write 'YYYY-MM-DD', e.g. '2011-01-01'")
             return None
 
+    def number(self, key: str, default: float | None, *, low: float, high: float, whole: bool = True) -> float | None:
+        """A number in ``[low, high]``; ``whole`` asks for an integer."""
+        if key not in self.mapping or self.mapping[key] is None:
+            return default
+        raw = self.mapping.text.get(key, str(self.mapping[key])).strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        kind = "a whole number" if whole else "a number"
+        if value != value or not low <= value <= high or (whole and not value.is_integer()):
+            self.error(key, f"'{key}' must be {kind} from {low:g} to {high:g}, not '{raw}'")
+            return None
+        return int(value) if whole else value
+
+    def flag(self, key: str) -> bool:
+        """A yes/no value; absent means no."""
+        value = self.mapping.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not '{self.mapping.text.get(key, value)}'")
+            return False
+        return value
+
     def items(self, key: str, *, required: str | None = None) -> YamlList | None:
         """A list value. A single scalar is accepted as a list of one."""
         if key not in self.mapping or self.mapping[key] is None:

@@ -18,7 +18,7 @@ SEVERITIES = ("major", "partial", "degraded", "maintenance", "notice")
 CAUSES = ("internal", "external")
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
-INCIDENT_KEYS = ("title", "components", "severity", "cause", "started", "resolved", "updates")
+INCIDENT_KEYS = ("title", "components", "severity", "cause", "started", "resolved", "updates", "false_alarm")
 UPDATE_KEYS = ("at", "status", "message")
 
 _FENCE = re.compile(r"---[ \t]*")
@@ -47,6 +47,7 @@ class Incident:
     resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
     updates: tuple[Update, ...]  # newest first
     body: str  # Markdown
+    false_alarm: bool = False  # voids probe failures of its components in [started, resolved)
     path: str = ""  # as shown in messages
     started_line: int = 1  # where 'started' is written, for messages
 
@@ -146,7 +147,9 @@ def _read_incident(
     zone = config.timezone.key
     title = fields.text("title", required="SPSE tidak dapat diakses")
     components = _component_ids(fields, config)
-    severity = fields.choice("severity", SEVERITIES, required=True)
+    false_alarm = fields.flag("false_alarm")
+    # A false alarm only voids probe failures; it claims no outage, so it defaults to a notice.
+    severity = fields.choice("severity", SEVERITIES, required=not false_alarm, default="notice")
     cause = fields.choice("cause", CAUSES, default="internal")
     started = fields.moment("started", config.timezone, zone, required=True)
     resolved = fields.moment("resolved", config.timezone, zone)
@@ -161,6 +164,10 @@ def _read_incident(
             "resolved" if "resolved" in data else None,
             "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'",
         )
+    if false_alarm and data.get("resolved") is None:
+        fields.error(None, "a false alarm needs 'resolved', the end of the window it voids: add 'resolved: ...'")
+    if false_alarm and severity not in ("notice", None):
+        fields.error("severity", "a false alarm claims no outage: remove 'severity' or set it to 'notice'")
     if started and started.astimezone(config.timezone).date() < config.history_start:
         fields.warn(
             "started",
@@ -193,6 +200,7 @@ def _read_incident(
         resolved=resolved,
         updates=tuple(sorted(updates, key=lambda u: u.at, reverse=True)),
         body=body.strip() + "\n" if body.strip() else "",
+        false_alarm=false_alarm,
         path=shown,
         started_line=data.line_of("started"),
     )

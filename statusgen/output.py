@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .history import HEADER, ProbeSample
+
 # Every build writes this file. A non-empty folder without it is not ours to replace.
 MARKER = "api/v1/build.json"
 GENERATOR = "statusgen"
@@ -100,3 +102,29 @@ def _swap(out: Path, staging: Path) -> None:
             (staging / name).rename(out / name)
         raise
     shutil.rmtree(retired)
+
+
+def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[Path]:
+    """Append each component's sample to ``history/<id>/<YYYY-MM>.csv``; returns the files written.
+
+    Only ever appends: a new file gets the header first, and a file whose last line
+    was cut short gets a line end first, so the new line stays whole.
+    """
+    written = []
+    for component_id, sample in sorted(samples.items()):
+        path = history / component_id / f"{sample.month}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            prefix = b""
+            if handle.tell() == 0:
+                prefix = (",".join(HEADER) + "\n").encode()
+            else:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    prefix = b"\n"
+            handle.write(prefix + sample.csv_line().encode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        written.append(path)
+    return written

@@ -1,0 +1,173 @@
+"""Checking the services over HTTP. The only module that imports requests.
+
+Every component with a ``probe:`` is checked concurrently, with one session and
+a bounded thread pool, so a run takes about as long as the slowest probe. A
+failure is retried before it counts, to keep a runner's own network blips out
+of the record.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
+
+from . import __version__
+from .config import Component, Probe
+
+BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
+MAX_WORKERS = 64
+RETRY_PAUSE = 2.0  # seconds between a failure and its retry
+USER_AGENT = f"statusgen/{__version__} (status page probe)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one probe of one component found."""
+
+    status: str  # up | degraded | down
+    http_status: int | None = None
+    latency_ms: int | None = None
+    error: str | None = None  # for down: timeout | dns | connection | tls | status | keyword | redirects | error
+    cert_days: int | None = None
+
+
+class _Deadline(Exception):
+    """The whole attempt (headers and body) took longer than the timeout."""
+
+
+def probe_all(
+    components: Sequence[Component], pause: float = RETRY_PAUSE, wall_clock: Callable[[], float] = time.time
+) -> dict[str, Outcome]:
+    """Probe every component that has a probe; returns the outcome for each, by id."""
+    probed = [c for c in components if c.probe is not None]
+    if not probed:
+        return {}
+    with requests.Session() as session:
+        adapter = HTTPAdapter(pool_connections=len(probed), pool_maxsize=4, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        session.max_redirects = 10
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(probed))) as pool:
+            outcomes = pool.map(lambda c: probe_component(session, c.probe, pause, wall_clock), probed)
+            return {c.id: outcome for c, outcome in zip(probed, outcomes, strict=True)}
+
+
+def probe_component(
+    session: requests.Session, probe: Probe | None, pause: float, wall_clock: Callable[[], float] = time.time
+) -> Outcome:
+    """Check once, and again after ``pause`` on failure, up to ``probe.retries`` times."""
+    assert probe is not None
+    outcome = attempt(session, probe, wall_clock)
+    for _ in range(probe.retries):
+        if outcome.status != "down":
+            break
+        time.sleep(pause)
+        outcome = attempt(session, probe, wall_clock)
+    return outcome
+
+
+def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], float] = time.time) -> Outcome:
+    """One request: follow redirects, read at most BODY_CAP bytes, judge the answer."""
+    start = time.monotonic()
+    try:
+        with session.request(
+            probe.method, probe.url, timeout=(probe.timeout, probe.timeout), stream=True, allow_redirects=True
+        ) as response:
+            body = b"".join(_capped(response, start, probe.timeout))
+            latency = round((time.monotonic() - start) * 1000)
+            code = response.status_code
+    except _Deadline:
+        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
+    except Exception as exc:  # classified below; a probe must never stop the run
+        return Outcome("down", error=classify(exc))
+    days = cert_days(probe.url, probe.timeout, wall_clock())
+    expected = code in probe.expect_status if probe.expect_status else 200 <= code < 400
+    if not expected:
+        return Outcome("down", code, latency, "status", days)
+    if probe.keyword and probe.keyword.encode() not in body:
+        return Outcome("down", code, latency, "keyword", days)
+    slow = probe.degraded_ms is not None and latency > probe.degraded_ms
+    return Outcome("degraded" if slow else "up", code, latency, None, days)
+
+
+def _capped(response: requests.Response, start: float, timeout: float) -> Iterator[bytes]:
+    """The body up to BODY_CAP bytes, stopping when the attempt passes its timeout."""
+    read = 0
+    for chunk in response.iter_content(chunk_size=64 * 1024):
+        if time.monotonic() - start > timeout:
+            raise _Deadline
+        yield chunk[: BODY_CAP - read]
+        read += len(chunk)
+        if read >= BODY_CAP:
+            return
+    if time.monotonic() - start > timeout:
+        raise _Deadline
+
+
+def cert_days(url: str, timeout: float, now: float) -> int | None:
+    """Whole days until the certificate of an https URL's host expires; None for http or on failure.
+
+    A separate handshake: the probe's own connection may already be closed once its headers are read.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return None
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or DEFAULT_CA_BUNDLE_PATH
+    try:
+        context = ssl.create_default_context(cafile=bundle)
+        with (
+            socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=parts.hostname) as tls,
+        ):
+            certificate = tls.getpeercert()
+    except (OSError, ValueError):
+        return None
+    if not certificate or "notAfter" not in certificate:
+        return None
+    return int((ssl.cert_time_to_seconds(str(certificate["notAfter"])) - now) // 86400)
+
+
+def classify(exc: BaseException) -> str:
+    """The error word for an exception raised while probing."""
+    causes = list(_chain(exc))
+    if any(isinstance(c, requests.exceptions.TooManyRedirects) for c in causes):
+        return "redirects"
+    if any(isinstance(c, (ssl.SSLError, requests.exceptions.SSLError, urllib3.exceptions.SSLError)) for c in causes):
+        return "tls"
+    if any(isinstance(c, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for c in causes):
+        return "dns"
+    # urllib3 makes a refused connection a subclass of its connect timeout: look for it first.
+    refused = (urllib3.exceptions.NewConnectionError, ConnectionRefusedError, ConnectionResetError)
+    if any(isinstance(c, refused) and not isinstance(c, urllib3.exceptions.NameResolutionError) for c in causes):
+        return "connection"
+    timeouts = (TimeoutError, socket.timeout, requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)
+    if any(isinstance(c, timeouts) for c in causes):
+        return "timeout"
+    if any(isinstance(c, (ConnectionError, requests.exceptions.ConnectionError)) for c in causes):
+        return "connection"
+    return "error"
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps: causes, contexts, urllib3 reasons, and exception arguments."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
