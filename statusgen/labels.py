@@ -6,6 +6,7 @@ STATUS = {
     "partial_outage": "Gangguan sebagian",
     "major_outage": "Gangguan total",
     "under_maintenance": "Sedang pemeliharaan",
+    "no_data": "Tidak ada data terbaru",
 }
 
 # The banner speaks of the whole site.
@@ -15,6 +16,7 @@ OVERALL = {
     "partial_outage": "Sebagian layanan mengalami gangguan",
     "major_outage": "Terjadi gangguan total pada layanan",
     "under_maintenance": "Sedang pemeliharaan terjadwal",
+    "no_data": "Sebagian layanan tanpa data pemeriksaan terbaru",
 }
 
 SEVERITY = {
@@ -58,3 +60,16 @@ DAY_LEVEL = {
     "maintenance": "Pemeliharaan",
     "nodata": "Tidak ada data",
 }
+
+PROBE_ERROR = {
+    "timeout": "waktu habis",
+    "dns": "nama domain tidak ditemukan",
+    "connection": "koneksi ditolak atau terputus",
+    "tls": "sertifikat TLS tidak sah",
+    "status": "kode HTTP tak terduga",
+    "keyword": "isi halaman tidak sesuai",
+    "redirects": "terlalu banyak pengalihan",
+    "error": "galat lain",
+}
+
+FALSE_ALARM = "Alarm palsu (kegagalan pemeriksaan dibatalkan)"

@@ -35,6 +35,7 @@ def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
         short_date=_date_filter(times.short_date, tz),
         clock=lambda m: times.clock(m, tz),
         zone=lambda m: times.zone_label(m.astimezone(tz)),
+        epoch=lambda t: datetime.fromtimestamp(t, tz),
         iso=lambda m: times.iso(m, tz),
         duration=times.duration,
         percent=times.percent,
@@ -68,6 +69,9 @@ def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]
     page("", "index.html")
     for incident in view.incidents:
         page(incident.path, "incident.html", incident=incident)
+    for group in view.groups:
+        for component in group.components:
+            page(component.path, "component.html", item=component)
     page("history/", "history.html")
     for year in view.years:
         page(f"history/{year.year}/", "history_year.html", year=year)
@@ -91,6 +95,7 @@ def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> by
                 "uptime": d.uptime,
                 "downtime_minutes": d.downtime_minutes,
                 "maintenance_minutes": d.maintenance_minutes,
+                "no_data_minutes": d.no_data_minutes,
                 "source": d.source,
             }
             for d in days

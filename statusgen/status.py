@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from .history import ProbeSample
 from .incidents import Incident
 
-# Worst first. The overall status is the worst component status.
-STATUSES = ("major_outage", "partial_outage", "degraded_performance", "under_maintenance", "operational")
+# Worst first. The overall status is the worst component status. "no_data": the component is
+# probed but its newest sample is stale, so nothing recent vouches for it; it is never shown as green.
+STATUSES = ("major_outage", "partial_outage", "degraded_performance", "under_maintenance", "no_data", "operational")
+PROBE_STATUS = {"down": "major_outage", "degraded": "degraded_performance", "up": "operational"}
 SEVERITY_STATUS = {
     "major": "major_outage",
     "partial": "partial_outage",
@@ -32,13 +35,29 @@ def worst(statuses: Iterable[str]) -> str:
     return min(statuses, key=STATUSES.index, default="operational")
 
 
-def component_status(component_id: str, incidents: Iterable[Incident], now: datetime) -> str:
-    """The worst status among the component's active incidents. A notice changes nothing."""
-    return worst(
-        SEVERITY_STATUS[i.severity]
-        for i in incidents
-        if component_id in i.components and i.severity in SEVERITY_STATUS and is_active(i, now)
-    )
+def component_status(
+    component_id: str,
+    incidents: Iterable[Incident],
+    now: datetime,
+    latest: ProbeSample | None = None,
+    probed: bool = False,
+    stale_after: int = 30 * 60,
+) -> str:
+    """The worst of the component's active incidents and, when probed, its newest sample.
+
+    A notice changes nothing. A sample older than ``stale_after`` seconds says nothing, and a
+    probed component without a fresh sample is "no_data", never operational. A false alarm
+    active at ``now`` voids a down sample.
+    """
+    mine = [i for i in incidents if component_id in i.components and is_active(i, now)]
+    statuses = [SEVERITY_STATUS[i.severity] for i in mine if i.severity in SEVERITY_STATUS]
+    fresh = latest is not None and 0 <= now.timestamp() - latest.time < stale_after
+    if fresh and latest is not None:
+        voided = latest.status == "down" and any(i.false_alarm for i in mine)
+        statuses.append("operational" if voided else PROBE_STATUS[latest.status])
+    elif probed:
+        statuses.append("no_data")
+    return worst(statuses)
 
 
 def phase(incident: Incident, now: datetime) -> str:

@@ -11,6 +11,13 @@ An incident weighs by severity (major 1.0, partial 0.3, degraded and notice 0).
 Where incidents overlap, the weight at each instant is the maximum, never the
 sum. Maintenance windows leave the denominator, and nothing inside them counts
 as down. A day spent wholly in maintenance has no uptime (None).
+
+From a component's first probe sample on (its probe era), each sample covers
+the time up to the next one, at most ``max_gap``. A down sample weighs 1.0,
+degraded and up 0, and the weight at each instant is the larger of the probe's
+and the incidents'. Time in the probe era that neither a sample nor an
+incident covers is "no data": it leaves the denominator like maintenance. A
+false alarm voids probe failures inside its window.
 """
 
 from __future__ import annotations
@@ -20,10 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from .history import ProbeSample
 from .incidents import Incident
 from .times import day_span
 
 WEIGHTS = {"major": 1000, "partial": 300, "degraded": 0, "notice": 0}  # per mille
+PROBE_WEIGHTS = {"down": 1000, "degraded": 0, "up": 0}
 FULL = 1000
 PLACES = 6  # decimals kept in published figures
 
@@ -53,6 +62,16 @@ class Segment:
     end: int
     weight: int
     maintenance: bool
+    no_data: bool = False
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """What the probes say about one component: covered spans and false-alarm windows."""
+
+    era_start: int | None  # the first sample; None without samples
+    spans: tuple[Outage, ...] = ()  # covered time, weight 1000 where down
+    voids: tuple[Window, ...] = ()  # false alarms: probe failures inside count as up
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,7 @@ class DailyUptime:
     maintenance_minutes: float
     uptime: float | None
     source: str = "incidents"
+    no_data_minutes: float = 0.0
 
 
 def seconds(moment: datetime) -> int:
@@ -74,14 +94,16 @@ def seconds(moment: datetime) -> int:
 
 def component_record(
     incidents: Iterable[Incident], component_id: str, now: datetime
-) -> tuple[list[Outage], list[Window]]:
-    """The outages and maintenance windows of one component, up to ``now``.
+) -> tuple[list[Outage], list[Window], list[Window]]:
+    """The incidents, maintenance windows and false-alarm windows of one component, up to ``now``.
 
     An incident covers ``[started, resolved)``; an ongoing one ``[started, now)``.
+    Incidents of weight 0 are kept: they still vouch for time the probes missed.
     """
     limit = seconds(now)
     outages: list[Outage] = []
     windows: list[Window] = []
+    voids: list[Window] = []
     for incident in incidents:
         if component_id not in incident.components:
             continue
@@ -91,46 +113,93 @@ def component_record(
             continue
         if incident.is_maintenance:
             windows.append(Window(start, end))
-        elif WEIGHTS[incident.severity]:
+        else:
             outages.append(Outage(start, end, WEIGHTS[incident.severity]))
-    return outages, windows
+        if incident.false_alarm:
+            voids.append(Window(start, end))
+    return outages, windows, voids
 
 
-def segments(outages: Iterable[Outage], windows: Iterable[Window]) -> list[Segment]:
-    """Flatten overlapping outages and windows into sorted, disjoint segments.
+def probe_spans(samples: Sequence[ProbeSample], max_gap: int, now: int) -> list[Outage]:
+    """The time each sample covers: up to the next sample, at most ``max_gap``, never past ``now``.
 
-    Inside a maintenance window the weight is 0. Stretches with no weight and
-    no maintenance are left out.
+    Neighbouring samples of the same weight that touch are joined into one span.
     """
-    events: list[tuple[int, int, int]] = []  # (time, change, weight); weight -1 marks maintenance
+    spans: list[Outage] = []
+    for index, sample in enumerate(samples):
+        if sample.time >= now:
+            break
+        following = samples[index + 1].time if index + 1 < len(samples) else now
+        end = min(following, sample.time + max_gap, now)
+        weight = PROBE_WEIGHTS[sample.status]
+        if spans and spans[-1].end == sample.time and spans[-1].weight == weight:
+            spans[-1] = Outage(spans[-1].start, end, weight)
+        elif end > sample.time:
+            spans.append(Outage(sample.time, end, weight))
+    return spans
+
+
+def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: ProbeRecord | None = None) -> list[Segment]:
+    """Flatten incidents, maintenance and probe coverage into sorted, disjoint segments.
+
+    Inside maintenance nothing counts. Elsewhere the weight is the largest of the
+    active incidents and the probe (unless voided by a false alarm). In the probe
+    era, time covered by neither is no data. Stretches that are simply up are left out.
+    """
+    incident, maintenance, probe, void, era = 0, 1, 2, 3, 4
+    events: list[tuple[int, int, int, int]] = []  # (time, change, kind, weight)
     for outage in outages:
-        if outage.end > outage.start and outage.weight > 0:
-            events += [(outage.start, 1, outage.weight), (outage.end, -1, outage.weight)]
+        if outage.end > outage.start:
+            events += [(outage.start, 1, incident, outage.weight), (outage.end, -1, incident, outage.weight)]
     for window in windows:
         if window.end > window.start:
-            events += [(window.start, 1, -1), (window.end, -1, -1)]
+            events += [(window.start, 1, maintenance, 0), (window.end, -1, maintenance, 0)]
+    era_start = probes.era_start if probes else None
+    if probes is not None:
+        for span in probes.spans:
+            events += [(span.start, 1, probe, span.weight), (span.end, -1, probe, span.weight)]
+        for window in probes.voids:
+            events += [(window.start, 1, void, 0), (window.end, -1, void, 0)]
+        if era_start is not None:
+            events.append((era_start, 0, era, 0))
     events.sort()
-    active: Counter[int] = Counter()
+    active: dict[int, Counter[int]] = {kind: Counter() for kind in (incident, maintenance, probe, void)}
     result: list[Segment] = []
     previous: int | None = None
     index = 0
     while index < len(events):
         moment = events[index][0]
         if previous is not None and moment > previous:
-            maintenance = active[-1] > 0
-            weight = 0 if maintenance else max((w for w, n in active.items() if n > 0 and w > 0), default=0)
-            if maintenance or weight:
+            piece = _piece(active, previous, era_start)
+            if piece is not None:
+                weight, in_maintenance, no_data = piece
                 last = result[-1] if result else None
-                if last and last.end == previous and (last.weight, last.maintenance) == (weight, maintenance):
-                    result[-1] = Segment(last.start, moment, weight, maintenance)
+                if last and last.end == previous and (last.weight, last.maintenance, last.no_data) == piece:
+                    result[-1] = Segment(last.start, moment, weight, in_maintenance, no_data)
                 else:
-                    result.append(Segment(previous, moment, weight, maintenance))
+                    result.append(Segment(previous, moment, weight, in_maintenance, no_data))
         while index < len(events) and events[index][0] == moment:
-            _, change, weight = events[index]
-            active[weight] += change
+            _, change, kind, weight = events[index]
+            if kind != era:
+                active[kind][weight] += change
             index += 1
         previous = moment
     return result
+
+
+def _piece(active: dict[int, Counter[int]], moment: int, era_start: int | None) -> tuple[int, bool, bool] | None:
+    """(weight, maintenance, no data) of the stretch starting at ``moment``; None when it is simply up."""
+    incidents, maintenance, probes, voids = (active[kind] for kind in range(4))
+    if maintenance[0] > 0:
+        return 0, True, False
+    incident_weight = max((w for w, n in incidents.items() if n > 0), default=-1)
+    probe_weight = max((w for w, n in probes.items() if n > 0), default=-1)
+    if probe_weight > 0 and voids[0] > 0:
+        probe_weight = 0  # a false alarm: the failure counts as up
+    if era_start is not None and moment >= era_start and incident_weight < 0 and probe_weight < 0:
+        return 0, False, True
+    weight = max(incident_weight, probe_weight, 0)
+    return (weight, False, False) if weight else None
 
 
 def day_bounds(first: date, now: datetime, tz: tzinfo) -> list[tuple[date, int, int]]:
@@ -149,31 +218,43 @@ def day_bounds(first: date, now: datetime, tz: tzinfo) -> list[tuple[date, int, 
     return result
 
 
-def daily(days: Sequence[tuple[date, int, int]], parts: Sequence[Segment]) -> list[DailyUptime]:
-    """Figures for each day window, from disjoint sorted segments."""
+def daily(
+    days: Sequence[tuple[date, int, int]], parts: Sequence[Segment], era_start: int | None = None
+) -> list[DailyUptime]:
+    """Figures for each window (a day, or any span), from disjoint sorted segments.
+
+    The windows must follow each other in time without overlapping, as days do.
+
+    A window reaching into the probe era (from ``era_start``) has the source "probes".
+    """
     result = []
     first = 0
     for day, start, end in days:
         while first < len(parts) and parts[first].end <= start:
             first += 1
-        down = maintenance = 0  # down in second-per-mille units, maintenance in seconds
+        down = maintenance = no_data = 0  # down in second-per-mille units, the others in seconds
         index = first
         while index < len(parts) and parts[index].start < end:
             part = parts[index]
             overlap = min(end, part.end) - max(start, part.start)
             if part.maintenance:
                 maintenance += overlap
+            elif part.no_data:
+                no_data += overlap
             else:
                 down += overlap * part.weight
             index += 1
         length = max(end - start, 0)
-        result.append(figures(day, length, down, maintenance))
+        source = "probes" if era_start is not None and end > era_start else "incidents"
+        result.append(figures(day, length, down, maintenance, source, no_data))
     return result
 
 
-def figures(day: date, length: int, down: int, maintenance: int, source: str = "incidents") -> DailyUptime:
+def figures(
+    day: date, length: int, down: int, maintenance: int, source: str = "incidents", no_data: int = 0
+) -> DailyUptime:
     """Turn exact sums (seconds; down in second-per-mille) into published figures."""
-    measured = length - maintenance
+    measured = length - maintenance - no_data
     uptime = round(100 * (1 - down / (FULL * measured)), PLACES) if measured > 0 else None
     return DailyUptime(
         date=day,
@@ -182,15 +263,44 @@ def figures(day: date, length: int, down: int, maintenance: int, source: str = "
         maintenance_minutes=round(maintenance / 60, PLACES),
         uptime=uptime,
         source=source,
+        no_data_minutes=round(no_data / 60, PLACES),
     )
 
 
+def component_probes(
+    samples: Sequence[ProbeSample], voids: Sequence[Window], max_gap: int, now: datetime
+) -> ProbeRecord:
+    """The probe record of one component from its samples (sorted by time)."""
+    limit = seconds(now)
+    era = samples[0].time if samples and samples[0].time < limit else None
+    return ProbeRecord(era, tuple(probe_spans(samples, max_gap, limit)), tuple(voids))
+
+
+def component_segments(
+    incidents: Iterable[Incident],
+    component_id: str,
+    now: datetime,
+    samples: Sequence[ProbeSample] = (),
+    max_gap: int = 15 * 60,
+) -> tuple[list[Segment], int | None]:
+    """Disjoint segments of one component and the start of its probe era."""
+    outages, windows, voids = component_record(incidents, component_id, now)
+    probes = component_probes(samples, voids, max_gap, now)
+    return segments(outages, windows, probes), probes.era_start
+
+
 def component_daily(
-    incidents: Iterable[Incident], component_id: str, first: date, now: datetime, tz: tzinfo
+    incidents: Iterable[Incident],
+    component_id: str,
+    first: date,
+    now: datetime,
+    tz: tzinfo,
+    samples: Sequence[ProbeSample] = (),
+    max_gap: int = 15 * 60,
 ) -> list[DailyUptime]:
     """Daily uptime of one component from its first day to the day of ``now``."""
-    outages, windows = component_record(incidents, component_id, now)
-    return daily(day_bounds(first, now, tz), segments(outages, windows))
+    parts, era_start = component_segments(incidents, component_id, now, samples, max_gap)
+    return daily(day_bounds(first, now, tz), parts, era_start)
 
 
 def overall(days: Iterable[DailyUptime]) -> float | None:
@@ -198,7 +308,7 @@ def overall(days: Iterable[DailyUptime]) -> float | None:
     down = measured = 0.0
     for day in days:
         down += day.downtime_minutes
-        measured += day.minutes - day.maintenance_minutes
+        measured += day.minutes - day.maintenance_minutes - day.no_data_minutes
     if measured <= 0:
         return None
     return round(100 * (1 - down / measured), PLACES)

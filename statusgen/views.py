@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 
 from . import labels, status, times, uptime
 from .config import Component, Config
+from .history import ProbeSample
 from .incidents import Incident, Update
 from .markup import to_html
+from .times import midnight
 
 BAR_DAYS = 90
 RECENT_DAYS = 14
+CERT_WARNING_DAYS = 14
+WINDOWS = (("24 jam", 1), ("7 hari", 7), ("30 hari", 30), ("90 hari", 90), ("1 tahun", 365))
+WIDTH, HEIGHT = 600, 160  # response-time chart box
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,40 @@ class DayView:
 
 
 @dataclass(frozen=True)
+class ChartLine:
+    """One line of a response-time chart, as SVG points, with what it shows in words."""
+
+    name: str
+    points: str  # "x,y x,y ..." in the chart's 0..WIDTH × 0..HEIGHT box
+    summary: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    lines: tuple[ChartLine, ...]
+    top_ms: int  # latency at the top edge
+    start_label: str
+    end_label: str
+
+
+@dataclass(frozen=True)
 class ComponentView:
     component: Component
     status: str
     status_label: str
     days: tuple[DayView, ...]  # the last BAR_DAYS days, oldest first
     uptime: float | None  # over the same days
+    path: str = ""  # site-relative page of the component
+    latest: ProbeSample | None = None  # newest probe sample
+    cert_days: int | None = None  # from the newest https sample
+    windows: tuple[tuple[str, float | None], ...] = ()  # (label, uptime) for 24 h … all time
+    charts: tuple[Chart, ...] = ()
+    incidents: tuple[IncidentView, ...] = ()  # newest first
+
+    @property
+    def cert_warning(self) -> bool:
+        return self.cert_days is not None and self.cert_days < CERT_WARNING_DAYS
 
 
 @dataclass(frozen=True)
@@ -101,21 +134,31 @@ class SiteView:
     daily: dict[str, list[uptime.DailyUptime]]
 
 
-def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteView:
+def site_view(
+    config: Config, incidents: list[Incident], now: datetime, samples: dict[str, list[ProbeSample]] | None = None
+) -> SiteView:
     """Compute every figure and label the pages need, from validated inputs and ``now``."""
+    samples = samples or {}
     tz = config.timezone
     views = {i.slug: incident_view(i, config, now) for i in incidents}
     newest_first = tuple(sorted(views.values(), key=lambda v: (v.incident.started, v.incident.slug), reverse=True))
-
-    daily = {c.id: uptime.component_daily(incidents, c.id, config.first_day(c), now, tz) for c in config.components}
-    statuses = {c.id: status.component_status(c.id, incidents, now) for c in config.components}
     today = now.astimezone(tz).date()
     bar_start = today - timedelta(days=BAR_DAYS - 1)
     per_day = _incidents_by_day(newest_first, config, now, bar_start)
 
+    daily: dict[str, list[uptime.DailyUptime]] = {}
+    statuses: dict[str, str] = {}
     groups: dict[str | None, list[ComponentView]] = {}
     for component in config.components:
-        days = daily[component.id]
+        mine = samples.get(component.id, [])
+        parts, era_start = uptime.component_segments(incidents, component.id, now, mine, config.max_gap)
+        first = config.first_day(component)
+        days = daily[component.id] = uptime.daily(uptime.day_bounds(first, now, tz), parts, era_start)
+        past = [s for s in mine if s.time <= now.timestamp()]
+        latest = past[-1] if past else None
+        state = statuses[component.id] = status.component_status(
+            component.id, incidents, now, latest, component.probe is not None, config.stale_after
+        )
         window = [d for d in days if d.date >= bar_start]
         known = {d.date: d for d in window}
         cells = tuple(
@@ -124,10 +167,16 @@ def site_view(config: Config, incidents: list[Incident], now: datetime) -> SiteV
         )
         view = ComponentView(
             component=component,
-            status=statuses[component.id],
-            status_label=labels.STATUS[statuses[component.id]],
+            status=state,
+            status_label=labels.STATUS[state],
             days=cells,
             uptime=uptime.overall(window),
+            path=f"components/{component.id}/",
+            latest=latest,
+            cert_days=next((s.cert_days for s in reversed(past[-100:]) if s.cert_days is not None), None),
+            windows=_windows(parts, era_start, first, now, tz),
+            charts=_charts(past, now, tz),
+            incidents=tuple(v for v in newest_first if component.id in v.incident.components),
         )
         groups.setdefault(component.group, []).append(view)
 
@@ -244,3 +293,101 @@ def _years(views: tuple[IncidentView, ...], config: Config, now: datetime) -> tu
     last = max([now.astimezone(tz).year, *by_year])
     first = min([config.history_start.year, *by_year])
     return tuple(YearView(year, tuple(by_year.get(year, ()))) for year in range(last, first - 1, -1))
+
+
+def _windows(
+    parts: list[uptime.Segment], era_start: int | None, first: date, now: datetime, tz: tzinfo
+) -> tuple[tuple[str, float | None], ...]:
+    """Uptime over the last 24 hours, 7, 30 and 90 days, a year, and all time, each ending at now."""
+    end = uptime.seconds(now)
+    origin = uptime.seconds(midnight(first, tz))
+    spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("Sepanjang waktu", origin)]
+    # One window at a time: daily() walks windows that follow each other, and these overlap.
+    return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
+
+
+def _charts(samples: list[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Chart, ...]:
+    """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours."""
+    timed = [s for s in samples if s.latency_ms is not None and s.status != "down"]
+    if not timed:
+        return ()
+    end = uptime.seconds(now)
+    today = now.astimezone(tz).date()
+    first_day = today - timedelta(days=BAR_DAYS - 1)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for sample in timed:
+        day = datetime.fromtimestamp(sample.time, tz).date()
+        if day >= first_day:
+            by_day[day].append(int(sample.latency_ms or 0))
+    recent = [s for s in timed if end - 86400 <= s.time <= end]
+    charts = []
+    if by_day:
+        medians = {d: _percentile(v, 50) for d, v in by_day.items()}
+        p95s = {d: _percentile(v, 95) for d, v in by_day.items()}
+        top = _nice_top(max(p95s.values()))
+
+        def x_day(day: date) -> float:
+            return (day - first_day).days * WIDTH / (BAR_DAYS - 1)
+
+        charts.append(
+            Chart(
+                "Waktu respons harian, 90 hari",
+                (
+                    _line(
+                        "Median",
+                        [(x_day(d), v) for d, v in sorted(medians.items())],
+                        top,
+                        f"hari terakhir {medians[max(medians)]} ms",
+                    ),
+                    _line(
+                        "Persentil ke-95",
+                        [(x_day(d), v) for d, v in sorted(p95s.items())],
+                        top,
+                        f"hari terakhir {p95s[max(p95s)]} ms",
+                    ),
+                ),
+                top,
+                times.short_date(first_day),
+                times.short_date(today),
+            )
+        )
+    if recent:
+        top = _nice_top(max(int(s.latency_ms or 0) for s in recent))
+        points = [((s.time - (end - 86400)) * WIDTH / 86400, int(s.latency_ms or 0)) for s in recent]
+        charts.append(
+            Chart(
+                "Waktu respons, 24 jam terakhir",
+                (
+                    _line(
+                        "Setiap pemeriksaan",
+                        points,
+                        top,
+                        f"{len(recent)} pemeriksaan, terakhir {recent[-1].latency_ms} ms",
+                    ),
+                ),
+                top,
+                "24 jam lalu",
+                "sekarang",
+            )
+        )
+    return tuple(charts)
+
+
+def _line(name: str, points: list[tuple[float, int]], top: int, summary: str) -> ChartLine:
+    text = " ".join(f"{x:.1f},{HEIGHT - min(value, top) * HEIGHT / top:.1f}" for x, value in points)
+    return ChartLine(name, text, summary)
+
+
+def _percentile(values: list[int], percent: int) -> int:
+    """Nearest-rank percentile: the smallest value with at least ``percent`` % of values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
+    return ordered[rank - 1]
+
+
+def _nice_top(value: int) -> int:
+    """A round number at or above ``value`` for the top of a chart."""
+    for step in (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 60000):
+        if value <= step:
+            return step
+    return max(value, 1)

@@ -248,13 +248,15 @@ def test_index_marks_components_and_banner_for_scripts(cli, demo) -> None:
     html = demo.file("index.html")
     found = dict(re.findall(r'data-component="([a-z0-9-]+)" data-status="([a-z_]+)"', html))
     # At 2026-11-26 10:00 WITA: SiRUP has an ongoing partial incident, Listrik a maintenance
-    # window 09:00–12:00, the SPSE maintenance is only scheduled (29 Nov), the rest is quiet.
+    # window 09:00–12:00, the SPSE maintenance is only scheduled (29 Nov). By the probes: SPSE's
+    # newest sample (09:56) is up, SIKaP's (09:57) is slow, so degraded; the internet probe's
+    # newest sample is from 06:58, older than 30 minutes, so no recent data rather than green.
     assert found == {
         "spse": "operational",
         "ruang-bidding": "operational",
-        "sikap": "operational",
+        "sikap": "degraded_performance",
         "sirup": "partial_outage",
-        "internet": "operational",
+        "internet": "no_data",
         "listrik": "under_maintenance",
     }
     assert re.search(r'class="banner[^"]*" data-status="partial_outage"', html)
@@ -278,7 +280,12 @@ def test_index_sections(cli, demo) -> None:
     recent_part = html[html.index('id="terbaru"') :]
     recent = re.findall(r'data-incident="([^"]+)"', recent_part)
     # Ended within 14 days of 26 Nov 10:00, newest first; nothing ongoing or upcoming.
-    assert recent == ["2026-11-25-catatan-tanpa-pembaruan", "2026-11-24-internet-lambat", "2026-11-20-spse-mati"]
+    assert recent == [
+        "2026-11-25-catatan-tanpa-pembaruan",
+        "2026-11-24-internet-lambat",
+        "2026-11-22-alarm-palsu-spse",
+        "2026-11-20-spse-mati",
+    ]
     assert 'Halaman dibuat <time datetime="2026-11-26T10:00:00+08:00">Kamis, 26 November 2026 pukul 10.00 WITA' in html
 
 

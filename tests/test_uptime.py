@@ -235,6 +235,7 @@ def test_daily_json_publishes_the_hand_computed_figures(make_site, cli) -> None:
         "uptime": 93.1875,
         "downtime_minutes": 98.1,
         "maintenance_minutes": 0.0,
+        "no_data_minutes": 0.0,
         "source": "incidents",
     }
     assert by_date["2021-09-20"]["uptime"] == 88.75

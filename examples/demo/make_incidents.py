@@ -1,4 +1,4 @@
-"""Write the synthetic incidents of the demo site into examples/demo/incidents/.
+"""Write the synthetic incidents and probe history of the demo site into examples/demo/.
 
     python examples/demo/make_incidents.py
 
@@ -269,6 +269,20 @@ def special_incidents() -> None:
         "Pemeliharaan yang akan datang.",
     )
     write(
+        "2026-11-22-alarm-palsu-spse",
+        {
+            "title": "Alarm palsu: pemeriksaan SPSE gagal dari runner",
+            "components": ["spse"],
+            "false_alarm": True,
+            "started": "2026-11-22 03:00",
+            "resolved": "2026-11-22 03:35",
+            "updates": [
+                {"at": "2026-11-22 08:00", "status": "resolved", "message": "Kegagalan pemeriksaan dibatalkan."}
+            ],
+        },
+        "Pemeriksaan gagal karena gangguan jaringan di sisi pemeriksa; SPSE sendiri dapat diakses (log server).",
+    )
+    write(
         "2026-11-25-catatan-tanpa-pembaruan",
         {
             "title": "Jam layanan helpdesk berubah",
@@ -282,12 +296,50 @@ def special_incidents() -> None:
     )
 
 
+def probe_history(rng: random.Random) -> None:
+    """Ten days of samples every 5 minutes up to the demo's now (2026-11-26 02:00 UTC), with
+    failures, slow spells, a gap of missed runs, a false alarm, and a probe that went stale."""
+    folder = HERE / "history"
+    shutil.rmtree(folder, ignore_errors=True)
+    now = datetime(2026, 11, 26, 2, 0)
+    start = now - timedelta(days=10)
+    plans = {"spse": (1, 3000, 900), "sikap": (2, 2000, 1200), "internet": (3, None, 60)}
+    for component, (seed, degraded_ms, typical) in plans.items():
+        lines = {}
+        moment = start + timedelta(minutes=seed)
+        stop = now - timedelta(hours=3) if component == "internet" else now  # the internet probe went stale
+        while moment < stop:
+            status, code, latency, error = "up", 200, int(rng.gauss(typical, typical / 4)), ""
+            latency = max(latency, 5)
+            hour = moment.hour
+            if component == "spse" and datetime(2026, 11, 20, 1, 10) <= moment < datetime(2026, 11, 20, 2, 25):
+                status, code, latency, error = "down", "", "", "timeout"  # the 20 Nov outage (09:12–10:27 WITA)
+            elif component == "spse" and datetime(2026, 11, 21, 19, 0) <= moment < datetime(2026, 11, 21, 19, 30):
+                status, code, latency, error = "down", "", "", "connection"  # the false alarm (03:00–03:35 WITA)
+            elif component == "sikap" and (moment > now - timedelta(minutes=40) or 3 <= hour < 4):
+                status, latency = "degraded", int(degraded_ms * 1.6)  # slow now, and every night at 11 WITA
+            elif component == "internet" and datetime(2026, 11, 23, 6, 0) <= moment < datetime(2026, 11, 23, 7, 0):
+                moment += timedelta(minutes=5)  # runs missed: a gap, no data
+                continue
+            cert = "" if component == "internet" else 40 - (moment - start).days
+            lines.setdefault(moment.strftime("%Y-%m"), []).append(
+                f"{moment:%Y-%m-%dT%H:%M:00Z},{status},{code},{latency},{error},{cert}\n"
+            )
+            moment += timedelta(minutes=5)
+        (folder / component).mkdir(parents=True)
+        for month, rows in lines.items():
+            (folder / component / f"{month}.csv").write_text(
+                "time,status,http_status,latency_ms,error,cert_days\n" + "".join(rows)
+            )
+
+
 def main() -> None:
     folder = HERE / "incidents"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     random_incidents(random.Random(2011))
     special_incidents()
+    probe_history(random.Random(2026))
 
 
 if __name__ == "__main__":
