@@ -70,6 +70,7 @@ class ProbeRecord:
     """What the probes say about one component: covered spans and false-alarm windows."""
 
     era_start: int | None  # the first sample; None without samples
+    until: int = 0  # now: the probe era runs to here, so uncovered time up to now is no data
     spans: tuple[Outage, ...] = ()  # covered time, weight 1000 where down
     voids: tuple[Window, ...] = ()  # false alarms: probe failures inside count as up
 
@@ -161,7 +162,7 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
         for window in probes.voids:
             events += [(window.start, 1, void, 0), (window.end, -1, void, 0)]
         if era_start is not None:
-            events.append((era_start, 0, era, 0))
+            events += [(era_start, 0, era, 0), (probes.until, 0, era, 0)]
     events.sort()
     active: dict[int, Counter[int]] = {kind: Counter() for kind in (incident, maintenance, probe, void)}
     result: list[Segment] = []
@@ -273,7 +274,7 @@ def component_probes(
     """The probe record of one component from its samples (sorted by time)."""
     limit = seconds(now)
     era = samples[0].time if samples and samples[0].time < limit else None
-    return ProbeRecord(era, tuple(probe_spans(samples, max_gap, limit)), tuple(voids))
+    return ProbeRecord(era, limit, tuple(probe_spans(samples, max_gap, limit)), tuple(voids))
 
 
 def component_segments(
