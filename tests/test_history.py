@@ -1,0 +1,98 @@
+"""Probe history files: append-only writing, and reading what union merges leave behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from statusgen.history import HEADER, ProbeSample, read_component
+from statusgen.output import append_samples
+from statusgen.problems import Problems
+
+HEAD = ",".join(HEADER) + "\n"
+T0 = 1795658400  # 2026-11-26T02:00:00Z
+
+
+def test_the_header_is_exactly_the_contract() -> None:
+    assert HEAD == "time,status,http_status,latency_ms,error,cert_days\n"
+
+
+def test_a_sample_line_leaves_empty_fields_empty() -> None:
+    assert ProbeSample(T0, "down", None, None, "timeout", None).csv_line() == "2026-11-26T02:00:00Z,down,,,timeout,\n"
+    assert ProbeSample(T0, "up", 200, 153, None, 41).csv_line() == "2026-11-26T02:00:00Z,up,200,153,,41\n"
+
+
+def test_append_only_header_once_and_the_utc_month_names_the_file(tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    # 2026-11-30T23:59:00Z is already 1 December in WITA, but the file is named by the UTC month.
+    late = ProbeSample(T0 + 4 * 86400 + 21 * 3600 + 59 * 60, "up", 200, 10, None, None)
+    append_samples(history, {"spse": ProbeSample(T0, "up", 200, 12, None, None)})
+    before = (history / "spse" / "2026-11.csv").read_bytes()
+    append_samples(history, {"spse": late})
+    after = (history / "spse" / "2026-11.csv").read_bytes()
+    assert after.startswith(before)  # nothing rewritten
+    assert after.decode() == HEAD + "2026-11-26T02:00:00Z,up,200,12,,\n" + "2026-11-30T23:59:00Z,up,200,10,,\n"
+    append_samples(history, {"spse": ProbeSample(T0 + 5 * 86400, "up", 200, 9, None, None)})
+    assert (history / "spse" / "2026-12.csv").read_text() == HEAD + "2026-12-01T02:00:00Z,up,200,9,,\n"
+
+
+def test_a_cut_off_last_line_is_ended_before_appending(tmp_path: Path) -> None:
+    folder = tmp_path / "history" / "spse"
+    folder.mkdir(parents=True)
+    cut = HEAD + "2026-11-26T01:55:00Z,up,200,11,,\n2026-11-26T01:5"
+    (folder / "2026-11.csv").write_text(cut)
+    append_samples(tmp_path / "history", {"spse": ProbeSample(T0, "up", 200, 12, None, None)})
+    text = (folder / "2026-11.csv").read_text()
+    assert text == cut + "\n2026-11-26T02:00:00Z,up,200,12,,\n"
+    problems = Problems()
+    found = read_component(folder, problems, "history/spse")
+    # The broken line 3 is skipped with a warning; both whole lines are read.
+    assert [s.time for s in found] == [T0 - 300, T0]
+    assert [str(p) for p in problems.items] == [
+        "history/spse/2026-11.csv:3: warning: skipped a malformed probe line: expected 6 fields, found 1"
+    ]
+
+
+def test_a_union_merged_file_reads_sorted_and_once(tmp_path: Path) -> None:
+    # Two runs raced: git's union merge kept both sides' lines, out of order, one line on both
+    # sides, and the same time once more with a different result (the first in sort order wins).
+    folder = tmp_path / "spse"
+    folder.mkdir()
+    (folder / "2026-11.csv").write_text(
+        HEAD
+        + "2026-11-26T01:50:00Z,up,200,10,,\n"
+        + "2026-11-26T02:00:00Z,up,200,12,,\n"
+        + "2026-11-26T01:55:00Z,down,,,timeout,\n"
+        + "2026-11-26T01:50:00Z,up,200,10,,\n"
+        + "2026-11-26T02:00:00Z,down,,,timeout,\n"
+        + "2026-11-26T02:05:00Z,degraded,200,4000,,\n"
+    )
+    (folder / "2026-10.csv").write_text(HEAD + "2026-10-31T23:55:00Z,up,200,9,,\n")
+    problems = Problems()
+    found = read_component(folder, problems, "history/spse")
+    assert problems.items == []
+    assert [(s.time - T0, s.status) for s in found] == [
+        (-(25 * 86400 + 2 * 3600 + 5 * 60), "up"),  # 2026-10-31T23:55Z is 25 days 2 h 5 min before T0
+        (-600, "up"),
+        (-300, "down"),
+        (0, "down"),  # ("down" < "up": the first in sort order)
+        (300, "degraded"),
+    ]
+
+
+def test_malformed_lines_are_skipped_with_their_line_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "spse"
+    folder.mkdir()
+    (folder / "2026-11.csv").write_text(
+        HEAD
+        + "2026-11-26 02:00:00,up,200,12,,\n"  # 2: not UTC ISO with Z
+        + "2026-11-26T02:05:00Z,sideways,200,12,,\n"  # 3: unknown status
+        + "2026-11-26T02:10:00Z,down,,,gremlins,\n"  # 4: unknown error word
+        + "2026-11-26T02:15:00Z,up,abc,12,,\n"  # 5: not a number
+        + "<<<<<<< HEAD\n"  # 6: a conflict marker
+        + "2026-11-26T02:20:00Z,up,200,12,,\n"  # 7: fine
+    )
+    problems = Problems()
+    found = read_component(folder, problems, "history/spse")
+    assert [s.time for s in found] == [T0 + 1200]
+    assert [(p.line, p.warning) for p in problems.items] == [(2, True), (3, True), (4, True), (5, True), (6, True)]
+    assert "status 'sideways' is not one of up, degraded, down" in problems.items[1].message
