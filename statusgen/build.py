@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, load_config
-from .history import ProbeSample, read_history
+from .history import ComponentHistory, read_history
 from .incidents import Incident, load_incidents
 from .output import MARKER, check_output, marker, write_site
 from .problems import InputError, Problem, Problems
@@ -23,7 +23,7 @@ class Inputs:
     config: Config
     incidents: list[Incident]
     warnings: list[Problem]
-    samples: dict[str, list[ProbeSample]] = field(default_factory=dict)  # probe history by component
+    history: dict[str, ComponentHistory] = field(default_factory=dict)  # probe history by component
 
 
 def shown_path(path: Path) -> str:
@@ -48,8 +48,8 @@ def load(config_path: Path, strict: bool = False) -> Inputs:
     # Probe history is append-only and cannot be corrected by editing, so what is wrong in it
     # is skipped with a warning that never fails a run, not even a strict one.
     history = Problems()
-    samples = read_history(config.history_dir, list(config.component_ids), history, shown_path(config.history_dir))
-    return Inputs(config, incidents, sorted(problems.warnings + history.warnings), samples)
+    recorded = read_history(config.history_dir, list(config.component_ids), history, shown_path(config.history_dir))
+    return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 
 
 def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
@@ -72,7 +72,7 @@ def build(inputs: Inputs, out: Path, now: datetime) -> dict[str, bytes]:
     """Render the whole site in memory from validated inputs, then swap it into ``out``."""
     package = Path(__file__).resolve().parent
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
-    files = render_site(site_view(inputs.config, inputs.incidents, now, inputs.samples))
+    files = render_site(site_view(inputs.config, inputs.incidents, now, inputs.history))
     files[MARKER] = marker(iso(now, inputs.config.timezone), __version__)
     write_site(out, files)
     return files

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import build as pipeline
 from .config import load_config
-from .history import ProbeSample
-from .output import UnsafeOutput, append_samples
+from .history import ProbeSample, compaction_plan
+from .output import UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Problem, Problems
 from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
 
@@ -33,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check,probe}")
+    commands = main.add_subparsers(dest="command", metavar="{build,check,probe,compact}")
     build = commands.add_parser("build", help="validate the input and build the site (the default)")
     build.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     build.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
@@ -47,6 +47,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
     probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
     probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    compact = commands.add_parser("compact", help="roll raw probe months older than --keep-months into runs.csv")
+    compact.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    compact.add_argument(
+        "--keep-months", default=3, type=int, help="raw months kept besides the current one (default: 3)"
+    )
+    compact.add_argument("--now", help="the current time, ISO 8601; default: SOURCE_DATE_EPOCH, else the clock")
     return main
 
 
@@ -87,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args.config, args.strict)
         if args.command == "probe":
             return run_probe(args.config)
+        if args.command == "compact":
+            return run_compact(args.config, args.keep_months, args.now)
         return run_build(args.config, args.out, args.now, args.strict)
     except UsageError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
@@ -161,4 +169,29 @@ def run_probe(config_path: Path) -> int:
             if part is not None
         )
         print(f"{cid}: {sample.status} {detail}".rstrip())
+    return EXIT_OK
+
+
+def run_compact(config_path: Path, keep_months: int, now_option: str | None) -> int:
+    """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv."""
+    if keep_months < 1:
+        raise UsageError("--keep-months must be at least 1, so the last 90 days keep their raw samples")
+    problems = Problems()
+    config = load_config(config_path, problems, pipeline.shown_path(config_path))
+    if config is None or problems.errors:
+        raise InputError(problems.items)
+    now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
+    month_index = now.year * 12 + now.month - 1 - keep_months
+    cutoff = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"  # months before this are compacted
+    shown = pipeline.shown_path(config.history_dir)
+    try:
+        for cid in config.component_ids:
+            folder = config.history_dir / cid
+            for month, runs, daily in compaction_plan(folder, cutoff, config.max_gap, problems, f"{shown}/{cid}"):
+                retire_month(folder, month, runs, daily)
+                print(f"{cid}: {month} compacted into {len(runs)} runs")
+    except OSError as exc:
+        print(f"{exc.filename or shown}:1: cannot compact probe history: {exc.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    report(problems.warnings)
     return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,11 @@ from pathlib import Path
 from .problems import Problems
 
 HEADER = ("time", "status", "http_status", "latency_ms", "error", "cert_days")
+# Compacted history: a month of samples as runs of one status, and a line of figures per UTC day.
+RUNS = "runs.csv"
+RUNS_HEADER = ("month", "start", "end", "status")
+DAILY = "daily.csv"
+DAILY_HEADER = ("date", "samples", "up", "degraded", "down", "median_ms", "p95_ms")
 STATUSES = ("up", "degraded", "down")
 ERRORS = ("timeout", "dns", "connection", "tls", "status", "keyword", "redirects", "error")
 
@@ -34,8 +40,7 @@ class ProbeSample:
 
     def csv_line(self) -> str:
         """The sample as one CSV line, empty fields left empty."""
-        stamp = datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        fields = [stamp, self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
+        fields = [_stamp(self.time), self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
         return ",".join("" if f is None else str(f) for f in fields) + "\n"
 
     @property
@@ -44,14 +49,43 @@ class ProbeSample:
         return datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m")
 
 
+@dataclass(frozen=True, order=True)
+class Run:
+    """Compacted samples: ``[start, end)`` covered by samples that all had ``status``."""
+
+    start: int
+    end: int
+    status: str
+    month: str = ""  # the raw file it came from, YYYY-MM
+
+    def csv_line(self) -> str:
+        return f"{self.month},{_stamp(self.start)},{_stamp(self.end)},{self.status}\n"
+
+
+@dataclass(frozen=True)
+class ComponentHistory:
+    """What the probes recorded for one component: compacted runs, then raw samples."""
+
+    runs: tuple[Run, ...] = ()
+    samples: tuple[ProbeSample, ...] = ()
+
+
+def _stamp(moment: int) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(stamp: str) -> int:
+    if not (len(stamp) == 20 and stamp.endswith("Z")):
+        raise ValueError(f"time '{stamp}' is not UTC ISO 8601 like 2026-11-26T02:00:00Z")
+    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+
 def parse_line(fields: list[str]) -> ProbeSample:
     """One CSV row as a sample; raises ValueError saying what is wrong."""
     if len(fields) != len(HEADER):
         raise ValueError(f"expected {len(HEADER)} fields, found {len(fields)}")
     stamp, status, http_status, latency, error, cert_days = fields
-    if not (len(stamp) == 20 and stamp.endswith("Z")):
-        raise ValueError(f"time '{stamp}' is not UTC ISO 8601 like 2026-11-26T02:00:00Z")
-    moment = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+    moment = _moment(stamp)
     if status not in STATUSES:
         raise ValueError(f"status '{status}' is not one of {', '.join(STATUSES)}")
     if error and error not in ERRORS:
@@ -65,40 +99,152 @@ def _number(text: str) -> int | None:
     return int(text)
 
 
+def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each data row; an unreadable file is skipped with a warning."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.warning(shown, 1, f"skipped: cannot read the file ({exc})")
+        return
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if row and tuple(row) != header:
+            yield number, row
+
+
+def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
+    """The samples of one raw file, in file order; malformed lines are skipped with a warning."""
+    found = []
+    for number, row in _rows(path, shown, problems, HEADER):
+        try:
+            found.append(parse_line(row))
+        except ValueError as exc:
+            problems.warning(shown, number, f"skipped a malformed probe line: {exc}")
+    return found
+
+
+def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
+    """Compacted runs, sorted and de-duplicated; malformed lines are skipped with a warning."""
+    runs: set[Run] = set()
+    if not path.is_file():
+        return []
+    for number, row in _rows(path, shown, problems, RUNS_HEADER):
+        try:
+            if len(row) != len(RUNS_HEADER):
+                raise ValueError(f"expected {len(RUNS_HEADER)} fields, found {len(row)}")
+            month, start, end, status = row
+            if status not in STATUSES:
+                raise ValueError(f"status '{status}' is not one of {', '.join(STATUSES)}")
+            run = Run(_moment(start), _moment(end), status, month)
+            if run.end <= run.start:
+                raise ValueError("the run ends before it starts")
+            runs.add(run)
+        except ValueError as exc:
+            problems.warning(shown, number, f"skipped a malformed run line: {exc}")
+    return sorted(runs)
+
+
 def read_component(folder: Path, problems: Problems, shown_root: str) -> list[ProbeSample]:
-    """Every sample in one component's folder, sorted by time, one per time.
+    """Every raw sample in one component's folder, sorted by time, one per time.
 
     Where union merges left two different lines for one time, the first in sort order wins.
+    Months already compacted into runs.csv are left out.
     """
-    samples: dict[int, ProbeSample] = {}
+    return list(read_folder(folder, problems, shown_root).samples)
+
+
+def read_folder(folder: Path, problems: Problems, shown_root: str) -> ComponentHistory:
+    runs = read_runs(folder / RUNS, problems, f"{shown_root}/{RUNS}")
+    compacted = {run.month for run in runs}
+    samples: list[ProbeSample] = []
     for path in sorted(folder.glob("*.csv")):
-        shown = f"{shown_root}/{path.name}"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.warning(shown, 1, f"skipped: cannot read the file ({exc})")
-            continue
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if not row or tuple(row) == HEADER:
-                continue
-            try:
-                sample = parse_line(row)
-            except ValueError as exc:
-                problems.warning(shown, number, f"skipped a malformed probe line: {exc}")
-                continue
-            kept = samples.get(sample.time)
-            if kept is None or sample < kept:
-                samples[sample.time] = sample
-    return [samples[t] for t in sorted(samples)]
+        if path.name not in (RUNS, DAILY) and path.stem not in compacted:
+            samples += read_samples(path, problems, f"{shown_root}/{path.name}")
+    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
+
+
+def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
+    """Sorted by time, one sample per time; of two different lines for one time the first in sort order wins."""
+    kept: dict[int, ProbeSample] = {}
+    for sample in sorted(samples, reverse=True):
+        kept[sample.time] = sample  # ends on the smallest of equal times
+    return [kept[t] for t in sorted(kept)]
 
 
 def read_history(
     history: Path, component_ids: list[str], problems: Problems, shown: str
-) -> dict[str, list[ProbeSample]]:
-    """Samples of each component that has a folder under ``history/``."""
-    result: dict[str, list[ProbeSample]] = {}
+) -> dict[str, ComponentHistory]:
+    """The history of each component that has a folder under ``history/``."""
+    result: dict[str, ComponentHistory] = {}
     for cid in component_ids:
         folder = history / cid
         if folder.is_dir():
-            result[cid] = read_component(folder, problems, f"{shown}/{cid}")
+            result[cid] = read_folder(folder, problems, f"{shown}/{cid}")
     return result
+
+
+def compact_month(
+    samples: list[ProbeSample], month: str, following: int | None, max_gap: int
+) -> tuple[list[Run], list[str]]:
+    """Runs and daily figure lines for one month's samples (sorted, one per time).
+
+    ``following`` is the time of the first sample after the month, which bounds the
+    last sample's coverage exactly as the build would; without it the cap ``max_gap`` applies.
+    """
+    runs: list[Run] = []
+    for index, sample in enumerate(samples):
+        nxt = samples[index + 1].time if index + 1 < len(samples) else following
+        end = sample.time + max_gap if nxt is None else min(nxt, sample.time + max_gap)
+        if runs and runs[-1].end == sample.time and runs[-1].status == sample.status:
+            runs[-1] = Run(runs[-1].start, end, sample.status, month)
+        else:
+            runs.append(Run(sample.time, end, sample.status, month))
+    by_day: dict[str, list[ProbeSample]] = {}
+    for sample in samples:
+        by_day.setdefault(_stamp(sample.time)[:10], []).append(sample)
+    lines = []
+    for day, group in sorted(by_day.items()):
+        counts = [sum(s.status == status for s in group) for status in STATUSES]
+        timed = sorted(s.latency_ms for s in group if s.latency_ms is not None and s.status != "down")
+        median = percentile(timed, 50) if timed else ""
+        p95 = percentile(timed, 95) if timed else ""
+        lines.append(f"{day},{len(group)},{counts[0]},{counts[1]},{counts[2]},{median},{p95}\n")
+    return runs, lines
+
+
+def percentile(values: list[int], percent: int) -> int:
+    """Nearest-rank percentile of values: the smallest with at least ``percent`` % at or below it."""
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
+    return ordered[rank - 1]
+
+
+def compaction_plan(
+    folder: Path, cutoff: str, max_gap: int, problems: Problems, shown: str
+) -> list[tuple[str, list[Run], list[str]]]:
+    """(month, runs, daily lines) for each raw month of ``folder`` before ``cutoff`` (YYYY-MM).
+
+    Pure apart from reading: the caller writes. A month already in runs.csv yields no runs,
+    only its removal, so an interrupted compaction finishes without counting twice.
+    """
+    if not folder.is_dir():
+        return []
+    done = {run.month for run in read_runs(folder / RUNS, problems, f"{shown}/{RUNS}")}
+    raw = sorted(p for p in folder.glob("????-??.csv"))
+    plan: list[tuple[str, list[Run], list[str]]] = []
+    for index, path in enumerate(raw):
+        month = path.stem
+        if month >= cutoff:
+            break
+        if month in done:
+            plan.append((month, [], []))
+            continue
+        samples = unique_by_time(read_samples(path, problems, f"{shown}/{path.name}"))
+        following = None
+        for later in raw[index + 1 :]:
+            after = read_samples(later, Problems(), "")
+            if after:
+                following = min(s.time for s in after)
+                break
+        runs, daily = compact_month(samples, month, following, max_gap)
+        plan.append((month, runs, daily))
+    return plan

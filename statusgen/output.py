@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .history import HEADER, ProbeSample
+from .history import DAILY, DAILY_HEADER, HEADER, RUNS, RUNS_HEADER, ProbeSample, Run
 
 # Every build writes this file. A non-empty folder without it is not ours to replace.
 MARKER = "api/v1/build.json"
@@ -104,27 +104,45 @@ def _swap(out: Path, staging: Path) -> None:
     shutil.rmtree(retired)
 
 
-def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[Path]:
-    """Append each component's sample to ``history/<id>/<YYYY-MM>.csv``; returns the files written.
+def append_lines(path: Path, header: tuple[str, ...], lines: Iterable[str]) -> None:
+    """Append whole lines to a CSV file, never rewriting what is there.
 
-    Only ever appends: a new file gets the header first, and a file whose last line
-    was cut short gets a line end first, so the new line stays whole.
+    A new file gets the header first; a file whose last line was cut short gets a line
+    end first, so the new lines stay whole. The data reaches the disk before this returns.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as handle:
+        handle.seek(0, os.SEEK_END)
+        prefix = b""
+        if handle.tell() == 0:
+            prefix = (",".join(header) + "\n").encode()
+        else:
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) != b"\n":
+                prefix = b"\n"
+        handle.write(prefix + "".join(lines).encode())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[Path]:
+    """Append each component's sample to ``history/<id>/<YYYY-MM>.csv``; returns the files written."""
     written = []
     for component_id, sample in sorted(samples.items()):
         path = history / component_id / f"{sample.month}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a+b") as handle:
-            handle.seek(0, os.SEEK_END)
-            prefix = b""
-            if handle.tell() == 0:
-                prefix = (",".join(HEADER) + "\n").encode()
-            else:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    prefix = b"\n"
-            handle.write(prefix + sample.csv_line().encode())
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_lines(path, HEADER, [sample.csv_line()])
         written.append(path)
     return written
+
+
+def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str]) -> None:
+    """Compaction's only write: append a month's runs and daily figures, then remove its raw file.
+
+    Should the removal not happen, readers skip the raw file of a month that runs.csv holds,
+    and the next compaction removes it.
+    """
+    if runs:
+        append_lines(folder / RUNS, RUNS_HEADER, [run.csv_line() for run in runs])
+    if daily:
+        append_lines(folder / DAILY, DAILY_HEADER, daily)
+    (folder / f"{month}.csv").unlink()

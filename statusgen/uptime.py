@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from .history import ProbeSample
+from .history import ProbeSample, Run
 from .incidents import Incident
 from .times import day_span
 
@@ -269,12 +269,19 @@ def figures(
 
 
 def component_probes(
-    samples: Sequence[ProbeSample], voids: Sequence[Window], max_gap: int, now: datetime
+    samples: Sequence[ProbeSample],
+    voids: Sequence[Window],
+    max_gap: int,
+    now: datetime,
+    runs: Sequence[Run] = (),
 ) -> ProbeRecord:
-    """The probe record of one component from its samples (sorted by time)."""
+    """The probe record of one component from its compacted runs and raw samples (each sorted)."""
     limit = seconds(now)
-    era = samples[0].time if samples and samples[0].time < limit else None
-    return ProbeRecord(era, limit, tuple(probe_spans(samples, max_gap, limit)), tuple(voids))
+    spans = [Outage(r.start, min(r.end, limit), PROBE_WEIGHTS[r.status]) for r in runs if r.start < limit]
+    spans += probe_spans(samples, max_gap, limit)
+    starts = [span.start for span in spans[:1]] + [s.time for s in samples[:1] if s.time < limit]
+    era = min(starts) if starts else None
+    return ProbeRecord(era, limit, tuple(spans), tuple(voids))
 
 
 def component_segments(
@@ -283,10 +290,11 @@ def component_segments(
     now: datetime,
     samples: Sequence[ProbeSample] = (),
     max_gap: int = 15 * 60,
+    runs: Sequence[Run] = (),
 ) -> tuple[list[Segment], int | None]:
     """Disjoint segments of one component and the start of its probe era."""
     outages, windows, voids = component_record(incidents, component_id, now)
-    probes = component_probes(samples, voids, max_gap, now)
+    probes = component_probes(samples, voids, max_gap, now, runs)
     return segments(outages, windows, probes), probes.era_start
 
 

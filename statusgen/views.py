@@ -6,6 +6,7 @@ Templates only lay these out; they decide no status and do no arithmetic.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from . import labels, status, times, uptime
 from .config import Component, Config
-from .history import ProbeSample
+from .history import ComponentHistory, ProbeSample, percentile
 from .incidents import Incident, Update
 from .markup import to_html
 from .times import midnight
@@ -135,10 +136,10 @@ class SiteView:
 
 
 def site_view(
-    config: Config, incidents: list[Incident], now: datetime, samples: dict[str, list[ProbeSample]] | None = None
+    config: Config, incidents: list[Incident], now: datetime, history: dict[str, ComponentHistory] | None = None
 ) -> SiteView:
     """Compute every figure and label the pages need, from validated inputs and ``now``."""
-    samples = samples or {}
+    history = history or {}
     tz = config.timezone
     views = {i.slug: incident_view(i, config, now) for i in incidents}
     newest_first = tuple(sorted(views.values(), key=lambda v: (v.incident.started, v.incident.slug), reverse=True))
@@ -150,8 +151,9 @@ def site_view(
     statuses: dict[str, str] = {}
     groups: dict[str | None, list[ComponentView]] = {}
     for component in config.components:
-        mine = samples.get(component.id, [])
-        parts, era_start = uptime.component_segments(incidents, component.id, now, mine, config.max_gap)
+        recorded = history.get(component.id, ComponentHistory())
+        mine = recorded.samples
+        parts, era_start = uptime.component_segments(incidents, component.id, now, mine, config.max_gap, recorded.runs)
         first = config.first_day(component)
         days = daily[component.id] = uptime.daily(uptime.day_bounds(first, now, tz), parts, era_start)
         past = [s for s in mine if s.time <= now.timestamp()]
@@ -306,7 +308,7 @@ def _windows(
     return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
 
 
-def _charts(samples: list[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Chart, ...]:
+def _charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Chart, ...]:
     """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours."""
     timed = [s for s in samples if s.latency_ms is not None and s.status != "down"]
     if not timed:
@@ -322,8 +324,8 @@ def _charts(samples: list[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Char
     recent = [s for s in timed if end - 86400 <= s.time <= end]
     charts = []
     if by_day:
-        medians = {d: _percentile(v, 50) for d, v in by_day.items()}
-        p95s = {d: _percentile(v, 95) for d, v in by_day.items()}
+        medians = {d: percentile(v, 50) for d, v in by_day.items()}
+        p95s = {d: percentile(v, 95) for d, v in by_day.items()}
         top = _nice_top(max(p95s.values()))
 
         def x_day(day: date) -> float:
@@ -376,13 +378,6 @@ def _charts(samples: list[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Char
 def _line(name: str, points: list[tuple[float, int]], top: int, summary: str) -> ChartLine:
     text = " ".join(f"{x:.1f},{HEIGHT - min(value, top) * HEIGHT / top:.1f}" for x, value in points)
     return ChartLine(name, text, summary)
-
-
-def _percentile(values: list[int], percent: int) -> int:
-    """Nearest-rank percentile: the smallest value with at least ``percent`` % of values at or below it."""
-    ordered = sorted(values)
-    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
-    return ordered[rank - 1]
 
 
 def _nice_top(value: int) -> int:
