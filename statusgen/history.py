@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,10 +75,14 @@ def _stamp(moment: int) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def _moment(stamp: str) -> int:
-    if not (len(stamp) == 20 and stamp.endswith("Z")):
+    # fromisoformat is many times faster than strptime, which matters at a million lines.
+    if not _STAMP.fullmatch(stamp):
         raise ValueError(f"time '{stamp}' is not UTC ISO 8601 like 2026-11-26T02:00:00Z")
-    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+    return int(datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC).timestamp())
 
 
 def parse_line(fields: list[str]) -> ProbeSample:
