@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from statusgen.cli import main  # noqa: E402
-from statusgen.history import HEADER  # noqa: E402
+from statusgen.cli import main
+from statusgen.history import HEADER
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
