@@ -8,17 +8,21 @@ of the record.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
+import urllib3.connection
 from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
@@ -46,6 +50,59 @@ class _Deadline(Exception):
     """The whole attempt (headers and body) took longer than the timeout."""
 
 
+# Per-read socket timeouts cannot bound a server that drips a byte at a time, so each attempt
+# also has a watchdog that shuts its sockets down at the deadline. The sockets an attempt uses,
+# new or taken from the pool, are collected here, per thread, by the connection classes below.
+_attempt = threading.local()
+
+
+def _track(sock: socket.socket | None) -> None:
+    sockets = getattr(_attempt, "sockets", None)
+    if sockets is not None and sock is not None:
+        sockets.append(sock)
+
+
+class _Tracked:
+    sock: socket.socket | None
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _track(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _track(self.sock)  # a pooled connection, reused
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_Tracked, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Tracked, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def _shut(sockets: list[socket.socket]) -> None:
+    """Watchdog: end the attempt's connections; its blocked read then fails at once."""
+    for sock in list(sockets):
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+
+
 def probe_all(
     components: Sequence[Component], pause: float = RETRY_PAUSE, wall_clock: Callable[[], float] = time.time
 ) -> dict[str, Outcome]:
@@ -54,7 +111,7 @@ def probe_all(
     if not probed:
         return {}
     with requests.Session() as session:
-        adapter = HTTPAdapter(pool_connections=len(probed), pool_maxsize=4, max_retries=0)
+        adapter = _Adapter(pool_connections=len(probed), pool_maxsize=4, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
@@ -81,6 +138,11 @@ def probe_component(
 def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], float] = time.time) -> Outcome:
     """One request: follow redirects, read at most BODY_CAP bytes, judge the answer."""
     start = time.monotonic()
+    sockets: list[socket.socket] = []
+    _attempt.sockets = sockets
+    watchdog = threading.Timer(probe.timeout, _shut, args=(sockets,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         with session.request(
             probe.method, probe.url, timeout=(probe.timeout, probe.timeout), stream=True, allow_redirects=True
@@ -88,10 +150,15 @@ def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], fl
             body = b"".join(_capped(response, start, probe.timeout))
             latency = round((time.monotonic() - start) * 1000)
             code = response.status_code
-    except _Deadline:
-        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
     except Exception as exc:  # classified below; a probe must never stop the run
+        if isinstance(exc, _Deadline) or time.monotonic() - start >= probe.timeout:
+            return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
         return Outcome("down", error=classify(exc))
+    finally:
+        watchdog.cancel()
+        _attempt.sockets = None
+    if time.monotonic() - start > probe.timeout:
+        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
     days = cert_days(probe.url, probe.timeout, wall_clock())
     expected = code in probe.expect_status if probe.expect_status else 200 <= code < 400
     if not expected:
