@@ -59,9 +59,8 @@ def render_feed(view: SiteView) -> bytes:
         entry.guid(guid, permalink=False)
         entry.pubDate(moment)
         names = ", ".join(c.name for c in incident.components)
-        entry.description(
-            f"<p><strong>{labels.SEVERITY[incident.incident.severity]}</strong> · {escape(names)}</p>{summary}"
-        )
+        kind = labels.FALSE_ALARM if incident.incident.false_alarm else labels.SEVERITY[incident.incident.severity]
+        entry.description(f"<p><strong>{kind}</strong> · {escape(names)}</p>{summary}")
     # The newest item's time, not the clock, so rebuilding changes nothing.
     feed.lastBuildDate(items[0][0] if items else view.now)
     rss: bytes = feed.rss_str(pretty=True)
