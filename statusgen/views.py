@@ -6,15 +6,15 @@ Templates only lay these out; they decide no status and do no arithmetic.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 
 from . import labels, status, times, uptime
+from .charts import Chart, response_charts
 from .config import Component, Config
-from .history import ComponentHistory, ProbeSample, percentile
+from .history import ComponentHistory, ProbeSample
 from .incidents import Incident, Update
 from .markup import to_html
 from .times import midnight
@@ -23,7 +23,6 @@ BAR_DAYS = 90
 RECENT_DAYS = 14
 CERT_WARNING_DAYS = 14
 WINDOWS = (("24 jam", 1), ("7 hari", 7), ("30 hari", 30), ("90 hari", 90), ("1 tahun", 365))
-WIDTH, HEIGHT = 600, 160  # response-time chart box
 
 
 @dataclass(frozen=True)
@@ -60,24 +59,6 @@ class DayView:
     level: str
     label: str  # the day in words: for the tooltip and for screen readers
     incidents: tuple[IncidentView, ...]
-
-
-@dataclass(frozen=True)
-class ChartLine:
-    """One line of a response-time chart, as SVG points, with what it shows in words."""
-
-    name: str
-    points: str  # "x,y x,y ..." in the chart's 0..WIDTH × 0..HEIGHT box
-    summary: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    lines: tuple[ChartLine, ...]
-    top_ms: int  # latency at the top edge
-    start_label: str
-    end_label: str
 
 
 @dataclass(frozen=True)
@@ -177,7 +158,7 @@ def site_view(
             latest=latest,
             cert_days=next((s.cert_days for s in reversed(past[-100:]) if s.cert_days is not None), None),
             windows=_windows(parts, era_start, first, now, tz),
-            charts=_charts(past, now, tz),
+            charts=response_charts(past, now, tz, BAR_DAYS),
             incidents=tuple(v for v in newest_first if component.id in v.incident.components),
         )
         groups.setdefault(component.group, []).append(view)
@@ -306,83 +287,3 @@ def _windows(
     spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("Sepanjang waktu", origin)]
     # One window at a time: daily() walks windows that follow each other, and these overlap.
     return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
-
-
-def _charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo) -> tuple[Chart, ...]:
-    """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours."""
-    timed = [s for s in samples if s.latency_ms is not None and s.status != "down"]
-    if not timed:
-        return ()
-    end = uptime.seconds(now)
-    today = now.astimezone(tz).date()
-    first_day = today - timedelta(days=BAR_DAYS - 1)
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for sample in timed:
-        day = datetime.fromtimestamp(sample.time, tz).date()
-        if day >= first_day:
-            by_day[day].append(int(sample.latency_ms or 0))
-    recent = [s for s in timed if end - 86400 <= s.time <= end]
-    charts = []
-    if by_day:
-        medians = {d: percentile(v, 50) for d, v in by_day.items()}
-        p95s = {d: percentile(v, 95) for d, v in by_day.items()}
-        top = _nice_top(max(p95s.values()))
-
-        def x_day(day: date) -> float:
-            return (day - first_day).days * WIDTH / (BAR_DAYS - 1)
-
-        charts.append(
-            Chart(
-                "Waktu respons harian, 90 hari",
-                (
-                    _line(
-                        "Median",
-                        [(x_day(d), v) for d, v in sorted(medians.items())],
-                        top,
-                        f"hari terakhir {medians[max(medians)]} ms",
-                    ),
-                    _line(
-                        "Persentil ke-95",
-                        [(x_day(d), v) for d, v in sorted(p95s.items())],
-                        top,
-                        f"hari terakhir {p95s[max(p95s)]} ms",
-                    ),
-                ),
-                top,
-                times.short_date(first_day),
-                times.short_date(today),
-            )
-        )
-    if recent:
-        top = _nice_top(max(int(s.latency_ms or 0) for s in recent))
-        points = [((s.time - (end - 86400)) * WIDTH / 86400, int(s.latency_ms or 0)) for s in recent]
-        charts.append(
-            Chart(
-                "Waktu respons, 24 jam terakhir",
-                (
-                    _line(
-                        "Setiap pemeriksaan",
-                        points,
-                        top,
-                        f"{len(recent)} pemeriksaan, terakhir {recent[-1].latency_ms} ms",
-                    ),
-                ),
-                top,
-                "24 jam lalu",
-                "sekarang",
-            )
-        )
-    return tuple(charts)
-
-
-def _line(name: str, points: list[tuple[float, int]], top: int, summary: str) -> ChartLine:
-    text = " ".join(f"{x:.1f},{HEIGHT - min(value, top) * HEIGHT / top:.1f}" for x, value in points)
-    return ChartLine(name, text, summary)
-
-
-def _nice_top(value: int) -> int:
-    """A round number at or above ``value`` for the top of a chart."""
-    for step in (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 60000):
-        if value <= step:
-            return step
-    return max(value, 1)
