@@ -174,8 +174,8 @@ def run_probe(config_path: Path) -> int:
 
 def run_compact(config_path: Path, keep_months: int, now_option: str | None) -> int:
     """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv."""
-    if keep_months < 1:
-        raise UsageError("--keep-months must be at least 1, so the last 90 days keep their raw samples")
+    if keep_months < 3:
+        raise UsageError("--keep-months must be at least 3, so the 90-day charts keep their raw samples")
     problems = Problems()
     config = load_config(config_path, problems, pipeline.shown_path(config_path))
     if config is None or problems.errors:

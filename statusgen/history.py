@@ -8,8 +8,7 @@ warning; nothing here ever rewrites a file.
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,9 @@ RUNS = "runs.csv"
 RUNS_HEADER = ("month", "start", "end", "status")
 DAILY = "daily.csv"
 DAILY_HEADER = ("date", "samples", "up", "degraded", "down", "median_ms", "p95_ms")
+# A month is compacted only once it is listed here, written after its runs and daily lines.
+COMPACTED = "compacted.csv"
+COMPACTED_HEADER = ("month", "runs", "days")
 STATUSES = ("up", "degraded", "down")
 ERRORS = ("timeout", "dns", "connection", "tls", "status", "keyword", "redirects", "error")
 
@@ -104,20 +106,41 @@ def _number(text: str) -> int | None:
     return int(text)
 
 
+class Unreadable(Exception):
+    """A history file that cannot be read at all (as opposed to a line that is malformed)."""
+
+
 def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each data row; an unreadable file is skipped with a warning."""
+    """(line number, fields) of each data row.
+
+    Lines are decoded one at a time and split on commas (the format has no quoting), so one
+    bad byte or stray quote costs one line, with a warning, never the rest of the file.
+    Raises Unreadable when the file cannot be opened.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.warning(shown, 1, f"skipped: cannot read the file ({exc})")
-        return
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if row and tuple(row) != header:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.warning(shown, 1, f"skipped: cannot read the file ({exc.strerror or exc})")
+        raise Unreadable(shown) from None
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        line = raw.rstrip(b"\r")
+        if not line:
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.warning(shown, number, "skipped a line that is not UTF-8 text")
+            continue
+        row = text.split(",")
+        if tuple(row) != header:
             yield number, row
 
 
 def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
-    """The samples of one raw file, in file order; malformed lines are skipped with a warning."""
+    """The samples of one raw file, in file order; malformed lines are skipped with a warning.
+
+    Raises Unreadable when the file cannot be opened.
+    """
     found = []
     for number, row in _rows(path, shown, problems, HEADER):
         try:
@@ -132,7 +155,11 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
     runs: set[Run] = set()
     if not path.is_file():
         return []
-    for number, row in _rows(path, shown, problems, RUNS_HEADER):
+    try:
+        rows = list(_rows(path, shown, problems, RUNS_HEADER))
+    except Unreadable:
+        return []
+    for number, row in rows:
         try:
             if len(row) != len(RUNS_HEADER):
                 raise ValueError(f"expected {len(RUNS_HEADER)} fields, found {len(row)}")
@@ -148,6 +175,17 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
     return sorted(runs)
 
 
+def compacted_months(folder: Path, problems: Problems, shown: str) -> set[str]:
+    """The months whose compaction finished: their runs and daily lines are complete."""
+    path = folder / COMPACTED
+    if not path.is_file():
+        return set()
+    try:
+        return {row[0] for _, row in _rows(path, f"{shown}/{COMPACTED}", problems, COMPACTED_HEADER) if row}
+    except Unreadable:
+        return set()
+
+
 def read_component(folder: Path, problems: Problems, shown_root: str) -> list[ProbeSample]:
     """Every raw sample in one component's folder, sorted by time, one per time.
 
@@ -158,20 +196,27 @@ def read_component(folder: Path, problems: Problems, shown_root: str) -> list[Pr
 
 
 def read_folder(folder: Path, problems: Problems, shown_root: str) -> ComponentHistory:
-    runs = read_runs(folder / RUNS, problems, f"{shown_root}/{RUNS}")
-    compacted = {run.month for run in runs}
+    done = compacted_months(folder, problems, shown_root)
+    runs = [r for r in read_runs(folder / RUNS, problems, f"{shown_root}/{RUNS}") if r.month in done]
     samples: list[ProbeSample] = []
-    for path in sorted(folder.glob("*.csv")):
-        if path.name not in (RUNS, DAILY) and path.stem not in compacted:
-            samples += read_samples(path, problems, f"{shown_root}/{path.name}")
+    for path in sorted(folder.glob("????-??.csv")):
+        if path.stem not in done:
+            with contextlib.suppress(Unreadable):
+                samples += read_samples(path, problems, f"{shown_root}/{path.name}")
     return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
 
 
 def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
-    """Sorted by time, one sample per time; of two different lines for one time the first in sort order wins."""
+    """Sorted by time, one sample per time.
+
+    Of two different lines for one time (two racing runs), the one whose text sorts first wins,
+    so every reader picks the same one.
+    """
     kept: dict[int, ProbeSample] = {}
-    for sample in sorted(samples, reverse=True):
-        kept[sample.time] = sample  # ends on the smallest of equal times
+    for sample in samples:
+        other = kept.get(sample.time)
+        if other is None or sample.csv_line() < other.csv_line():
+            kept[sample.time] = sample
     return [kept[t] for t in sorted(kept)]
 
 
@@ -228,13 +273,14 @@ def compaction_plan(
 ) -> list[tuple[str, list[Run], list[str]]]:
     """(month, runs, daily lines) for each raw month of ``folder`` before ``cutoff`` (YYYY-MM).
 
-    Pure apart from reading: the caller writes. A month already in runs.csv yields no runs,
-    only its removal, so an interrupted compaction finishes without counting twice.
+    Pure apart from reading: the caller writes. A month already listed as compacted yields
+    nothing to write, only its removal. A month with an unreadable file or a malformed line is
+    left raw, with a warning, so compaction never drops a line it could not account for.
     """
     if not folder.is_dir():
         return []
-    done = {run.month for run in read_runs(folder / RUNS, problems, f"{shown}/{RUNS}")}
-    raw = sorted(p for p in folder.glob("????-??.csv"))
+    done = compacted_months(folder, problems, shown)
+    raw = sorted(p for p in folder.glob("????-??.csv") if p.is_file())
     plan: list[tuple[str, list[Run], list[str]]] = []
     for index, path in enumerate(raw):
         month = path.stem
@@ -243,13 +289,22 @@ def compaction_plan(
         if month in done:
             plan.append((month, [], []))
             continue
-        samples = unique_by_time(read_samples(path, problems, f"{shown}/{path.name}"))
+        found = Problems()
+        try:
+            samples = unique_by_time(read_samples(path, found, f"{shown}/{path.name}"))
+        except Unreadable:
+            samples = []
+        if found.items:
+            problems.items += found.items
+            problems.warning(f"{shown}/{path.name}", 1, "left raw: compact it once the lines above are mended")
+            continue
         following = None
         for later in raw[index + 1 :]:
-            after = read_samples(later, Problems(), "")
-            if after:
-                following = min(s.time for s in after)
-                break
+            with contextlib.suppress(Unreadable):
+                after = read_samples(later, Problems(), "")
+                if after:
+                    following = min(s.time for s in after)
+                    break
         runs, daily = compact_month(samples, month, following, max_gap)
         plan.append((month, runs, daily))
     return plan

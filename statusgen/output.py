@@ -14,7 +14,17 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .history import DAILY, DAILY_HEADER, HEADER, RUNS, RUNS_HEADER, ProbeSample, Run
+from .history import (
+    COMPACTED,
+    COMPACTED_HEADER,
+    DAILY,
+    DAILY_HEADER,
+    HEADER,
+    RUNS,
+    RUNS_HEADER,
+    ProbeSample,
+    Run,
+)
 
 # Every build writes this file. A non-empty folder without it is not ours to replace.
 MARKER = "api/v1/build.json"
@@ -136,13 +146,15 @@ def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[Pa
 
 
 def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str]) -> None:
-    """Compaction's only write: append a month's runs and daily figures, then remove its raw file.
+    """Compaction's only writes: append a month's runs and daily figures, mark the month
+    compacted, then remove its raw file.
 
-    Should the removal not happen, readers skip the raw file of a month that runs.csv holds,
-    and the next compaction removes it.
+    Readers use a month's runs only once it is marked, so an interruption before the mark
+    leaves the raw file in charge (and the month is compacted again); one after it leaves a
+    raw file that readers ignore and the next compaction removes.
     """
-    if runs:
+    if runs or daily:
         append_lines(folder / RUNS, RUNS_HEADER, [run.csv_line() for run in runs])
-    if daily:
         append_lines(folder / DAILY, DAILY_HEADER, daily)
+        append_lines(folder / COMPACTED, COMPACTED_HEADER, [f"{month},{len(runs)},{len(daily)}\n"])
     (folder / f"{month}.csv").unlink()

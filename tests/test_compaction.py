@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from statusgen.history import HEADER, RUNS_HEADER
 
+# Compaction runs in January 2022: keeping three months besides January, October is the first kept.
+LATER = "2022-01-15T12:00+08:00"
+
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
@@ -51,11 +54,12 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     before = figures(site)
     windows_before = site.file("components/spse/index.html").split('<table class="figures">')[1].split("</table>")[0]
 
-    run = cli("compact", "--config", site.config, "--keep-months", "1", "--now", now)
+    run = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)
     assert run.code == 0, run.err
     folder = site.root / "history" / "spse"
-    # Cutoff: November minus one month = October; August and September are rolled up.
-    assert sorted(p.name for p in folder.iterdir()) == ["2021-10.csv", "daily.csv", "runs.csv"]
+    # Cutoff: January 2022 minus three months = October; August and September are rolled up.
+    assert sorted(p.name for p in folder.iterdir()) == ["2021-10.csv", "compacted.csv", "daily.csv", "runs.csv"]
+    assert (folder / "compacted.csv").read_text().splitlines()[0] == "month,runs,days"
     runs = (folder / "runs.csv").read_text().splitlines()
     assert runs[0] == ",".join(RUNS_HEADER)
     assert 10 < len(runs) < 1000  # far fewer lines than the ~8600 samples
@@ -72,7 +76,7 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     assert sep12["no_data_minutes"] > 0 and sep12["source"] == "probes"
 
     # Running it again changes nothing.
-    again = cli("compact", "--config", site.config, "--keep-months", "1", "--now", now)
+    again = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)
     assert again.code == 0 and again.out == ""
     assert (folder / "runs.csv").read_text().splitlines() == runs
 
@@ -85,15 +89,53 @@ def test_an_interrupted_compaction_counts_nothing_twice(make_site, cli) -> None:
     before = figures(site)
     folder = site.root / "history" / "spse"
     august = (folder / "2021-08.csv").read_bytes()
-    assert cli("compact", "--config", site.config, "--keep-months", "2", "--now", now).code == 0
+    assert cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER).code == 0
     assert not (folder / "2021-08.csv").exists()
-    # As if the run had stopped after writing runs.csv but before removing the raw file:
+    runs, daily, marks = ((folder / n).read_text() for n in ("runs.csv", "daily.csv", "compacted.csv"))
+
+    # Stopped after the mark, before the raw file was removed: readers ignore the raw file.
     (folder / "2021-08.csv").write_bytes(august)
     assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
     assert figures(site) == before
-    run = cli("compact", "--config", site.config, "--keep-months", "2", "--now", now)
-    assert run.code == 0
+    assert cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER).code == 0
     assert not (folder / "2021-08.csv").exists()
-    assert sum(line.startswith("2021-08,") for line in (folder / "runs.csv").read_text().splitlines()) > 0
+    assert (folder / "runs.csv").read_text() == runs  # nothing appended twice
+
+    # Stopped before the mark, with only part of the runs written: the raw file stays in charge.
+    # September's compaction finished; August's stopped after five of its runs.
+    def keep(text: str, month: str, limit: int | None = None) -> str:
+        lines = text.splitlines()
+        august = [line for line in lines[1:] if line.startswith(month)][:limit]
+        return "\n".join([lines[0], *august, *(line for line in lines[1:] if line.startswith("2021-09"))]) + "\n"
+
+    (folder / "2021-08.csv").write_bytes(august)
+    (folder / "compacted.csv").write_text(keep(marks, "none"))
+    (folder / "runs.csv").write_text(keep(runs, "2021-08", 5))
+    (folder / "daily.csv").write_text(keep(daily, "none"))
     assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
     assert figures(site) == before
+    assert cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER).code == 0
+    assert sorted((folder / "compacted.csv").read_text().splitlines()) == sorted(marks.splitlines())
+    assert not (folder / "2021-08.csv").exists()
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
+    assert figures(site) == before
+
+
+def test_a_month_with_a_broken_line_is_left_raw(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    write_history(site)
+    folder = site.root / "history" / "spse"
+    with (folder / "2021-08.csv").open("ab") as handle:
+        handle.write(b"2021-08-31T23:59:00Z,up,200,9\xe9,,\n")
+    run = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)
+    assert run.code == 0
+    assert (folder / "2021-08.csv").exists()  # kept, with its broken line
+    assert "2021-08.csv:" in run.err and "left raw" in run.err
+    assert not (folder / "2021-09.csv").exists()  # the sound month was compacted
+
+
+def test_keeping_fewer_than_three_months_is_refused(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    run = cli("compact", "--config", site.config, "--keep-months", "2")
+    assert run.code == 2
+    assert "at least 3" in run.err

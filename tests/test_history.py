@@ -96,3 +96,37 @@ def test_malformed_lines_are_skipped_with_their_line_numbers(tmp_path: Path) -> 
     assert [s.time for s in found] == [T0 + 1200]
     assert [(p.line, p.warning) for p in problems.items] == [(2, True), (3, True), (4, True), (5, True), (6, True)]
     assert "status 'sideways' is not one of up, degraded, down" in problems.items[1].message
+
+
+def test_racing_lines_with_empty_fields_for_one_time_pick_one_and_never_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "spse"
+    folder.mkdir()
+    (folder / "2026-11.csv").write_text(
+        HEAD + "2026-11-26T02:00:00Z,down,,10000,timeout,\n" + "2026-11-26T02:00:00Z,down,500,120,status,\n"
+    )
+    (folder / "2026-12.csv").write_text(HEAD + "2026-11-26T02:00:00Z,down,,,dns,\n")
+    problems = Problems()
+    found = read_component(folder, problems, "history/spse")
+    # Three lines for one time; the one whose text sorts first wins: ",,,dns" < ",,10000" < ",500".
+    assert found == [ProbeSample(T0, "down", None, None, "dns", None)]
+    assert problems.items == []
+
+
+def test_one_bad_byte_or_quote_costs_one_line_only(tmp_path: Path) -> None:
+    folder = tmp_path / "spse"
+    folder.mkdir()
+    (folder / "2026-11.csv").write_bytes(
+        HEAD.encode()
+        + b"2026-11-26T02:00:00Z,up,200,12,,\n"
+        + b'2026-11-26T02:05:00Z,up,200,1\xe9,,"\n'
+        + b"2026-11-26T02:10:00Z,up,200,14,,\n"
+        + b'"2026-11-26T02:15:00Z,up,200,15,,\n'
+        + b"2026-11-26T02:20:00Z,up,200,16,,\n"
+    )
+    problems = Problems()
+    found = read_component(folder, problems, "history/spse")
+    assert [s.time - T0 for s in found] == [0, 600, 1200]
+    assert [(p.line, p.message[:30]) for p in problems.items] == [
+        (3, "skipped a line that is not UTF"),
+        (5, "skipped a malformed probe line"),
+    ]
