@@ -51,8 +51,8 @@ class _Deadline(Exception):
 
 
 # Per-read socket timeouts cannot bound a server that drips a byte at a time, so each attempt
-# also has a watchdog that shuts its sockets down at the deadline. The sockets an attempt uses,
-# new or taken from the pool, are collected here, per thread, by the connection classes below.
+# also has a watchdog that shuts its sockets down at the deadline. The sockets an attempt opens
+# are collected here, per thread, by the connection classes below; no connection is reused.
 _attempt = threading.local()
 
 
@@ -69,9 +69,6 @@ class _Tracked:
         super().connect()  # type: ignore[misc]
         _track(self.sock)
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _track(self.sock)  # a pooled connection, reused
-        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
 class _HTTPConnection(_Tracked, urllib3.connection.HTTPConnection):
@@ -82,11 +79,20 @@ class _HTTPSConnection(_Tracked, urllib3.connection.HTTPSConnection):
     pass
 
 
-class _HTTPPool(urllib3.HTTPConnectionPool):
+class _Unpooled:
+    """Never hands a connection back for reuse: an attempt's watchdog may shut down every
+    socket the attempt used, so none of them may pass to another attempt."""
+
+    def _put_conn(self, conn: Any) -> None:
+        if conn is not None:
+            conn.close()
+
+
+class _HTTPPool(_Unpooled, urllib3.HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
+class _HTTPSPool(_Unpooled, urllib3.HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 

@@ -75,6 +75,12 @@ class Handler(BaseHTTPRequestHandler):
             self.server.hits[path] += 1
             self.server.methods.append(self.command)
             count = self.server.hits[path]
+        target = ROUTES_EXTRA.get(self.server.base, {}).get(path)
+        if target is not None:
+            if path == "/hop":
+                self.server.stop.wait(0.5)
+            self.reply(302, b"", Location=target)
+            return
         route = ROUTES.get(path)
         if route is None:
             self.reply(404, b"not found")
@@ -191,7 +197,10 @@ ROUTES: dict[str, Callable[[Handler, int], None]] = {
     "/loop": Handler.loop,
     "/redirect": Handler.redirect,
     "/huge": Handler.huge,
+    "/slow-second": lambda handler, count: (handler.server.stop.wait(1.5), handler.ok(count))[-1],
 }
+# Redirects to another server, by server base URL and path; "/hop" waits 0.5 s first.
+ROUTES_EXTRA: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture
@@ -493,6 +502,24 @@ def test_components_are_probed_concurrently(server: Server) -> None:
     assert all((o.status, o.error) == ("down", "timeout") for o in outcomes.values()), set(outcomes.values())
     assert elapsed < 2.5, f"50 probes with a 1 s timeout took {elapsed:.2f} s"
     assert server.peak == 50  # the server held all 50 requests at once
+
+
+def test_one_probe_s_deadline_never_cuts_another_probe_s_connection(start_server: Callable[..., Server]) -> None:
+    # Two hosts. A: first → second/hang (A's deadline, 1 s, falls while it waits). B: first →
+    # second/hop, which answers after 0.5 s with a redirect back to first/slow-second (1.5 s more).
+    # When B comes back to the first host, connections from the first hops of A and B have been
+    # released. Were they pooled, B could reuse A's, and A's watchdog would cut B down at 1 s.
+    first, second = start_server(), start_server()
+    ROUTES_EXTRA[first.base] = {"/a": f"{second.base}/hang", "/b": f"{second.base}/hop"}
+    ROUTES_EXTRA[second.base] = {"/hop": f"{first.base}/slow-second"}
+    components = [
+        Component("a", "A", probe=Probe(f"{first.base}/a", timeout=1.0, retries=0)),
+        Component("b", "B", probe=Probe(f"{first.base}/b", timeout=8.0, retries=0)),
+    ]
+    for _ in range(4):
+        outcomes = probe_all(components, pause=PAUSE)
+        assert (outcomes["a"].status, outcomes["a"].error) == ("down", "timeout")
+        assert outcomes["b"].status == "up", outcomes["b"]
 
 
 def test_nothing_to_probe() -> None:
