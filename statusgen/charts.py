@@ -99,6 +99,8 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
 
 
 def _line(name: str, points: list[tuple[float, int]], top: int, summary: str) -> ChartLine:
+    if len(points) == 1:  # a line needs two points: draw a short dash
+        points = [(max(points[0][0] - 4, 0), points[0][1]), points[0]]
     text = " ".join(f"{x:.1f},{HEIGHT - min(value, top) * HEIGHT / top:.1f}" for x, value in points)
     return ChartLine(name, text, summary)
 

@@ -70,7 +70,6 @@ class _Tracked:
         _track(self.sock)
 
 
-
 class _HTTPConnection(_Tracked, urllib3.connection.HTTPConnection):
     pass
 

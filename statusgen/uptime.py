@@ -99,7 +99,8 @@ def component_record(
     """The incidents, maintenance windows and false-alarm windows of one component, up to ``now``.
 
     An incident covers ``[started, resolved)``; an ongoing one ``[started, now)``.
-    Incidents of weight 0 are kept: they still vouch for time the probes missed.
+    A degraded incident weighs 0 but is kept: it vouches for time the probes missed (the
+    service was up, only slow). A notice, false alarms included, says nothing of that.
     """
     limit = seconds(now)
     outages: list[Outage] = []
@@ -114,7 +115,7 @@ def component_record(
             continue
         if incident.is_maintenance:
             windows.append(Window(start, end))
-        else:
+        elif incident.severity != "notice":
             outages.append(Outage(start, end, WEIGHTS[incident.severity]))
         if incident.false_alarm:
             voids.append(Window(start, end))

@@ -70,7 +70,8 @@ class ComponentView:
     uptime: float | None  # over the same days
     path: str = ""  # site-relative page of the component
     latest: ProbeSample | None = None  # newest probe sample
-    cert_days: int | None = None  # from the newest https sample
+    cert_days: int | None = None  # from the newest sample
+    checked_before: datetime | None = None  # when only compacted history is left: the end of its last run
     windows: tuple[tuple[str, float | None], ...] = ()  # (label, uptime) for 24 h … all time
     charts: tuple[Chart, ...] = ()
     incidents: tuple[IncidentView, ...] = ()  # newest first
@@ -78,6 +79,11 @@ class ComponentView:
     @property
     def cert_warning(self) -> bool:
         return self.cert_days is not None and self.cert_days < CERT_WARNING_DAYS
+
+    @property
+    def cert_invalid(self) -> bool:
+        """The newest check failed on the certificate: expired, or not trusted."""
+        return self.latest is not None and self.latest.error == "tls"
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,13 @@ def site_view(
         )
         window = [d for d in days if d.date >= bar_start]
         known = {d.date: d for d in window}
+        probed: dict[date, set[str]] = defaultdict(set)
+        for sample in past:
+            moment = datetime.fromtimestamp(sample.time, tz)
+            if moment.date() >= bar_start:
+                probed[moment.date()].add(sample.status)
         cells = tuple(
-            _day_view(day, known.get(day), per_day.get((component.id, day), ()))
+            _day_view(day, known.get(day), per_day.get((component.id, day), ()), frozenset(probed.get(day, ())))
             for day in (bar_start + timedelta(days=n) for n in range(BAR_DAYS))
         )
         view = ComponentView(
@@ -156,7 +167,8 @@ def site_view(
             uptime=uptime.overall(window),
             path=f"components/{component.id}/",
             latest=latest,
-            cert_days=next((s.cert_days for s in reversed(past[-100:]) if s.cert_days is not None), None),
+            cert_days=latest.cert_days if latest else None,
+            checked_before=datetime.fromtimestamp(recorded.runs[-1].end, tz) if recorded.runs and not latest else None,
             windows=_windows(parts, era_start, first, now, tz),
             charts=response_charts(past, now, tz, BAR_DAYS),
             incidents=tuple(v for v in newest_first if component.id in v.incident.components),
@@ -221,21 +233,31 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
     )
 
 
-def day_level(figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...]) -> str:
-    """The bar class of one day: the worst severity that touched it; always shown with words too."""
+def day_level(
+    figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...], probed: frozenset[str] = frozenset()
+) -> str:
+    """The bar class of one day: the worst that touched it, by incidents or probes; always shown with words too.
+
+    ``probed`` holds the probe statuses seen that day. A down sample that counted is a total outage.
+    """
     if figures is None or (figures.uptime is None and not figures.maintenance_minutes):
         return "nodata"
     severities = {view.incident.severity for view in incidents}
-    for severity in ("major", "partial", "degraded"):
-        if severity in severities:
-            return severity
+    if "major" in severities or ("down" in probed and figures.downtime_minutes > 0):
+        return "major"
+    if "partial" in severities:
+        return "partial"
+    if "degraded" in severities or "degraded" in probed:
+        return "degraded"
     if figures.maintenance_minutes:
         return "maintenance"
     return "notice" if incidents else "ok"
 
 
-def _day_view(day: date, figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...]) -> DayView:
-    level = day_level(figures, incidents)
+def _day_view(
+    day: date, figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...], probed: frozenset[str]
+) -> DayView:
+    level = day_level(figures, incidents, probed)
     words = [times.long_date(day), labels.DAY_LEVEL[level]]
     if figures is not None and level != "nodata":
         words.append(f"ketersediaan {times.percent(figures.uptime)}")

@@ -72,8 +72,18 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     assert figures(site) == before
     windows_after = site.file("components/spse/index.html").split('<table class="figures">')[1].split("</table>")[0]
     assert windows_after == windows_before
+    assert "Terakhir diperiksa <time" in site.file("components/spse/index.html")
     sep12 = next(d for d in before["days"] if d["date"] == "2021-09-12")
     assert sep12["no_data_minutes"] > 0 and sep12["source"] == "probes"
+
+    # With every raw month compacted, the page still says when the probe last looked.
+    october = (folder / "2021-10.csv").read_bytes()
+    (folder / "2021-10.csv").unlink()
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
+    page = site.file("components/spse/index.html")
+    # The last compacted run ends at the next sample after 30 Sep 23:50 UTC: 1 Oct 00:00 UTC, 08:00 WITA.
+    assert 'Terakhir diperiksa sebelum <time datetime="2021-10-01T08:00:00+08:00">' in page
+    (folder / "2021-10.csv").write_bytes(october)
 
     # Running it again changes nothing.
     again = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)

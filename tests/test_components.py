@@ -85,3 +85,33 @@ def test_a_probed_component_without_history_is_never_green(make_site, cli) -> No
     assert 'data-component="spse" data-status="no_data"' in index
     assert 'data-component="sikap" data-status="operational"' in index
     assert "Belum pernah diperiksa" in index
+
+
+def test_the_bar_shows_probe_failures_and_slowness_without_any_incident(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    # 19 Sep (WITA): down 10:00 → 10:10 by the probes; 20 Sep: one slow sample; 21 Sep: all up.
+    lines = []
+    for day, hour, status in [(19, 1, "up"), (19, 2, "down"), (20, 2, "degraded"), (21, 2, "up")]:
+        for minute in (0, 5):
+            row = "down,,,timeout," if status == "down" else f"{status},200,100,,"
+            lines.append(f"2021-09-{day:02d}T{hour:02d}:{minute:02d}:00Z,{row}30")
+    history(site, "spse", "2021-09", lines)
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-21T12:00").code == 0
+    page = site.file("components/spse/index.html")
+    levels = re.findall(r'<li class="day day-([a-z]+)" title="([^;]+)', page)
+    assert levels[-3:] == [
+        ("major", "Minggu, 19 September 2021"),
+        ("degraded", "Senin, 20 September 2021"),
+        ("ok", "Selasa, 21 September 2021"),
+    ]
+
+
+def test_a_failed_certificate_is_warned_about_and_not_called_valid(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    history(site, "spse", "2021-09", ["2021-09-19T03:00:00Z,up,200,100,,1", "2021-09-19T03:05:00Z,down,,,tls,"])
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-19T11:10").code == 0
+    page = site.file("components/spse/index.html")
+    assert "sertifikat TLS tidak sah (kedaluwarsa atau tidak dipercaya)" in page
+    assert "berlaku 1 hari lagi" not in page
+    assert "(gagal: sertifikat TLS tidak sah)" in page
+    assert 'data-component="spse" data-status="major_outage"' in page

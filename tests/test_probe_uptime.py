@@ -172,3 +172,16 @@ NOW = parse_datetime(f"{DAY} 12:00", WITA)
 def test_current_status_with_probes(latest, incidents, probed, expected) -> None:
     sample = samples(latest)[0] if latest else None
     assert component_status("spse", incidents, NOW, sample, probed, 30 * 60) == expected
+
+
+def test_a_notice_or_false_alarm_does_not_vouch_for_a_gap_but_a_degraded_incident_does() -> None:
+    # The gap of test_a_gap_between_runs…: 30 min of no data between 10:00 and 11:00.
+    probe = samples(("10:00", "up"), ("10:40", "up"))
+    notice = day([incident("notice", "10:15", "10:40")], probe, "11:00")[DAY]
+    assert notice.no_data_minutes == 30.0
+    false_alarm = day([incident("notice", "10:15", "10:40", false_alarm=True)], probe, "11:00")[DAY]
+    assert false_alarm.no_data_minutes == 30.0
+    # "Degraded" says the service was up, only slow: 10:15 → 10:40 is measured, 5 min remain.
+    degraded = day([incident("degraded", "10:15", "10:40")], probe, "11:00")[DAY]
+    assert degraded.no_data_minutes == 5.0
+    assert degraded.uptime == 100.0
