@@ -17,8 +17,14 @@ ID_PATTERN = re.compile(r"[a-z0-9-]+")  # component ids and incident slugs
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
 
-SITE_KEYS = ("title", "base_url", "description", "timezone", "history_start", "max_gap", "stale_after", "components")
-COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe")
+SITE_KEYS = (
+    "title", "base_url", "description", "timezone", "history_start", "max_gap", "stale_after", "sla_target",
+    "organization", "signatory", "components",
+)  # fmt: skip
+COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe", "sla_target")
+ORGANIZATION_KEYS = ("name", "address", "city")
+SIGNATORY_KEYS = ("name", "role", "id_number")
+DEFAULT_SLA_TARGET = 99.5
 PROBE_KEYS = ("url", "method", "expect_status", "keyword", "timeout", "degraded_ms", "retries")
 METHODS = ("GET", "HEAD", "POST")
 
@@ -47,6 +53,25 @@ class Component:
     description: str | None = None
     url: str | None = None
     probe: Probe | None = None
+    sla_target: float | None = None  # None: the site's
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Who runs the service, as an outage record names them."""
+
+    name: str
+    address: str | None = None
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """The officer who signs outage records; the name may be left for handwriting."""
+
+    role: str = "Kepala LPSE"
+    name: str | None = None
+    id_number: str | None = None  # NIP
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,9 @@ class Config:
     description: str | None = None
     max_gap: int = 15 * 60  # seconds a probe sample covers at most
     stale_after: int = 30 * 60  # seconds after which the newest sample no longer tells the status
+    sla_target: float = DEFAULT_SLA_TARGET  # percent
+    organization: Organization | None = None
+    signatory: Signatory = Signatory()
 
     @property
     def root(self) -> Path:
@@ -84,6 +112,10 @@ class Config:
     @property
     def component_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.components)
+
+    def target(self, component: Component) -> float:
+        """The SLA target of a component: its own, else the site's."""
+        return self.sla_target if component.sla_target is None else component.sla_target
 
     def first_day(self, component: Component) -> date:
         """A component's history starts at the later of ``history_start`` and its ``since``."""
@@ -118,10 +150,14 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     description = fields.text("description")
     max_gap = fields.number("max_gap", 15, low=1, high=24 * 60)
     stale_after = fields.number("stale_after", 30, low=1, high=7 * 24 * 60)
+    sla_target = fields.number("sla_target", DEFAULT_SLA_TARGET, low=0, high=100, whole=False)
+    organization = _organization(fields, title or "")
+    signatory = _signatory(fields)
     components = _components(fields)
-    if len(problems.errors) > before or None in (title, base_url, timezone, history_start, max_gap, stale_after):
+    required = (title, base_url, timezone, history_start, max_gap, stale_after, sla_target)
+    if len(problems.errors) > before or None in required:
         return None
-    assert title and base_url and timezone and history_start and max_gap and stale_after
+    assert title and base_url and timezone and history_start and max_gap and stale_after and sla_target is not None
     return Config(
         path,
         title,
@@ -132,7 +168,38 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         description,
         max_gap=int(max_gap * 60),
         stale_after=int(stale_after * 60),
+        sla_target=float(sla_target),
+        organization=organization,
+        signatory=signatory,
     )
+
+
+def _organization(fields: Fields, title: str) -> Organization | None:
+    data = _submapping(fields, "organization")
+    if data is None:
+        return None
+    entry = Fields(data, fields.path, fields.problems, where="organization: ")
+    entry.unknown_keys(ORGANIZATION_KEYS)
+    return Organization(entry.text("name") or title, entry.text("address"), entry.text("city"))
+
+
+def _signatory(fields: Fields) -> Signatory:
+    data = _submapping(fields, "signatory")
+    if data is None:
+        return Signatory()
+    entry = Fields(data, fields.path, fields.problems, where="signatory: ")
+    entry.unknown_keys(SIGNATORY_KEYS)
+    return Signatory(entry.text("role") or Signatory.role, entry.text("name"), entry.text("id_number"))
+
+
+def _submapping(fields: Fields, key: str) -> YamlMap | None:
+    value = fields.mapping.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, YamlMap):
+        fields.error(key, f"'{key}' must be a mapping of keys, e.g. '{key}:' then indented 'name: ...'")
+        return None
+    return value
 
 
 def web_address(url: str) -> str | None:
@@ -220,6 +287,7 @@ def _components(fields: Fields) -> tuple[Component, ...]:
                 description=entry.text("description"),
                 url=url,
                 probe=_probe(entry, index),
+                sla_target=entry.number("sla_target", None, low=0, high=100, whole=False),
             )
         )
     return tuple(components)

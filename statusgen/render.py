@@ -13,7 +13,7 @@ from . import labels, times
 from .config import Config
 from .feed import render_feed
 from .uptime import DailyUptime
-from .views import SiteView
+from .views import ComponentView, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -79,6 +79,9 @@ def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]
     files["feed.xml"] = render_feed(view)
     for component_id, days in view.daily.items():
         files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
+    for group in view.groups:
+        for item in group.components:
+            files[f"api/v1/components/{item.component.id}/monthly.json"] = monthly_json(item)
     for asset in sorted((templates / "static").iterdir()):
         if asset.is_file():
             files[f"static/{asset.name}"] = asset.read_bytes()
@@ -101,4 +104,30 @@ def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> by
             for d in days
         ],
     }
+    return to_json(document)
+
+
+def monthly_json(item: ComponentView) -> bytes:
+    document = {
+        "component": item.component.id,
+        "target": item.target,
+        "months": [
+            {
+                "month": m.label,
+                "uptime": m.uptime,
+                "sla": m.sla,
+                "downtime_minutes": m.downtime_minutes,
+                "external_minutes": m.external_minutes,
+                "maintenance_minutes": m.maintenance_minutes,
+                "no_data_minutes": m.no_data_minutes,
+                "met": m.met,
+            }
+            for m in item.months
+        ],
+    }
+    return to_json(document)
+
+
+def to_json(document: object) -> bytes:
+    """Compact, sorted, UTF-8 JSON with a final newline: the same input gives the same bytes."""
     return (json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

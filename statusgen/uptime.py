@@ -94,9 +94,12 @@ def seconds(moment: datetime) -> int:
 
 
 def component_record(
-    incidents: Iterable[Incident], component_id: str, now: datetime
+    incidents: Iterable[Incident], component_id: str, now: datetime, sla: bool = False
 ) -> tuple[list[Outage], list[Window], list[Window]]:
     """The incidents, maintenance windows and false-alarm windows of one component, up to ``now``.
+
+    With ``sla``, external causes do not count: an external incident weighs 0 (it still vouches
+    for its time), and probe failures inside its window are voided like a false alarm's.
 
     An incident covers ``[started, resolved)``; an ongoing one ``[started, now)``.
     A degraded incident weighs 0 but is kept: it vouches for time the probes missed (the
@@ -116,7 +119,10 @@ def component_record(
         if incident.is_maintenance:
             windows.append(Window(start, end))
         elif incident.severity != "notice":
-            outages.append(Outage(start, end, WEIGHTS[incident.severity]))
+            external = sla and incident.cause == "external"
+            outages.append(Outage(start, end, 0 if external else WEIGHTS[incident.severity]))
+            if external:
+                voids.append(Window(start, end))
         if incident.false_alarm:
             voids.append(Window(start, end))
     return outages, windows, voids
@@ -292,9 +298,10 @@ def component_segments(
     samples: Sequence[ProbeSample] = (),
     max_gap: int = 15 * 60,
     runs: Sequence[Run] = (),
+    sla: bool = False,
 ) -> tuple[list[Segment], int | None]:
-    """Disjoint segments of one component and the start of its probe era."""
-    outages, windows, voids = component_record(incidents, component_id, now)
+    """Disjoint segments of one component and the start of its probe era (``sla``: see component_record)."""
+    outages, windows, voids = component_record(incidents, component_id, now, sla)
     probes = component_probes(samples, voids, max_gap, now, runs)
     return segments(outages, windows, probes), probes.era_start
 

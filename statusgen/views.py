@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 
-from . import labels, status, times, uptime
+from . import labels, sla, status, times, uptime
 from .charts import Chart, response_charts
 from .config import Component, Config
 from .history import ComponentHistory, ProbeSample
@@ -75,6 +75,9 @@ class ComponentView:
     windows: tuple[tuple[str, float | None], ...] = ()  # (label, uptime) for 24 h … all time
     charts: tuple[Chart, ...] = ()
     incidents: tuple[IncidentView, ...] = ()  # newest first
+    target: float = 99.5  # SLA target, percent
+    months: tuple[sla.Period, ...] = ()  # oldest first
+    years: tuple[sla.Period, ...] = ()  # oldest first
 
     @property
     def cert_warning(self) -> bool:
@@ -141,6 +144,9 @@ def site_view(
         recorded = history.get(component.id, ComponentHistory())
         mine = recorded.samples
         parts, era_start = uptime.component_segments(incidents, component.id, now, mine, config.max_gap, recorded.runs)
+        sla_parts, _ = uptime.component_segments(
+            incidents, component.id, now, mine, config.max_gap, recorded.runs, sla=True
+        )
         first = config.first_day(component)
         days = daily[component.id] = uptime.daily(uptime.day_bounds(first, now, tz), parts, era_start)
         past = [s for s in mine if s.time <= now.timestamp()]
@@ -172,6 +178,11 @@ def site_view(
             windows=_windows(parts, era_start, first, now, tz),
             charts=response_charts(past, now, tz, BAR_DAYS),
             incidents=tuple(v for v in newest_first if component.id in v.incident.components),
+            target=config.target(component),
+            months=tuple(
+                sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, config.target(component))
+            ),
+            years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
         )
         groups.setdefault(component.group, []).append(view)
 

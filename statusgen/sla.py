@@ -1,0 +1,104 @@
+"""Monthly and yearly SLA figures. Pure: segments and ``now`` in, figures out.
+
+For each calendar month in the site time zone:
+
+- ``uptime`` is the month's weighted downtime over its measurable minutes (not a mean of days);
+- ``sla`` is the same with external causes left out: downtime of ``cause: external`` incidents,
+  and probe failures inside their windows, count as up;
+- maintenance and no-data time leave both denominators; ``met`` is ``sla >= target``, or None
+  when nothing was measurable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from . import uptime
+from .times import midnight
+
+PLACES = 4
+
+
+@dataclass(frozen=True)
+class Period:
+    """The figures of one month or one year of one component."""
+
+    label: str  # "2021-09" or "2021"
+    start: date
+    uptime: float | None
+    sla: float | None
+    downtime_minutes: float
+    external_minutes: float
+    maintenance_minutes: float
+    no_data_minutes: float
+    target: float
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.sla is None else self.sla >= self.target
+
+
+def months(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, int]]:
+    """(label, first day, start, end) of each month from the month of ``first`` to the month of ``now``.
+
+    The first month starts at ``first``; the last ends at ``now``.
+    """
+    today = now.astimezone(tz).date()
+    limit = uptime.seconds(now)
+    result = []
+    year, month = first.year, first.month
+    while (year, month) <= (today.year, today.month):
+        begin = max(date(year, month, 1), first)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        start = uptime.seconds(midnight(begin, tz))
+        end = min(uptime.seconds(midnight(following, tz)), limit)
+        result.append((f"{year:04d}-{month:02d}", begin, start, end))
+        year, month = following.year, following.month
+    return result
+
+
+def years(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, int]]:
+    """(label, first day, start, end) of each year from the year of ``first`` to the year of ``now``."""
+    limit = uptime.seconds(now)
+    result = []
+    for year in range(first.year, now.astimezone(tz).year + 1):
+        begin = max(date(year, 1, 1), first)
+        start = uptime.seconds(midnight(begin, tz))
+        end = min(uptime.seconds(midnight(date(year + 1, 1, 1), tz)), limit)
+        result.append((str(year), begin, start, end))
+    return result
+
+
+def periods(
+    spans: Sequence[tuple[str, date, int, int]],
+    parts: Sequence[uptime.Segment],
+    sla_parts: Sequence[uptime.Segment],
+    era_start: int | None,
+    target: float,
+) -> list[Period]:
+    """Figures for each period from the ordinary segments and the SLA ones (external left out)."""
+    windows = [(begin, start, end) for _, begin, start, end in spans]
+    plain = uptime.daily(windows, parts, era_start)
+    agreed = uptime.daily(windows, sla_parts, era_start)
+    result = []
+    for (label, begin, _, _), figures, sla_figures in zip(spans, plain, agreed, strict=True):
+        result.append(
+            Period(
+                label=label,
+                start=begin,
+                uptime=_round(figures.uptime),
+                sla=_round(sla_figures.uptime),
+                downtime_minutes=round(figures.downtime_minutes, PLACES),
+                external_minutes=round(figures.downtime_minutes - sla_figures.downtime_minutes, PLACES),
+                maintenance_minutes=round(figures.maintenance_minutes, PLACES),
+                no_data_minutes=round(figures.no_data_minutes, PLACES),
+                target=target,
+            )
+        )
+    return result
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, PLACES)
