@@ -1,0 +1,148 @@
+"""Monthly SLA figures against cases computed by hand. Times are WITA; September 2021 has 43 200 minutes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from statusgen.history import HEADER
+
+CONFIG = """\
+title: Uji
+base_url: https://example.github.io/status/
+history_start: 2021-08-01
+sla_target: 99.5
+components:
+  - id: spse
+    name: SPSE
+  - id: ketat
+    name: Ketat
+    sla_target: 99.95
+  - id: baru
+    name: Baru
+    since: 2021-09-16
+"""
+
+
+def incident(site, slug: str, severity: str, cause: str, started: str, resolved: str, components="[spse]") -> None:
+    site.incident(
+        slug,
+        f"---\ntitle: {slug}\ncomponents: {components}\nseverity: {severity}\ncause: {cause}\n"
+        f"started: {started}\nresolved: {resolved}\nupdates: []\n---\n",
+    )
+
+
+def monthly(site, cli, now: str, component: str = "spse") -> dict:
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", now)
+    assert run.code == 0, run.err
+    document = json.loads(site.file(f"api/v1/components/{component}/monthly.json"))
+    return {m["month"]: m for m in document["months"]} | {"target": document["target"]}
+
+
+def test_the_contract_example(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    # Partial (0.3), external, 18:33 → 24:00: 327 min × 0.3 = 98.1 min.
+    incident(site, "2021-09-19-kabel", "partial", "external", "2021-09-19 18:33", "2021-09-20 00:00")
+    found = monthly(site, cli, "2021-10-01T00:00")
+    # uptime = 100 × (1 − 98.1 / 43200) = 99.77291… → 99.7729; without the external cause: 100.
+    assert found["2021-09"] == {
+        "month": "2021-09",
+        "uptime": 99.7729,
+        "sla": 100.0,
+        "downtime_minutes": 98.1,
+        "external_minutes": 98.1,
+        "maintenance_minutes": 0.0,
+        "no_data_minutes": 0.0,
+        "met": True,
+    }
+    assert found["target"] == 99.5
+    # Months run from the first month of the history to the month of now; October has 0 minutes yet.
+    assert list(found) == ["2021-08", "2021-09", "2021-10", "target"]
+    assert found["2021-10"]["uptime"] is None and found["2021-10"]["met"] is None
+
+
+def test_external_and_internal_overlapping(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    # External major 10:00–12:00 and internal partial 11:00–13:00, on spse and on ketat.
+    both = "[spse, ketat]"
+    incident(site, "2021-09-01-pusat", "major", "external", "2021-09-01 10:00", "2021-09-01 12:00", both)
+    incident(site, "2021-09-01-lokal", "partial", "internal", "2021-09-01 11:00", "2021-09-01 13:00", both)
+    found = monthly(site, cli, "2021-10-01T00:00")["2021-09"]
+    # Uptime: 10–12 at 1.0 (120) + 12–13 at 0.3 (18) = 138 min → 100 × (1 − 138/43200) = 99.68056
+    # SLA: the external major leaves; the internal partial 11–13 stays: 120 × 0.3 = 36 min
+    #      → 100 × (1 − 36/43200) = 99.91667. External minutes: 138 − 36 = 102.
+    assert found["downtime_minutes"] == 138.0
+    assert found["external_minutes"] == 102.0
+    assert found["uptime"] == 99.6806
+    assert found["sla"] == 99.9167
+    assert found["met"] is True  # 99.9167 ≥ 99.5
+    strict = monthly(site, cli, "2021-10-01T00:00", "ketat")
+    assert strict["target"] == 99.95
+    assert strict["2021-09"]["met"] is False  # 99.9167 < 99.95
+
+
+def test_maintenance_leaves_both_denominators(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    incident(site, "2021-09-05-pemeliharaan", "maintenance", "internal", "2021-09-05 22:00", "2021-09-06 02:00")
+    incident(site, "2021-09-05-mati", "major", "internal", "2021-09-05 21:00", "2021-09-05 23:00")
+    found = monthly(site, cli, "2021-10-01T00:00")["2021-09"]
+    # Maintenance 240 min; the major counts only 21:00–22:00 (60 min).
+    # 100 × (1 − 60 / (43200 − 240)) = 99.86034
+    assert found["maintenance_minutes"] == 240.0
+    assert found["downtime_minutes"] == 60.0
+    assert found["uptime"] == found["sla"] == pytest.approx(99.8603)
+
+
+def test_a_partial_current_month(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    incident(site, "2021-09-02-mati", "major", "internal", "2021-09-02 08:00", "2021-09-02 09:00")
+    found = monthly(site, cli, "2021-09-10T12:00")["2021-09"]
+    # 1 Sep 00:00 → 10 Sep 12:00 = 9.5 days = 13680 min; 60 down → 100 × (1 − 60/13680) = 99.56140
+    assert found["uptime"] == 99.5614
+    assert found["met"] is True
+
+
+def test_a_month_spanning_the_start_of_the_probe_era(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    folder = site.root / "history" / "spse"
+    folder.mkdir(parents=True)
+    # Probes from 20 Sep 00:00 WITA (19 Sep 16:00 UTC), every 10 min up to 20 Sep 23:50 WITA,
+    # down 10:00–11:00 WITA; the cap (15 min) leaves the last sample covering to 21 Sep 00:05.
+    lines = []
+    for n in range(144):
+        minute = n * 10
+        hour, rest = divmod(minute, 60)
+        utc_day, utc_hour = (19, hour + 16) if hour < 8 else (20, hour - 8)
+        status = "down,,,timeout," if 600 <= minute < 660 else "up,200,100,,"
+        lines.append(f"2021-09-{utc_day:02d}T{utc_hour:02d}:{rest:02d}:00Z,{status}")
+    (folder / "2021-09.csv").write_text(",".join(HEADER) + "\n" + "\n".join(lines) + "\n")
+    # An external incident 10:30–11:30 on 20 Sep (weight 0: degraded, so it claims no downtime itself).
+    incident(site, "2021-09-20-pusat", "degraded", "external", "2021-09-20 10:30", "2021-09-20 11:30")
+    found = monthly(site, cli, "2021-10-01T00:00")["2021-09"]
+    # Probe era from 20 Sep 00:00. No data: 21 Sep 00:05 → 1 Oct 00:00 = 9 days 23 h 55 min = 14395 min.
+    # Down by probes: 10:00–11:00 = 60 min. Of those, 10:30–11:00 lies in the external window: 30 min.
+    # Measured: 43200 − 14395 = 28805.
+    # uptime = 100 × (1 − 60/28805) = 99.79170; sla = 100 × (1 − 30/28805) = 99.89585
+    assert found["no_data_minutes"] == 14395.0
+    assert found["downtime_minutes"] == 60.0
+    assert found["external_minutes"] == 30.0
+    assert found["uptime"] == 99.7917
+    assert found["sla"] == 99.8959
+
+
+def test_a_component_starts_in_the_middle_of_a_month(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    incident(site, "2021-09-20-baru", "major", "internal", "2021-09-20 00:00", "2021-09-20 01:00", "[baru]")
+    found = monthly(site, cli, "2021-10-01T00:00", "baru")
+    # Since 16 Sep: 15 days = 21600 min; 60 down → 100 × (1 − 60/21600) = 99.72222
+    assert list(found) == ["2021-09", "2021-10", "target"]
+    assert found["2021-09"]["uptime"] == 99.7222
+
+
+def test_a_month_entirely_in_maintenance_has_no_verdict(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    incident(site, "2021-08-01-pemeliharaan", "maintenance", "internal", "2021-08-01 00:00", "2021-09-01 00:00")
+    found = monthly(site, cli, "2021-09-02T00:00")["2021-08"]
+    assert found["maintenance_minutes"] == 31 * 1440
+    assert (found["uptime"], found["sla"], found["met"]) == (None, None, None)
