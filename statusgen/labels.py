@@ -73,3 +73,5 @@ PROBE_ERROR = {
 }
 
 FALSE_ALARM = "Alarm palsu (kegagalan pemeriksaan dibatalkan)"
+
+SOURCE = {"incidents": "sumber: catatan gangguan", "probes": "sumber: pemeriksaan otomatis"}

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import labels, times
+from . import api, labels, times
 from .config import Config
-from .feed import render_feed
+from .feed import render_atom, render_feed
+from .ical import render_calendar
 from .uptime import DailyUptime
 from .views import ComponentView, SiteView
 
@@ -39,6 +41,7 @@ def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
         iso=lambda m: times.iso(m, tz),
         duration=times.duration,
         percent=times.percent,
+        minutes=lambda value: f"{value:.1f}".replace(".", ","),
     )
     env.globals.update(
         url=lambda path="": config.base_path + path,
@@ -76,12 +79,24 @@ def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]
     for year in view.years:
         page(f"history/{year.year}/", "history_year.html", year=year)
     page("404.html", "404.html")
+    page("sla/", "sla.html")
     files["feed.xml"] = render_feed(view)
+    files["atom.xml"] = render_atom(view)
+    files["maintenance.ics"] = render_calendar(view)
+    for path, document in api.documents(view).items():
+        files[f"api/v2/{path}"] = to_json(document)
+    badge = env.get_template("badge.svg")
+    files["badge.svg"] = badge.render(badge=Badge.of("status", view.overall)).encode()
     for component_id, days in view.daily.items():
         files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
     for group in view.groups:
         for item in group.components:
-            files[f"api/v1/components/{item.component.id}/monthly.json"] = monthly_json(item)
+            cid = item.component.id
+            files[f"api/v1/components/{cid}/monthly.json"] = monthly_json(item)
+            files[f"components/{cid}/feed.xml"] = render_feed(view, cid)
+            files[f"badges/{cid}.svg"] = badge.render(badge=Badge.of(item.component.name, item.status)).encode()
+            for period in item.years:
+                page(f"components/{cid}/{period.label}/", "component_year.html", item=item, year=period)
     for asset in sorted((templates / "static").iterdir()):
         if asset.is_file():
             files[f"static/{asset.name}"] = asset.read_bytes()
@@ -105,6 +120,32 @@ def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> by
         ],
     }
     return to_json(document)
+
+
+# Badge colours pass WCAG AA for white text; the status is also in words.
+BADGE_COLOURS = {
+    "operational": "#1e7a3c",
+    "degraded_performance": "#8a5a00",
+    "partial_outage": "#b5400a",
+    "major_outage": "#b42318",
+    "under_maintenance": "#1d5fb4",
+    "no_data": "#5f6b76",
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    text: str
+    colour: str
+    left: int
+    width: int
+
+    @classmethod
+    def of(cls, label: str, status: str) -> Badge:
+        text = labels.STATUS[status]
+        left, right = 12 + 7 * len(label), 12 + 7 * len(text)  # about 7 px a character at 11 px
+        return cls(label, text, BADGE_COLOURS[status], left, left + right)
 
 
 def monthly_json(item: ComponentView) -> bytes:

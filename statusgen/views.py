@@ -6,8 +6,10 @@ Templates only lay these out; they decide no status and do no arithmetic.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import partial
 
 from markupsafe import Markup
 
@@ -62,6 +64,20 @@ class DayView:
 
 
 @dataclass(frozen=True)
+class CalendarMonth:
+    name: str  # "September 2021"
+    blanks: int  # empty cells before day 1, weeks starting on Monday
+    days: tuple[DayView | None, ...]  # None: before the component's first day or after today
+    period: sla.Period | None
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    months: tuple[CalendarMonth, ...]
+
+
+@dataclass(frozen=True)
 class ComponentView:
     component: Component
     status: str
@@ -78,6 +94,10 @@ class ComponentView:
     target: float = 99.5  # SLA target, percent
     months: tuple[sla.Period, ...] = ()  # oldest first
     years: tuple[sla.Period, ...] = ()  # oldest first
+    calendars: tuple[CalendarYear, ...] = ()  # oldest first
+
+    def calendar(self, label: str) -> CalendarYear:
+        return next(c for c in self.calendars if str(c.year) == label)
 
     @property
     def cert_warning(self) -> bool:
@@ -135,7 +155,8 @@ def site_view(
     newest_first = tuple(sorted(views.values(), key=lambda v: (v.incident.started, v.incident.slug), reverse=True))
     today = now.astimezone(tz).date()
     bar_start = today - timedelta(days=BAR_DAYS - 1)
-    per_day = _incidents_by_day(newest_first, config, now, bar_start)
+    first_ever = min([config.history_start, *(config.first_day(c) for c in config.components)])
+    per_day = _incidents_by_day(newest_first, config, now, first_ever)
 
     daily: dict[str, list[uptime.DailyUptime]] = {}
     statuses: dict[str, str] = {}
@@ -155,16 +176,14 @@ def site_view(
             component.id, incidents, now, latest, component.probe is not None, config.stale_after
         )
         window = [d for d in days if d.date >= bar_start]
-        known = {d.date: d for d in window}
+        known = {d.date: d for d in days}
         probed: dict[date, set[str]] = defaultdict(set)
         for sample in past:
-            moment = datetime.fromtimestamp(sample.time, tz)
-            if moment.date() >= bar_start:
-                probed[moment.date()].add(sample.status)
-        cells = tuple(
-            _day_view(day, known.get(day), per_day.get((component.id, day), ()), frozenset(probed.get(day, ())))
-            for day in (bar_start + timedelta(days=n) for n in range(BAR_DAYS))
-        )
+            probed[datetime.fromtimestamp(sample.time, tz).date()].add(sample.status)
+
+        cell = partial(_cell, known, per_day, probed, component.id)
+        cells = tuple(cell(bar_start + timedelta(days=n)) for n in range(BAR_DAYS))
+        months = tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, config.target(component)))
         view = ComponentView(
             component=component,
             status=state,
@@ -179,10 +198,9 @@ def site_view(
             charts=response_charts(past, now, tz, BAR_DAYS),
             incidents=tuple(v for v in newest_first if component.id in v.incident.components),
             target=config.target(component),
-            months=tuple(
-                sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, config.target(component))
-            ),
+            months=months,
             years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
+            calendars=tuple(_calendar(year, first, today, cell, months) for year in range(first.year, today.year + 1)),
         )
         groups.setdefault(component.group, []).append(view)
 
@@ -276,6 +294,7 @@ def _day_view(
             words.append(f"gangguan setara {times.duration(figures.downtime_minutes * 60)}")
         if figures.maintenance_minutes:
             words.append(f"pemeliharaan {times.duration(figures.maintenance_minutes * 60)}")
+        words.append(labels.SOURCE[figures.source])
     words += [v.incident.title for v in incidents]
     return DayView(day, level, "; ".join(words), incidents)
 
@@ -320,3 +339,33 @@ def _windows(
     spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("Sepanjang waktu", origin)]
     # One window at a time: daily() walks windows that follow each other, and these overlap.
     return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
+
+
+def _cell(
+    known: dict[date, uptime.DailyUptime],
+    per_day: dict[tuple[str, date], tuple[IncidentView, ...]],
+    probed: dict[date, set[str]],
+    component_id: str,
+    day: date,
+) -> DayView:
+    return _day_view(day, known.get(day), per_day.get((component_id, day), ()), frozenset(probed.get(day, ())))
+
+
+def _calendar(
+    year: int, first: date, today: date, cell: Callable[[date], DayView], months: tuple[sla.Period, ...]
+) -> CalendarYear:
+    """Twelve month grids of one year; days outside the component's history are left empty."""
+    periods = {p.label: p for p in months}
+    grids = []
+    for month in range(1, 13):
+        start = date(year, month, 1)
+        length = (date(year + month // 12, month % 12 + 1, 1) - start).days
+        days = tuple(
+            cell(day) if first <= day <= today else None for day in (start + timedelta(days=n) for n in range(length))
+        )
+        grids.append(
+            CalendarMonth(
+                f"{times.MONTHS[month - 1]} {year}", start.weekday(), days, periods.get(f"{year:04d}-{month:02d}")
+            )
+        )
+    return CalendarYear(year, tuple(grids))

@@ -315,7 +315,8 @@ def test_ninety_day_bar_and_uptime_figure(cli, make_site) -> None:
     # 19 Sep: 216 min down of 1440 → 85 %, below 95 → "major"
     assert cells[-2] == (
         "major",
-        "Minggu, 19 September 2021; Gangguan total; ketersediaan 85,00%; gangguan setara 3 jam 36 menit; SPSE mati",
+        "Minggu, 19 September 2021; Gangguan total; ketersediaan 85,00%; gangguan setara 3 jam 36 menit; "
+        "sumber: catatan gangguan; SPSE mati",
     )
     # 90-day figure: 216 min down over 89 full days (128160 min): 100 × (1 − 216/128160) = 99.8315…
     assert "Ketersediaan 90 hari: <strong>99,831%</strong>" in spse

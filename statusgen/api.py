@@ -1,0 +1,188 @@
+"""Statuspage-compatible documents (public API v2 field names and shapes), built from a SiteView.
+
+Widgets and aggregators written for Statuspage read these as they are. Ids are our own stable
+ones (component ids and incident slugs), not Statuspage's random strings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .views import ComponentView, IncidentView, SiteView
+
+# Our statuses that Statuspage lacks: "no_data" is reported as operational, with our own
+# word beside it, since its enumeration has no "unknown".
+COMPONENT_STATUS = {"no_data": "operational"}
+INDICATOR = {
+    "operational": "none",
+    "no_data": "minor",
+    "degraded_performance": "minor",
+    "partial_outage": "major",
+    "major_outage": "critical",
+    "under_maintenance": "maintenance",
+}
+DESCRIPTION = {
+    "operational": "All Systems Operational",
+    "no_data": "No Recent Data for Some Systems",
+    "degraded_performance": "Degraded System Performance",
+    "partial_outage": "Partial System Outage",
+    "major_outage": "Major System Outage",
+    "under_maintenance": "Service Under Maintenance",
+}
+IMPACT = {"major": "critical", "partial": "major", "degraded": "minor", "notice": "none", "maintenance": "maintenance"}
+MAX_INCIDENTS = 50
+
+
+def documents(view: SiteView) -> dict[str, Any]:
+    """Every v2 document, by its path under ``api/v2/``."""
+    page = _page(view)
+    components = _components(view)
+    ordinary = [i for i in view.incidents if not i.incident.is_maintenance]
+    maintenance = [i for i in view.incidents if i.incident.is_maintenance]
+    unresolved = [_incident(view, i) for i in ordinary if i.phase == "ongoing"]
+    upcoming = [_incident(view, i) for i in reversed(maintenance) if i.phase == "scheduled"]
+    active = [_incident(view, i) for i in maintenance if i.phase == "in_progress"]
+    status = {"indicator": INDICATOR[view.overall], "description": DESCRIPTION[view.overall]}
+    return {
+        "summary.json": {
+            "page": page,
+            "components": components,
+            "incidents": unresolved,
+            "scheduled_maintenances": active + upcoming,
+            "status": status,
+        },
+        "status.json": {"page": page, "status": status},
+        "components.json": {"page": page, "components": components},
+        "incidents.json": {"page": page, "incidents": [_incident(view, i) for i in ordinary[:MAX_INCIDENTS]]},
+        "incidents/unresolved.json": {"page": page, "incidents": unresolved},
+        "scheduled-maintenances.json": {
+            "page": page,
+            "scheduled_maintenances": [_incident(view, i) for i in maintenance[:MAX_INCIDENTS]],
+        },
+        "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
+        "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
+    }
+
+
+def page_id(view: SiteView) -> str:
+    parts = urlsplit(view.config.base_url)
+    return (parts.hostname or "status") + parts.path.rstrip("/").replace("/", "-")
+
+
+def _stamp(moment: datetime | None, view: SiteView) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(view.config.timezone).isoformat(timespec="milliseconds")
+
+
+def _page(view: SiteView) -> dict[str, Any]:
+    return {
+        "id": page_id(view),
+        "name": view.config.title,
+        "url": view.config.base_url,
+        "time_zone": view.config.timezone.key,
+        "updated_at": _stamp(view.now, view),
+    }
+
+
+def _components(view: SiteView) -> list[dict[str, Any]]:
+    result = []
+    position = 0
+    for group in view.groups:
+        group_id = None
+        if group.name:
+            position += 1
+            group_id = f"group-{position}"
+            result.append(
+                _component(view, group_id, group.name, group.status, position, None, True)
+                | {"components": [item.component.id for item in group.components]}
+            )
+        for item in group.components:
+            position += 1
+            result.append(_component_of(view, item, position, group_id))
+    return result
+
+
+def _component_of(view: SiteView, item: ComponentView, position: int, group_id: str | None) -> dict[str, Any]:
+    document = _component(view, item.component.id, item.component.name, item.status, position, group_id, False)
+    document["description"] = item.component.description
+    document["start_date"] = view.config.first_day(item.component).isoformat()
+    document["statusgen_status"] = item.status
+    return document
+
+
+def _component(
+    view: SiteView, cid: str, name: str, status: str, position: int, group_id: str | None, group: bool
+) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "name": name,
+        "status": COMPONENT_STATUS.get(status, status),
+        "created_at": _stamp(view.now, view),
+        "updated_at": _stamp(view.now, view),
+        "position": position,
+        "description": None,
+        "showcase": True,
+        "start_date": None,
+        "group_id": group_id,
+        "page_id": page_id(view),
+        "group": group,
+        "only_show_if_degraded": False,
+    }
+
+
+def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
+    record = item.incident
+    updates = item.updates  # newest first, as Statuspage lists them
+    url = view.config.base_url + item.path
+    if record.is_maintenance:
+        status = item.phase  # scheduled | in_progress | completed
+    elif item.phase == "resolved":
+        status = "resolved"
+    else:
+        status = next((u.update.status for u in updates if u.update.status != "resolved"), "investigating")
+    monitoring = next((u.update.at for u in reversed(updates) if u.update.status == "monitoring"), None)
+    resolved = record.resolved if item.phase in ("resolved", "completed") else None
+    latest = updates[0].update.at if updates else record.started
+    components = [
+        _component_of(view, c, 0, None)
+        for g in view.groups
+        for c in g.components
+        if c.component.id in record.components
+    ]
+    document = {
+        "id": record.slug,
+        "name": record.title,
+        "status": status,
+        "created_at": _stamp(updates[-1].update.at if updates else record.started, view),
+        "updated_at": _stamp(latest, view),
+        "monitoring_at": _stamp(monitoring, view),
+        "resolved_at": _stamp(resolved, view),
+        "impact": IMPACT[record.severity],
+        "shortlink": url,
+        "started_at": _stamp(record.started, view),
+        "page_id": page_id(view),
+        "incident_updates": [
+            {
+                "id": f"{record.slug}-{u.anchor}",
+                "status": u.update.status,
+                "body": u.update.message,
+                "incident_id": record.slug,
+                "created_at": _stamp(u.update.at, view),
+                "updated_at": _stamp(u.update.at, view),
+                "display_at": _stamp(u.update.at, view),
+                "affected_components": None,
+                "deliver_notifications": True,
+                "custom_tweet": None,
+                "tweet_id": None,
+            }
+            for u in updates
+        ],
+        "components": components,
+    }
+    if record.is_maintenance:
+        document["scheduled_for"] = _stamp(record.started, view)
+        document["scheduled_until"] = _stamp(record.resolved, view)
+    return document
