@@ -1,0 +1,268 @@
+"""Machine-readable outputs, yearly calendars, the SLA page and the printable outage record, on the demo site."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+from icalendar import Calendar
+
+from statusgen.cli import main
+from tests.conftest import DEMO, DEMO_NOW
+
+STAMP = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$"}
+NULLABLE_STAMP = {"anyOf": [STAMP, {"type": "null"}]}
+TEXT = {"type": "string"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+# Written from Statuspage's public v2 field list (page, component, incident, incident update, status).
+PAGE = {
+    "type": "object",
+    "required": ["id", "name", "url", "time_zone", "updated_at"],
+    "properties": {"id": TEXT, "name": TEXT, "url": TEXT, "time_zone": TEXT, "updated_at": STAMP},
+}
+COMPONENT = {
+    "type": "object",
+    "required": [
+        "id", "name", "status", "created_at", "updated_at", "position", "description", "showcase",
+        "start_date", "group_id", "page_id", "group", "only_show_if_degraded",
+    ],
+    "properties": {
+        "id": TEXT,
+        "name": TEXT,
+        "status": {"enum": ["operational", "degraded_performance", "partial_outage", "major_outage",
+                            "under_maintenance"]},
+        "created_at": STAMP,
+        "updated_at": STAMP,
+        "position": {"type": "integer"},
+        "description": NULLABLE_TEXT,
+        "showcase": {"type": "boolean"},
+        "start_date": NULLABLE_TEXT,
+        "group_id": NULLABLE_TEXT,
+        "page_id": TEXT,
+        "group": {"type": "boolean"},
+        "only_show_if_degraded": {"type": "boolean"},
+        "components": {"type": "array", "items": TEXT},
+    },
+}  # fmt: skip
+UPDATE = {
+    "type": "object",
+    "required": ["id", "status", "body", "incident_id", "created_at", "updated_at", "display_at",
+                 "affected_components", "deliver_notifications"],
+    "properties": {
+        "id": TEXT, "status": TEXT, "body": TEXT, "incident_id": TEXT, "created_at": STAMP,
+        "updated_at": STAMP, "display_at": STAMP, "deliver_notifications": {"type": "boolean"},
+    },
+}  # fmt: skip
+INCIDENT = {
+    "type": "object",
+    "required": ["id", "name", "status", "created_at", "updated_at", "monitoring_at", "resolved_at", "impact",
+                 "shortlink", "started_at", "page_id", "incident_updates", "components"],
+    "properties": {
+        "id": TEXT,
+        "name": TEXT,
+        "status": {"enum": ["investigating", "identified", "monitoring", "resolved", "postmortem",
+                            "scheduled", "in_progress", "verifying", "completed"]},
+        "created_at": STAMP, "updated_at": STAMP, "monitoring_at": NULLABLE_STAMP, "resolved_at": NULLABLE_STAMP,
+        "impact": {"enum": ["none", "minor", "major", "critical", "maintenance"]},
+        "shortlink": TEXT, "started_at": STAMP, "page_id": TEXT,
+        "incident_updates": {"type": "array", "items": UPDATE},
+        "components": {"type": "array", "items": COMPONENT},
+        "scheduled_for": NULLABLE_STAMP, "scheduled_until": NULLABLE_STAMP,
+    },
+}  # fmt: skip
+MAINTENANCE = {"allOf": [INCIDENT, {"required": ["scheduled_for", "scheduled_until"]}]}
+STATUS = {
+    "type": "object",
+    "required": ["indicator", "description"],
+    "properties": {"indicator": {"enum": ["none", "minor", "major", "critical", "maintenance"]}, "description": TEXT},
+}
+
+
+def document(required: dict[str, dict]) -> dict:
+    return {
+        "type": "object",
+        "required": ["page", *required],
+        "properties": {"page": PAGE, **required},
+    }
+
+
+SCHEMAS = {
+    "summary.json": document(
+        {
+            "components": {"type": "array", "items": COMPONENT},
+            "incidents": {"type": "array", "items": INCIDENT},
+            "scheduled_maintenances": {"type": "array", "items": MAINTENANCE},
+            "status": STATUS,
+        }
+    ),
+    "status.json": document({"status": STATUS}),
+    "components.json": document({"components": {"type": "array", "items": COMPONENT}}),
+    "incidents.json": document({"incidents": {"type": "array", "items": INCIDENT}}),
+    "incidents/unresolved.json": document({"incidents": {"type": "array", "items": INCIDENT}}),
+    "scheduled-maintenances.json": document({"scheduled_maintenances": {"type": "array", "items": MAINTENANCE}}),
+    "scheduled-maintenances/upcoming.json": document(
+        {"scheduled_maintenances": {"type": "array", "items": MAINTENANCE}}
+    ),
+    "scheduled-maintenances/active.json": document({"scheduled_maintenances": {"type": "array", "items": MAINTENANCE}}),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs") / "site"
+    assert main(["build", "--config", str(DEMO / "status.yml"), "--out", str(out), "--now", DEMO_NOW]) == 0
+    return out
+
+
+def read(site: Path, relative: str) -> str:
+    return (site / relative).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_statuspage_v2_documents_follow_the_schema(site: Path, name: str) -> None:
+    jsonschema.validate(json.loads(read(site, f"api/v2/{name}")), SCHEMAS[name])
+
+
+def test_statuspage_v2_content(site: Path) -> None:
+    summary = json.loads(read(site, "api/v2/summary.json"))
+    # Demo at 26 Nov 10:00: SiRUP partial outage is the worst → "major" (Statuspage's word for partial).
+    assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    assert summary["page"]["url"] == "https://example.github.io/status-demo/"
+    assert summary["page"]["time_zone"] == "Asia/Makassar"
+    assert summary["page"]["updated_at"] == "2026-11-26T10:00:00.000+08:00"
+    assert [i["id"] for i in summary["incidents"]] == ["2026-11-26-sirup-gangguan"]
+    assert summary["incidents"][0]["impact"] == "major"
+    assert summary["incidents"][0]["status"] == "identified"
+    assert [m["id"] for m in summary["scheduled_maintenances"]] == [
+        "2026-11-26-pemeliharaan-genset",
+        "2026-11-29-pemeliharaan-spse",
+    ]
+    upcoming = json.loads(read(site, "api/v2/scheduled-maintenances/upcoming.json"))["scheduled_maintenances"]
+    assert upcoming[0]["scheduled_for"] == "2026-11-29T22:00:00.000+08:00"
+    active = json.loads(read(site, "api/v2/scheduled-maintenances/active.json"))["scheduled_maintenances"]
+    assert [m["status"] for m in active] == ["in_progress"]
+    statuses = {c["id"]: c["status"] for c in summary["components"] if not c["group"]}
+    # The stale internet probe has no Statuspage word: operational there, our own word beside it.
+    assert statuses["internet"] == "operational"
+    internet = next(c for c in summary["components"] if c["id"] == "internet")
+    assert internet["statusgen_status"] == "no_data"
+    assert statuses["sirup"] == "partial_outage" and statuses["listrik"] == "under_maintenance"
+    groups = [c for c in summary["components"] if c["group"]]
+    assert [g["name"] for g in groups] == ["Layanan LPSE", "Layanan pusat", "Infrastruktur"]
+    assert groups[0]["components"] == ["spse", "ruang-bidding"]
+
+
+def test_atom_has_the_same_items_as_rss(site: Path) -> None:
+    atom = feedparser.parse((site / "atom.xml").read_bytes())
+    rss = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not atom.bozo and not rss.bozo
+    assert atom.version == "atom10"
+    assert [e.title for e in atom.entries] == [e.title for e in rss.entries]
+    assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
+    assert len(atom.entries) == 50
+
+
+def test_each_component_has_its_own_feed(site: Path) -> None:
+    sirup = feedparser.parse((site / "components" / "sirup" / "feed.xml").read_bytes())
+    assert not sirup.bozo and sirup.version == "rss20"
+    assert sirup.entries
+    assert all("SiRUP (contoh)" in e.summary for e in sirup.entries)
+    assert sirup.entries[0].title == "[Penyebab diketahui] SiRUP gagal memuat paket pengadaan"
+    assert sirup.feed.link == "https://example.github.io/status-demo/components/sirup/"
+
+
+def test_maintenance_calendar(site: Path) -> None:
+    calendar = Calendar.from_ical((site / "maintenance.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    # Within 90 days back or ahead: the genset test (26 Nov, 09:00–12:00) and the SPSE upgrade (29 Nov).
+    # The 2020 maintenance is older than 90 days.
+    assert [str(e["uid"]) for e in events] == [
+        "2026-11-26-pemeliharaan-genset@example.github.io",
+        "2026-11-29-pemeliharaan-spse@example.github.io",
+    ]
+    upgrade = events[1]
+    # 29 Nov 22:00 WITA is 14:00 UTC; 30 Nov 02:00 WITA is 18:00 UTC.
+    assert upgrade.decoded("dtstart") == datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+    assert upgrade.decoded("dtend") == datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
+    assert str(upgrade["summary"]) == "Pemeliharaan: Pembaruan SPSE ke versi baru"
+    assert str(upgrade["url"]) == "https://example.github.io/status-demo/incidents/2026-11-29-pemeliharaan-spse/"
+
+
+def test_badges_are_well_formed_svg_with_a_title(site: Path) -> None:
+    namespace = "{http://www.w3.org/2000/svg}"
+    overall = ET.fromstring((site / "badge.svg").read_bytes())
+    assert overall.tag == f"{namespace}svg"
+    assert overall.find(f"{namespace}title").text == "status: Gangguan sebagian"
+    for component in ("spse", "ruang-bidding", "sikap", "sirup", "internet", "listrik"):
+        badge = ET.fromstring((site / "badges" / f"{component}.svg").read_bytes())
+        assert badge.find(f"{namespace}title").text.endswith(
+            {"sikap": "Kinerja menurun", "sirup": "Gangguan sebagian", "internet": "Tidak ada data terbaru",
+             "listrik": "Sedang pemeliharaan"}.get(component, "Normal")
+        )  # fmt: skip
+
+
+def test_the_outage_record_prints_from_a_linked_print_stylesheet(site: Path) -> None:
+    css = read(site, "static/print.css")
+    assert ".record { display: block !important; }" in css
+    page = read(site, "incidents/2021-09-19-kabel-laut-contoh/index.html")
+    assert '<link rel="stylesheet" href="/status-demo/static/print.css" media="print">' in page
+    record = page[page.index('<section class="record"') :]
+    record = record[: record.index("</section>")]
+    for expected in (
+        "LPSE Contoh (data sintetis)",  # organization from status.yml
+        "BERITA ACARA GANGGUAN",
+        "Nomor catatan: 2021-09-19-kabel-laut-contoh",
+        "https://example.github.io/status-demo/incidents/2021-09-19-kabel-laut-contoh/",
+        "Minggu, 19 September 2021 pukul 18.33 WITA",
+        "Senin, 20 September 2021 pukul 09.00 WITA",
+        "14 jam 27 menit",
+        "Internet (contoh), SPSE (contoh)",
+        "Eksternal (nasional)",
+        "Kepala LPSE Contoh",  # signatory from status.yml
+        "Nama Pejabat Contoh",
+        "NIP 000000000000000000",
+        "Banjarmasin, Senin, 20 September 2021",
+    ):
+        assert expected in record, expected
+    # The chronology runs oldest first.
+    assert record.index("Penyebab diketahui") < record.index("Dalam pemantauan") < record.index("Teratasi")
+    assert "penyesuaian jadwal" in page  # the on-screen note says what the record is for
+
+
+def test_yearly_calendar_shows_every_day(site: Path) -> None:
+    page = read(site, "components/spse/2016/index.html")
+    assert len(re.findall(r'<td class="day day-', page)) == 366  # 2016 is a leap year
+    leap = re.search(r'<td class="day day-([a-z]+)" title="(Senin, 29 Februari 2016[^"]*)"><a href="([^"]+)"', page)
+    assert leap is not None
+    # 23:00–24:00 major: 100 × (1 − 60/1440) = 95.83 %
+    assert leap.group(1) == "major"
+    assert leap.group(2).startswith("Senin, 29 Februari 2016; Gangguan total; ketersediaan 95,83%")
+    assert "sumber: catatan gangguan" in leap.group(2)
+    assert leap.group(3) == "/status-demo/incidents/2016-02-29-hari-kabisat/"
+    assert "<caption>Februari 2016" in page
+    recent = read(site, "components/spse/2026/index.html")
+    assert "sumber: pemeriksaan otomatis" in recent
+    # Days after today are left empty: 26 November is the last cell.
+    assert len(re.findall(r'<td class="day day-', recent)) == 330  # 1 Jan … 26 Nov 2026
+    component = read(site, "components/spse/index.html")
+    for year in range(2011, 2027):
+        assert f'href="/status-demo/components/spse/{year}/"' in component
+
+
+def test_sla_page_explains_and_links_the_exclusions(site: Path) -> None:
+    page = read(site, "sla/index.html")
+    assert "Cara menghitung" in page
+    for component in ("spse", "ruang-bidding", "sikap", "sirup", "internet", "listrik"):
+        assert f'id="sla-{component}"' in page
+    assert "✓ Tercapai" in page and "✗ Tidak tercapai" in page
+    # The external cable cut is named as the cause of excluded minutes, with a link.
+    assert 'Eksternal: <a href="/status-demo/incidents/2021-09-19-kabel-laut-contoh/">' in page
+    monthly = json.loads(read(site, "api/v1/components/sirup/monthly.json"))
+    assert monthly["target"] == 99.9  # the component's own target
