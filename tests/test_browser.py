@@ -189,7 +189,9 @@ def test_page_works_without_javascript(new_context: Callable[..., BrowserContext
         assert_readable(rows.nth(i).locator(".component-status"))
 
 
-@pytest.mark.parametrize("path", ["", SANITIZED_INCIDENT, "history/"])
+@pytest.mark.parametrize(
+    "path", ["", SANITIZED_INCIDENT, "history/", "sla/", "components/spse/", "components/spse/2016/"]
+)
 def test_no_horizontal_scrolling_on_a_phone(new_context: Callable[..., BrowserContext], base: str, path: str) -> None:
     page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2).new_page()
     open_page(page, base + path)
