@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 
@@ -95,6 +95,7 @@ class ComponentView:
     months: tuple[sla.Period, ...] = ()  # oldest first
     years: tuple[sla.Period, ...] = ()  # oldest first
     calendars: tuple[CalendarYear, ...] = ()  # oldest first
+    excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
 
     def calendar(self, label: str) -> CalendarYear:
         return next(c for c in self.calendars if str(c.year) == label)
@@ -201,6 +202,7 @@ def site_view(
             months=months,
             years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
             calendars=tuple(_calendar(year, first, today, cell, months) for year in range(first.year, today.year + 1)),
+            excused=_excused(component.id, newest_first, months, config, now),
         )
         groups.setdefault(component.group, []).append(view)
 
@@ -369,3 +371,27 @@ def _calendar(
             )
         )
     return CalendarYear(year, tuple(grids))
+
+
+def _excused(
+    component_id: str, views: tuple[IncidentView, ...], months: tuple[sla.Period, ...], config: Config, now: datetime
+) -> dict[str, tuple[IncidentView, ...]]:
+    """For each month, the incidents whose minutes its SLA figure leaves out: external ones and maintenance."""
+    tz = config.timezone
+    labels_by_month: dict[str, list[IncidentView]] = defaultdict(list)
+    known = {p.label for p in months}
+    for view in reversed(views):  # oldest first
+        record = view.incident
+        if component_id not in record.components or not (record.is_maintenance or record.cause == "external"):
+            continue
+        if record.severity == "notice" or record.started > now:
+            continue
+        start = record.started.astimezone(tz).date().replace(day=1)
+        end = min(record.resolved or now, now).astimezone(tz).date()
+        month = start
+        while month <= end:
+            label = f"{month.year:04d}-{month.month:02d}"
+            if label in known:
+                labels_by_month[label].append(view)
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return {label: tuple(items) for label, items in labels_by_month.items()}

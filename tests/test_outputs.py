@@ -264,5 +264,12 @@ def test_sla_page_explains_and_links_the_exclusions(site: Path) -> None:
     assert "✓ Tercapai" in page and "✗ Tidak tercapai" in page
     # The external cable cut is named as the cause of excluded minutes, with a link.
     assert 'Eksternal: <a href="/status-demo/incidents/2021-09-19-kabel-laut-contoh/">' in page
+    # In SPSE's monthly table, September 2021 names the cable cut, November 2026 the coming maintenance
+    # not at all (it has not started), and July 2020 its maintenance window.
+    spse = page[page.index('id="sla-spse"') : page.index('id="sla-ruang-bidding"')]
+    rows = dict(re.findall(r'<th scope="row">(\d{4}-\d\d)</th>.*?<td class="causes">(.*?)</td>', spse, re.S))
+    assert "Eksternal: Internet melambat akibat kabel laut putus" in rows["2021-09"]
+    assert "Pemeliharaan: Pemeliharaan server SPSE" in rows["2020-07"]
+    assert rows["2026-11"] == ""
     monthly = json.loads(read(site, "api/v1/components/sirup/monthly.json"))
     assert monthly["target"] == 99.9  # the component's own target
