@@ -106,8 +106,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(problems: Sequence[Problem]) -> None:
+    """Print each problem as ``path:line: message``; inside GitHub Actions also as an annotation,
+    so a pull request shows it on the very line."""
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         print(problem, file=sys.stderr)
+        if annotate:
+            print(annotation(problem))
+
+
+def annotation(problem: Problem) -> str:
+    """A GitHub workflow command: ``::error file=…,line=…::message``, escaped as GitHub requires."""
+
+    def escape(text: str, property_value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+    kind = "warning" if problem.warning else "error"
+    return f"::{kind} file={escape(problem.path, True)},line={problem.line}::{escape(problem.message)}"
 
 
 def run_check(config: Path, strict: bool) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 FRONT = "---\ntitle: T\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:33\n"
@@ -397,3 +399,21 @@ def test_values_are_read_as_text_not_yaml_types(make_site, cli) -> None:
     assert run.code == 0, run.err
     assert "<h1>no</h1>" in site.file("incidents/2021-09-19-a/index.html")
     assert "<h1>2021</h1>" in site.file("incidents/2021-09-19-b/index.html")
+
+
+def test_github_annotations_point_at_the_line(make_site, cli, monkeypatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.chdir(make_site().root)
+    site_dir = Path.cwd()
+    (site_dir / "incidents" / "2021-09-19-uji.md").write_text(
+        "---\ntitle: T\ncomponents: [spse2]\nseverity: major\nstarted: 2021-09-19 18:33\n---\n", encoding="utf-8"
+    )
+    run = cli("check", "--strict")
+    assert run.code == 1
+    # Sorted by place, as the plain lines are: the warning on line 2 comes before the error on line 3.
+    assert run.out.splitlines() == [
+        "::warning file=incidents/2021-09-19-uji.md,line=2::no 'updates': readers and feed subscribers see only "
+        "the start; add an 'updates:' list",
+        "::error file=incidents/2021-09-19-uji.md,line=3::unknown component 'spse2' "
+        "(known: spse, sikap, internet). Did you mean 'spse'?",
+    ]
