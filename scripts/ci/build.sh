@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Build the site from main plus the probe history of the data branch (when there is one).
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)"
+generate="${GENERATE:-python3 generate.py}"
+bash "$(dirname "$0")/data-branch.sh"
+$generate build --config status.yml --out "${SITE_DIR:-site}"
