@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Probe every component, commit the new samples to the data branch, and push them.
+# Probe every component, commit the new samples to the data branch (compacting old months), and push.
 # A push that is rejected because another run pushed first is retried after a rebase;
 # the union merge rule keeps every line of both runs. Prints deploy=true|false (also to
 # $GITHUB_OUTPUT): true when a component's status changed with this run.
@@ -12,6 +12,8 @@ generate="${GENERATE:-python3 generate.py}"
 
 bash "$(dirname "$0")/data-branch.sh"
 $generate probe --config status.yml
+# Roll raw months older than three into runs (a no-op on all but the first runs of a month).
+$generate compact --config status.yml
 deploy=$(python3 "$(dirname "$0")/status_changed.py" "$dir")
 
 cd "$dir"
