@@ -39,7 +39,8 @@ def documents(view: SiteView) -> dict[str, Any]:
     """Every v2 document, by its path under ``api/v2/``."""
     page = _page(view)
     components = _components(view)
-    ordinary = [i for i in view.incidents if not i.incident.is_maintenance]
+    # An incident that starts after now is held back, as on the pages (most likely a mistyped date).
+    ordinary = [i for i in view.incidents if not i.incident.is_maintenance and i.incident.started <= view.now]
     maintenance = [i for i in view.incidents if i.incident.is_maintenance]
     unresolved = [_incident(view, i) for i in ordinary if i.phase == "ongoing"]
     upcoming = [_incident(view, i) for i in reversed(maintenance) if i.phase == "scheduled"]
@@ -145,7 +146,8 @@ def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
         status = next((u.update.status for u in updates if u.update.status != "resolved"), "investigating")
     monitoring = next((u.update.at for u in reversed(updates) if u.update.status == "monitoring"), None)
     resolved = record.resolved if item.phase in ("resolved", "completed") else None
-    latest = updates[0].update.at if updates else record.started
+    announced = min(updates[-1].update.at if updates else record.started, view.now)
+    latest = max([u.update.at for u in updates] + [announced] + ([resolved] if resolved else []))
     components = [
         _component_of(view, c, 0, None)
         for g in view.groups
@@ -156,7 +158,7 @@ def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
         "id": record.slug,
         "name": record.title,
         "status": status,
-        "created_at": _stamp(updates[-1].update.at if updates else record.started, view),
+        "created_at": _stamp(announced, view),
         "updated_at": _stamp(latest, view),
         "monitoring_at": _stamp(monitoring, view),
         "resolved_at": _stamp(resolved, view),

@@ -35,7 +35,9 @@ def feed_items(view: SiteView, component_id: str | None = None) -> list[tuple[da
     return items[:MAX_ITEMS]
 
 
-def build_feed(view: SiteView, component_id: str | None = None, own: str | None = None) -> FeedGenerator:
+def build_feed(
+    view: SiteView, component_id: str | None = None, own: str | None = None, atom: bool = False
+) -> FeedGenerator:
     """The feed of the site, or of one component; ``own`` is the feed's path in the site."""
     config = view.config
     names = {c.id: c.name for c in config.components}
@@ -51,6 +53,8 @@ def build_feed(view: SiteView, component_id: str | None = None, own: str | None 
     feed.subtitle(f"Gangguan, pemeliharaan, dan pembaruannya: {title}")
     feed.language("id")
     feed.generator("statusgen")
+    organization = config.organization.name if config.organization else config.title
+    feed.author({"name": organization})
     items = feed_items(view, component_id)
     for moment, incident, index in reversed(items):  # feedgen prepends: add oldest first
         entry = feed.add_entry()
@@ -76,7 +80,11 @@ def build_feed(view: SiteView, component_id: str | None = None, own: str | None 
         entry.updated(moment)
         affected = ", ".join(c.name for c in incident.components)
         kind = labels.FALSE_ALARM if incident.incident.false_alarm else labels.SEVERITY[incident.incident.severity]
-        entry.description(f"<p><strong>{kind}</strong> · {escape(affected)}</p>{summary}")
+        html = f"<p><strong>{kind}</strong> · {escape(affected)}</p>{summary}"
+        if atom:
+            entry.content(html, type="html")  # Atom's default content type is plain text
+        else:
+            entry.description(html)
     # The newest item's time, not the clock, so rebuilding changes nothing.
     feed.lastBuildDate(items[0][0] if items else view.now)
     return feed
@@ -90,5 +98,5 @@ def render_feed(view: SiteView, component_id: str | None = None) -> bytes:
 
 def render_atom(view: SiteView) -> bytes:
     """Atom, with the same items as the RSS feed."""
-    atom: bytes = build_feed(view, own="atom.xml").atom_str(pretty=True)
-    return atom
+    document: bytes = build_feed(view, own="atom.xml", atom=True).atom_str(pretty=True)
+    return document

@@ -31,8 +31,10 @@ def render_calendar(view: SiteView) -> bytes:
         assert record.resolved is not None
         event = Event()
         event.add("uid", f"{record.slug}@{host}")
-        # The newest update (or the start) stamps the event: the same input gives the same file.
-        event.add("dtstamp", (item.updates[0].update.at if item.updates else record.started).astimezone(UTC))
+        # The newest update (or the start), never later than now: the same input gives the same file.
+        event.add(
+            "dtstamp", min(item.updates[0].update.at if item.updates else record.started, view.now).astimezone(UTC)
+        )
         event.add("dtstart", record.started.astimezone(UTC))
         event.add("dtend", record.resolved.astimezone(UTC))
         event.add("summary", f"Pemeliharaan: {record.title}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import api, labels, times
+from . import api, labels, sla, times
 from .config import Config
 from .feed import render_atom, render_feed
 from .ical import render_calendar
@@ -40,6 +40,7 @@ def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
         epoch=lambda t: datetime.fromtimestamp(t, tz),
         iso=lambda m: times.iso(m, tz),
         duration=times.duration,
+        exact_duration=lambda seconds: times.duration(seconds, exact=True),
         percent=times.percent,
         minutes=lambda value: f"{value:.1f}".replace(".", ","),
     )
@@ -47,6 +48,7 @@ def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
         url=lambda path="": config.base_path + path,
         absolute_url=lambda path="": config.base_url + path,
         labels=labels,
+        sla_months_met=sla.months_met,
     )
     return env
 

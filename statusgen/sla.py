@@ -34,10 +34,11 @@ class Period:
     maintenance_minutes: float
     no_data_minutes: float
     target: float
+    exact_sla: float | None = None  # unrounded: the verdict must not round 99.49996 up to 99.5
 
     @property
     def met(self) -> bool | None:
-        return None if self.sla is None else self.sla >= self.target
+        return None if self.exact_sla is None else self.exact_sla >= self.target
 
 
 def months(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, int]]:
@@ -95,6 +96,7 @@ def periods(
                 maintenance_minutes=round(figures.maintenance_minutes, PLACES),
                 no_data_minutes=round(figures.no_data_minutes, PLACES),
                 target=target,
+                exact_sla=_exact(sla_figures),
             )
         )
     return result
@@ -102,3 +104,15 @@ def periods(
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, PLACES)
+
+
+def _exact(figures: uptime.DailyUptime) -> float | None:
+    """The uptime of a window from its (6-decimal) minute figures, before rounding to PLACES."""
+    measured = figures.minutes - figures.maintenance_minutes - figures.no_data_minutes
+    return None if measured <= 0 else 100 * (1 - figures.downtime_minutes / measured)
+
+
+def months_met(months: Sequence[Period], year: str) -> tuple[int, int]:
+    """(months that met their target, months with a verdict) in one year."""
+    verdicts = [m.met for m in months if m.label.startswith(year) and m.met is not None]
+    return sum(verdicts), len(verdicts)

@@ -123,8 +123,11 @@ def iso(moment: datetime, tz: tzinfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def duration(seconds: float) -> str:
-    """A duration in words: ``14 jam 27 menit``, ``2 hari 3 jam``, ``kurang dari 1 menit``."""
+def duration(seconds: float, exact: bool = False) -> str:
+    """A duration in words: ``14 jam 27 menit``, ``2 hari 3 jam``, ``kurang dari 1 menit``.
+
+    Two units at most, unless ``exact``: then to the minute (``1 hari 2 jam 27 menit``).
+    """
     minutes = int(seconds // 60)
     if minutes < 1:
         return "kurang dari 1 menit"
@@ -132,7 +135,7 @@ def duration(seconds: float) -> str:
     hours, minutes = divmod(rest, 60)
     parts = [(days, "hari"), (hours, "jam"), (minutes, "menit")]
     words = [f"{n} {unit}" for n, unit in parts if n]
-    return " ".join(words[:2])
+    return " ".join(words if exact else words[:2])
 
 
 def percent(value: float | None, places: int = 2) -> str:

@@ -99,7 +99,8 @@ def component_record(
     """The incidents, maintenance windows and false-alarm windows of one component, up to ``now``.
 
     With ``sla``, external causes do not count: an external incident weighs 0 (it still vouches
-    for its time), and probe failures inside its window are voided like a false alarm's.
+    for its time), and probe failures inside its window, a notice's included, are voided like a
+    false alarm's.
 
     An incident covers ``[started, resolved)``; an ongoing one ``[started, now)``.
     A degraded incident weighs 0 but is kept: it vouches for time the probes missed (the
@@ -116,15 +117,13 @@ def component_record(
         end = min(seconds(incident.resolved), limit) if incident.resolved else limit
         if end <= start:
             continue
+        external = sla and incident.cause == "external"
         if incident.is_maintenance:
             windows.append(Window(start, end))
         elif incident.severity != "notice":
-            external = sla and incident.cause == "external"
             outages.append(Outage(start, end, 0 if external else WEIGHTS[incident.severity]))
-            if external:
-                voids.append(Window(start, end))
-        if incident.false_alarm:
-            voids.append(Window(start, end))
+        if incident.false_alarm or (external and not incident.is_maintenance):
+            voids.append(Window(start, end))  # probe failures inside count as up
     return outages, windows, voids
 
 

@@ -97,6 +97,15 @@ class ComponentView:
     calendars: tuple[CalendarYear, ...] = ()  # oldest first
     excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
 
+    @property
+    def excused_incidents(self) -> list[IncidentView]:
+        """Every incident some month's SLA figure leaves minutes out for, newest first."""
+        seen: dict[str, IncidentView] = {}
+        for month in sorted(self.excused, reverse=True):
+            for view in reversed(self.excused[month]):
+                seen.setdefault(view.incident.slug, view)
+        return list(seen.values())
+
     def calendar(self, label: str) -> CalendarYear:
         return next(c for c in self.calendars if str(c.year) == label)
 
@@ -379,19 +388,22 @@ def _excused(
     """For each month, the incidents whose minutes its SLA figure leaves out: external ones and maintenance."""
     tz = config.timezone
     labels_by_month: dict[str, list[IncidentView]] = defaultdict(list)
+    external = {p.label for p in months if p.external_minutes}
     known = {p.label for p in months}
     for view in reversed(views):  # oldest first
         record = view.incident
         if component_id not in record.components or not (record.is_maintenance or record.cause == "external"):
             continue
-        if record.severity == "notice" or record.started > now:
+        if record.started > now:
             continue
         start = record.started.astimezone(tz).date().replace(day=1)
-        end = min(record.resolved or now, now).astimezone(tz).date()
+        # The last instant covered, not the end: an incident ending at midnight stays in its month.
+        end = (min(record.resolved or now, now) - timedelta(seconds=1)).astimezone(tz).date()
         month = start
         while month <= end:
             label = f"{month.year:04d}-{month.month:02d}"
-            if label in known:
+            # A notice leaves minutes out only where probes failed inside it.
+            if label in known and (record.severity != "notice" or label in external):
                 labels_by_month[label].append(view)
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return {label: tuple(items) for label, items in labels_by_month.items()}

@@ -213,8 +213,9 @@ def test_the_outage_record_prints_from_a_linked_print_stylesheet(site: Path) -> 
     assert ".record { display: block !important; }" in css
     page = read(site, "incidents/2021-09-19-kabel-laut-contoh/index.html")
     assert '<link rel="stylesheet" href="/status-demo/static/print.css" media="print">' in page
-    record = page[page.index('<section class="record"') :]
-    record = record[: record.index("</section>")]
+    # The record: letterhead, facts and chronology, then the body, then the signature.
+    record = page[page.index('<section class="record"') : page.index("</article>")]
+    assert record.index("Keterangan") < record.index('class="record record-sign"')
     for expected in (
         "LPSE Contoh (data sintetis)",  # organization from status.yml
         "BERITA ACARA GANGGUAN",
@@ -222,7 +223,7 @@ def test_the_outage_record_prints_from_a_linked_print_stylesheet(site: Path) -> 
         "https://example.github.io/status-demo/incidents/2021-09-19-kabel-laut-contoh/",
         "Minggu, 19 September 2021 pukul 18.33 WITA",
         "Senin, 20 September 2021 pukul 09.00 WITA",
-        "14 jam 27 menit",
+        "14 jam 27 menit",  # to the minute, however long
         "Internet (contoh), SPSE (contoh)",
         "Eksternal (nasional)",
         "Kepala LPSE Contoh",  # signatory from status.yml
@@ -247,6 +248,10 @@ def test_yearly_calendar_shows_every_day(site: Path) -> None:
     assert "sumber: catatan gangguan" in leap.group(2)
     assert leap.group(3) == "/status-demo/incidents/2016-02-29-hari-kabisat/"
     assert "<caption>Februari 2016" in page
+    calendar = page[page.index('<div class="calendar">') : page.index("<h2>Angka per bulan")]
+    rows = re.findall(r"<tr>(.*?)</tr>", calendar, re.S)
+    week_rows = [r for r in rows if "<td" in r]
+    assert week_rows and all(r.count("<td") == 7 for r in week_rows)  # every week row is full
     recent = read(site, "components/spse/2026/index.html")
     assert "sumber: pemeriksaan otomatis" in recent
     # Days after today are left empty: 26 November is the last cell.
@@ -273,3 +278,30 @@ def test_sla_page_explains_and_links_the_exclusions(site: Path) -> None:
     assert rows["2026-11"] == ""
     monthly = json.loads(read(site, "api/v1/components/sirup/monthly.json"))
     assert monthly["target"] == 99.9  # the component's own target
+
+
+def test_review_fixes_on_a_small_site(make_site, cli) -> None:
+    site = make_site()
+    incidents = {
+        # 1 day 2 h 27 min: the record gives it to the minute.
+        "2021-11-01-panjang": ("major", "2021-11-01 18:33", "resolved: 2021-11-02 21:00"),
+        # A date typed a year ahead: held back from the API like everywhere else.
+        "2022-11-05-salah": ("major", "2022-11-05 10:00", ""),
+        "2021-11-03-alarm": ("notice", "2021-11-03 10:00", "resolved: 2021-11-03 11:00\nfalse_alarm: true"),
+    }
+    for slug, (severity, started, extra) in incidents.items():
+        site.incident(
+            slug,
+            f"---\ntitle: {slug}\ncomponents: [spse]\nseverity: {severity}\nstarted: {started}\n{extra}\n"
+            "updates: []\n---\nIsi.\n",
+        )
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-11-30T12:00").code == 0
+    record = site.file("incidents/2021-11-01-panjang/index.html")
+    assert "<td>1 hari 2 jam 27 menit</td>" in record
+    assert "BERITA ACARA GANGGUAN" in record
+    alarm = site.file("incidents/2021-11-03-alarm/index.html")
+    assert "BERITA ACARA ALARM PALSU" in alarm and "BERITA ACARA GANGGUAN" not in alarm
+    ids = [i["id"] for i in json.loads(site.file("api/v2/incidents.json"))["incidents"]]
+    assert "2022-11-05-salah" not in ids and "2021-11-01-panjang" in ids
+    atom = site.file("atom.xml")
+    assert '<content type="html">' in atom and "<author>" in atom

@@ -146,3 +146,38 @@ def test_a_month_entirely_in_maintenance_has_no_verdict(make_site, cli) -> None:
     found = monthly(site, cli, "2021-09-02T00:00")["2021-08"]
     assert found["maintenance_minutes"] == 31 * 1440
     assert (found["uptime"], found["sla"], found["met"]) == (None, None, None)
+
+
+def test_the_verdict_uses_the_exact_figure_not_the_rounded_one(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    # 216 min 1 s down in September: 100 × (1 − 216.01667/43200) = 99.499961… → shown 99.5, yet missed.
+    incident(site, "2021-09-01-mati", "major", "internal", "2021-09-01 00:00", "2021-09-01 03:36:01")
+    found = monthly(site, cli, "2021-10-01T00:00")["2021-09"]
+    assert found["sla"] == 99.5
+    assert found["met"] is False
+
+
+def test_an_external_notice_voids_probe_failures_for_the_sla(make_site, cli) -> None:
+    site = make_site(CONFIG)
+    folder = site.root / "history" / "spse"
+    folder.mkdir(parents=True)
+    # Down every 10 min from 1 Sep 12:00 to 13:50 WITA (04:00–05:50 UTC): each sample covers 10 min,
+    # the last one 15 (the max_gap cap): 11 × 10 + 15 = 125 min down by the probes.
+    lines = [f"2021-09-01T{4 + n // 6:02d}:{n % 6 * 10:02d}:00Z,down,,,timeout," for n in range(12)]
+    (folder / "2021-09.csv").write_text(",".join(HEADER) + "\n" + "\n".join(lines) + "\n")
+    # A national event recorded as an external notice, 12:00–13:00: its hour of failures is not LPSE's.
+    incident(site, "2021-09-01-pusat", "notice", "external", "2021-09-01 12:00", "2021-09-01 13:00")
+    found = monthly(site, cli, "2021-10-01T00:00")["2021-09"]
+    assert found["downtime_minutes"] == 125.0
+    assert found["external_minutes"] == 60.0  # 12:00–13:00 WITA lies inside the external notice
+
+
+def test_yearly_rows_say_a_missed_month_was_missed(make_site, cli) -> None:
+    site = make_site(CONFIG.replace("history_start: 2021-08-01", "history_start: 2021-01-01"))
+    incident(site, "2021-03-10-mati", "major", "internal", "2021-03-10 08:00", "2021-03-10 14:00")
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-12-31T23:00").code == 0
+    page = site.file("sla/index.html")
+    spse = page[page.index('id="sla-spse"') : page.index('id="sla-ketat"')]
+    year_row = spse[spse.index('<th scope="row">2021</th>') :].split("</tr>")[0]
+    assert "✗ 11 dari 12 bulan tercapai" in year_row
+    assert json.loads(site.file("api/v1/components/spse/monthly.json"))["months"][2]["met"] is False
