@@ -100,29 +100,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"generate.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
-        report(exc.problems)
+        report(exc.problems, getattr(args, "strict", False))
         print(exc.summary(), file=sys.stderr)
         return EXIT_INVALID
 
 
-def report(problems: Sequence[Problem]) -> None:
+def report(problems: Sequence[Problem], strict: bool = False) -> None:
     """Print each problem as ``path:line: message``; inside GitHub Actions also as an annotation,
-    so a pull request shows it on the very line."""
+    so a pull request shows it on the very line (a warning that fails a strict run as an error)."""
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
-        print(problem, file=sys.stderr)
+        line = str(problem)
         if annotate:
-            print(annotation(problem))
+            # The runner reads workflow commands on stderr too: no line of ours may start one.
+            line = line.replace("\r", " ").replace("\n", " ")
+        print(line, file=sys.stderr)
+        if annotate:
+            print(annotation(problem, strict))
 
 
-def annotation(problem: Problem) -> str:
+def annotation(problem: Problem, strict: bool = False) -> str:
     """A GitHub workflow command: ``::error file=…,line=…::message``, escaped as GitHub requires."""
 
     def escape(text: str, property_value: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
-    kind = "warning" if problem.warning else "error"
+    kind = "warning" if problem.warning and not strict else "error"
     return f"::{kind} file={escape(problem.path, True)},line={problem.line}::{escape(problem.message)}"
 
 

@@ -153,3 +153,48 @@ def test_the_build_uses_main_and_the_data_branch(origin: Path) -> None:
     index = (builder / "site" / "index.html").read_text()
     assert 'data-component="spse" data-status="' in index
     assert 'data-status="no_data"' not in index  # a fresh sample tells the status
+
+
+def test_an_unreachable_remote_stops_the_build_instead_of_publishing_no_data(origin: Path) -> None:
+    assert run(clone(origin, "runner"), "probe.sh").returncode == 0
+    builder = clone(origin, "builder")
+    git(builder, "remote", "set-url", "origin", str(origin.parent / "missing.git"))
+    result = run(builder, "build.sh")
+    assert result.returncode != 0
+    assert "cannot reach 'origin'" in result.stderr
+    assert not (builder / "site").exists()
+
+
+def test_only_components_still_probed_can_ask_for_a_deploy(origin: Path) -> None:
+    runner = clone(origin, "runner")
+    assert run(runner, "probe.sh").returncode == 0
+    time.sleep(1.1)
+    # A folder left by a component renamed since, with a single sample: it must not redeploy forever.
+    stale = runner / "history" / "old-name"
+    stale.mkdir()
+    (stale / "2026-11.csv").write_text(
+        "time,status,http_status,latency_ms,error,cert_days\n2026-11-01T00:00:00Z,up,,,,\n"
+    )
+    assert "deploy=false" in run(runner, "probe.sh").stdout
+
+
+def test_a_run_left_in_the_middle_of_a_rebase_recovers(origin: Path) -> None:
+    runner = clone(origin, "runner")
+    assert run(runner, "probe.sh").returncode == 0
+    history = runner / "history"
+    # Fake a rebase stopped on a conflict: the next run must abort it, not commit its markers.
+    git(history, "checkout", "--quiet", "-b", "other")
+    (history / "conflict.txt").write_text("a\n")
+    git(history, "add", "-A")
+    git(history, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "--quiet", "-m", "a")
+    git(history, "checkout", "--quiet", "status-data")
+    (history / "conflict.txt").write_text("b\n")
+    git(history, "add", "-A")
+    git(history, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "--quiet", "-m", "b")
+    stuck = subprocess.run(["git", "rebase", "other"], cwd=history, capture_output=True, text=True)
+    assert stuck.returncode != 0  # now mid-rebase
+    time.sleep(1.1)
+    result = run(runner, "probe.sh")
+    assert result.returncode == 0, result.stderr
+    shown = git(origin, "show", "status-data:conflict.txt")
+    assert "<<<<<<<" not in shown

@@ -410,10 +410,26 @@ def test_github_annotations_point_at_the_line(make_site, cli, monkeypatch) -> No
     )
     run = cli("check", "--strict")
     assert run.code == 1
-    # Sorted by place, as the plain lines are: the warning on line 2 comes before the error on line 3.
+    # Sorted by place, as the plain lines are; under --strict the warning fails the run, so it is an error too.
     assert run.out.splitlines() == [
-        "::warning file=incidents/2021-09-19-uji.md,line=2::no 'updates': readers and feed subscribers see only "
+        "::error file=incidents/2021-09-19-uji.md,line=2::no 'updates': readers and feed subscribers see only "
         "the start; add an 'updates:' list",
         "::error file=incidents/2021-09-19-uji.md,line=3::unknown component 'spse2' "
         "(known: spse, sikap, internet). Did you mean 'spse'?",
     ]
+    relaxed = cli("check")
+    assert relaxed.out.splitlines()[0].startswith("::warning file=incidents/2021-09-19-uji.md,line=2::")
+
+
+def test_no_plain_line_can_start_a_workflow_command(make_site, cli, monkeypatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    site = make_site()
+    site.incident(
+        "2021-09-19-uji",
+        '---\ntitle: T\ncomponents: ["spse\\n::warning file=README.md,line=1::injected"]\nseverity: major\n'
+        "started: 2021-09-19 18:33\nupdates: []\n---\n",
+    )
+    run = cli("check", "--config", site.config)
+    assert run.code == 1
+    assert not any(line.startswith("::") for line in run.err.splitlines())
+    assert all(line.startswith("::error ") for line in run.out.splitlines())

@@ -61,3 +61,22 @@ def test_check_runs_strict_validation_and_the_tests() -> None:
     runs = [step.get("run", "") for job in check["jobs"].values() for step in job["steps"]]
     assert "python3 generate.py check --strict" in runs
     assert "bash .ci/run" in runs
+
+
+def test_least_privilege_and_pinned_actions() -> None:
+    probe = load("probe.yml")
+    assert probe["permissions"] == {"contents": "read"}
+    assert probe["jobs"]["probe"]["permissions"] == {"contents": "write"}
+    redeploy = probe["jobs"]["redeploy"]
+    assert redeploy["permissions"] == {"actions": "write"}
+    assert redeploy["steps"][0]["run"] == 'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"'
+    for workflow in WORKFLOWS:
+        text = workflow.read_text()
+        for job in load(workflow.name)["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    name, _, ref = step["uses"].partition("@")
+                    assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), (workflow.name, name)
+                # No expression is expanded into shell text; values reach scripts through env.
+                assert "${{" not in step.get("run", ""), (workflow.name, step)
+        assert "secrets." not in text

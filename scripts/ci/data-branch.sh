@@ -14,9 +14,16 @@ git config user.email >/dev/null || git config user.email "status-bot@users.nore
 if [ -e "$dir/.git" ]; then
   exit 0
 fi
-if git ls-remote --exit-code --heads "$remote" "$branch" >/dev/null 2>&1; then
+# 0: the branch exists; 2: the remote answered that it does not (first use). Anything else means
+# the remote could not be asked, and building without the history would publish "no data" everywhere.
+found=0
+git ls-remote --exit-code --heads "$remote" "$branch" >/dev/null || found=$?
+if [ "$found" -eq 0 ]; then
   git fetch --quiet "$remote" "+refs/heads/$branch:refs/remotes/$remote/$branch"
   git worktree add --quiet -B "$branch" "$dir" "$remote/$branch"
+elif [ "$found" -ne 2 ]; then
+  echo "cannot reach '$remote' to fetch the $branch branch (git ls-remote exit $found)" >&2
+  exit 1
 else
   # An orphan branch holding only the merge rule, made with plumbing so any git version works.
   rules=$(printf '# Probe history is append-only: a union merge keeps every line of both sides.\n*.csv merge=union\n' |

@@ -11,10 +11,14 @@ dir="${HISTORY_DIR:-history}"
 generate="${GENERATE:-python3 generate.py}"
 
 bash "$(dirname "$0")/data-branch.sh"
+# A run that stopped in the middle of a rebase must not commit its conflict markers.
+if [ -d "$(git -C "$dir" rev-parse --git-path rebase-merge)" ] || [ -d "$(git -C "$dir" rev-parse --git-path rebase-apply)" ]; then
+  git -C "$dir" rebase --abort
+fi
 $generate probe --config status.yml
 # Roll raw months older than three into runs (a no-op on all but the first runs of a month).
 $generate compact --config status.yml
-deploy=$(python3 "$(dirname "$0")/status_changed.py" "$dir")
+deploy=$(python3 "$(dirname "$0")/status_changed.py" status.yml)
 
 cd "$dir"
 git add -A
@@ -29,7 +33,10 @@ if ! git diff --cached --quiet; then
       exit 1
     fi
     sleep $((attempt * ${RETRY_SECONDS:-2}))
-    git pull --quiet --rebase "$remote" "$branch"
+    if ! git pull --quiet --rebase "$remote" "$branch"; then
+      # A conflict the union rule cannot settle, or the network: leave the branch clean and try again.
+      git rebase --abort 2>/dev/null || true
+    fi
   done
 fi
 echo "deploy=$deploy"

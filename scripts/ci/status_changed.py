@@ -1,6 +1,6 @@
 """Print "true" when the newest probe sample of any component differs in status from the one before.
 
-    python3 scripts/ci/status_changed.py history/
+    python3 scripts/ci/status_changed.py status.yml
 
 The probe workflow redeploys the site at once when this is true; otherwise the hourly build suffices.
 """
@@ -12,17 +12,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from statusgen.config import load_config
 from statusgen.history import read_folder
 from statusgen.problems import Problems
 
 
-def changed(history: Path) -> bool:
-    for folder in sorted(p for p in history.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        samples = read_folder(folder, Problems(), folder.name).samples
-        if len(samples) >= 2 and samples[-1].status != samples[-2].status:
-            return True
+def changed(config_path: Path) -> bool:
+    """True when a probed component's newest sample changed its status, is its first, or ends a
+    gap longer than stale_after (the published page may say "no data" since)."""
+    config = load_config(config_path, Problems())
+    if config is None:
+        return True
+    for component in config.components:
+        folder = config.history_dir / component.id
+        if component.probe is None or not folder.is_dir():
+            continue
+        samples = read_folder(folder, Problems(), component.id).samples
         if len(samples) == 1:
-            return True  # a component's first sample: its page changes from "no data"
+            return True
+        if len(samples) >= 2:
+            newest, before = samples[-1], samples[-2]
+            if newest.status != before.status or newest.time - before.time > config.stale_after:
+                return True
     return False
 
 
