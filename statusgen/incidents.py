@@ -178,6 +178,12 @@ def _read_incident(
     updates = _updates(fields, config, statuses, severity == "maintenance")
     if not updates and "updates" not in data:
         fields.warn(None, "no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
+    elif severity == "maintenance" and started and not any(u.status == "scheduled" for u in updates):
+        fields.warn(
+            "updates",
+            "maintenance without a 'scheduled' update: feed subscribers hear of it only when it starts; "
+            "add an update with 'status: scheduled' dated when you announce it",
+        )
     if severity != "maintenance" and resolved is None and "resolved" not in data:
         closing = [u for u in updates if u.status == "resolved"]
         if closing:

@@ -433,3 +433,20 @@ def test_no_plain_line_can_start_a_workflow_command(make_site, cli, monkeypatch)
     assert run.code == 1
     assert not any(line.startswith("::") for line in run.err.splitlines())
     assert all(line.startswith("::error ") for line in run.out.splitlines())
+
+
+def test_maintenance_without_an_announcement_is_a_warning(make_site, cli) -> None:
+    site = make_site()
+    path = site.incident(
+        "2021-09-19-pemeliharaan",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 22:00\n"
+        "resolved: 2021-09-20 02:00\nupdates:\n  - at: 2021-09-19 22:00\n    status: in_progress\n"
+        "    message: Mulai.\n---\n",
+    )
+    assert cli("check", "--config", site.config).code == 0
+    strict = cli("check", "--config", site.config, "--strict")
+    assert strict.code == 1
+    assert (
+        f"{path}:7: warning: maintenance without a 'scheduled' update: feed subscribers hear of it only when it "
+        "starts; add an update with 'status: scheduled' dated when you announce it"
+    ) in strict.err.splitlines()
