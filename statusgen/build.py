@@ -32,8 +32,20 @@ def shown_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def load(config_path: Path, strict: bool = False) -> Inputs:
-    """Read and validate the configuration and every incident.
+def load_settings(config_path: Path) -> tuple[Config, list[Problem]]:
+    """Only ``status.yml``, for commands that need no incidents; returns its warnings too.
+
+    Raises InputError when it has errors.
+    """
+    problems = Problems()
+    config = load_config(config_path, problems, shown_path(config_path))
+    if config is None or problems.errors:
+        raise InputError(problems.items)
+    return config, sorted(problems.warnings)
+
+
+def load(config_path: Path, strict: bool = False, with_history: bool = True) -> Inputs:
+    """Read and validate the configuration and every incident, and (for a build) the probe history.
 
     Raises InputError with every problem found when anything is invalid
     (warnings too, when ``strict``).
@@ -45,6 +57,8 @@ def load(config_path: Path, strict: bool = False) -> Inputs:
         incidents = load_incidents(config, problems, shown_path(config.root))
     if problems.failing(strict) or config is None:
         raise InputError(problems.items)
+    if not with_history:
+        return Inputs(config, incidents, sorted(problems.warnings))
     # Probe history is append-only and cannot be corrected by editing, so what is wrong in it
     # is skipped with a warning that never fails a run, not even a strict one.
     history = Problems()

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import build as pipeline
-from .config import load_config
 from .history import ProbeSample, compaction_plan
 from .output import UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Problem, Problems
@@ -131,7 +130,7 @@ def annotation(problem: Problem, strict: bool = False) -> str:
 
 
 def run_check(config: Path, strict: bool) -> int:
-    inputs = pipeline.load(config, strict)
+    inputs = pipeline.load(config, strict, with_history=False)  # history is the build's input, not the staff's
     report(inputs.warnings)
     print(
         f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
@@ -157,11 +156,8 @@ def run_probe(config_path: Path) -> int:
     """Probe, append one sample per probed component, and say what was found. Down is data: exit 0."""
     from .probe import probe_all  # requests is needed only here
 
-    problems = Problems()
-    config = load_config(config_path, problems, pipeline.shown_path(config_path))
-    if config is None or problems.errors:
-        raise InputError(problems.items)
-    report(problems.warnings)
+    config, warnings = pipeline.load_settings(config_path)
+    report(warnings)
     moment = int(time.time())
     outcomes = probe_all(config.components)
     if not outcomes:
@@ -196,10 +192,9 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None) -> 
     """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv."""
     if keep_months < 3:
         raise UsageError("--keep-months must be at least 3, so the 90-day charts keep their raw samples")
+    config, warnings = pipeline.load_settings(config_path)
+    report(warnings)
     problems = Problems()
-    config = load_config(config_path, problems, pipeline.shown_path(config_path))
-    if config is None or problems.errors:
-        raise InputError(problems.items)
     now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
     month_index = now.year * 12 + now.month - 1 - keep_months
     cutoff = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"  # months before this are compacted
