@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from . import times
 from .history import ProbeSample, percentile
 
 WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
@@ -15,20 +14,22 @@ WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
 
 @dataclass(frozen=True)
 class ChartLine:
-    """One line of a response-time chart, as SVG points, with what it shows in words."""
+    """One line of a response-time chart, as SVG points, with the figures that sum it up in words."""
 
-    name: str
+    kind: str  # "median", "p95" or "each": a message key
     points: str  # "x,y x,y ..." in the chart's 0..WIDTH × 0..HEIGHT box
-    summary: str
+    last_ms: int  # the newest value
+    count: int  # how many days or samples it draws
 
 
 @dataclass(frozen=True)
 class Chart:
-    title: str
+    kind: str  # "daily" (one point a day over ``days``) or "recent" (every sample of the last 24 hours)
+    days: int
     lines: tuple[ChartLine, ...]
     top_ms: int  # latency at the top edge
-    start_label: str
-    end_label: str
+    start: date | None  # the first day drawn; None for "recent"
+    end: date | None
 
 
 def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, days: int) -> tuple[Chart, ...]:
@@ -56,53 +57,30 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
 
         charts.append(
             Chart(
-                f"Waktu respons harian, {days} hari",
+                "daily",
+                days,
                 (
-                    _line(
-                        "Median",
-                        [(x_day(d), v) for d, v in sorted(medians.items())],
-                        top,
-                        f"hari terakhir {medians[max(medians)]} ms",
-                    ),
-                    _line(
-                        "Persentil ke-95",
-                        [(x_day(d), v) for d, v in sorted(p95s.items())],
-                        top,
-                        f"hari terakhir {p95s[max(p95s)]} ms",
-                    ),
+                    _line("median", [(x_day(d), v) for d, v in sorted(medians.items())], top),
+                    _line("p95", [(x_day(d), v) for d, v in sorted(p95s.items())], top),
                 ),
                 top,
-                times.short_date(first_day),
-                times.short_date(today),
+                first_day,
+                today,
             )
         )
     if recent:
         top = _nice_top(max(int(s.latency_ms or 0) for s in recent))
         points = [((s.time - (end - 86400)) * WIDTH / 86400, int(s.latency_ms or 0)) for s in recent]
-        charts.append(
-            Chart(
-                "Waktu respons, 24 jam terakhir",
-                (
-                    _line(
-                        "Setiap pemeriksaan",
-                        points,
-                        top,
-                        f"{len(recent)} pemeriksaan, terakhir {recent[-1].latency_ms} ms",
-                    ),
-                ),
-                top,
-                "24 jam lalu",
-                "sekarang",
-            )
-        )
+        charts.append(Chart("recent", 1, (_line("each", points, top),), top, None, None))
     return tuple(charts)
 
 
-def _line(name: str, points: list[tuple[float, int]], top: int, summary: str) -> ChartLine:
+def _line(kind: str, points: list[tuple[float, int]], top: int) -> ChartLine:
+    last, count = points[-1][1], len(points)
     if len(points) == 1:  # a line needs two points: draw a short dash
         points = [(max(points[0][0] - 4, 0), points[0][1]), points[0]]
     text = " ".join(f"{x:.1f},{HEIGHT - min(value, top) * HEIGHT / top:.1f}" for x, value in points)
-    return ChartLine(name, text, summary)
+    return ChartLine(kind, text, last, count)
 
 
 def _nice_top(value: int) -> int:

@@ -9,7 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from . import i18n
 from .fields import Fields
+from .i18n import Text
 from .problems import Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
@@ -19,11 +21,14 @@ DEFAULT_HISTORY_START = date(2011, 1, 1)
 
 SITE_KEYS = (
     "title", "base_url", "description", "timezone", "history_start", "max_gap", "stale_after", "sla_target",
-    "organization", "signatory", "components",
+    "organization", "signatory", "languages", "help", "components",
 )  # fmt: skip
 COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe", "sla_target")
 ORGANIZATION_KEYS = ("name", "address", "city")
 SIGNATORY_KEYS = ("name", "role", "id_number")
+HELP_KEYS = ("helpdesk", "bidding_room", "lkpp", "check")
+CONTACT_KEYS = ("name", "email", "phone", "address", "hours", "url", "note")
+DEFAULT_LANGUAGES = ("id", "en")
 DEFAULT_SLA_TARGET = 99.5
 PROBE_KEYS = ("url", "method", "expect_status", "keyword", "timeout", "degraded_ms", "retries")
 METHODS = ("GET", "HEAD", "POST")
@@ -47,10 +52,10 @@ class Component:
     """A service whose status the page reports."""
 
     id: str
-    name: str
-    group: str | None = None
+    name: Text
+    group: Text | None = None
     since: date | None = None
-    description: str | None = None
+    description: Text | None = None
     url: str | None = None
     probe: Probe | None = None
     sla_target: float | None = None  # None: the site's
@@ -75,21 +80,46 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """One place a reader can turn to for help; every part is optional."""
+
+    name: Text | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    url: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    """The "need help?" section: LPSE's own helpdesk, the Bidding Room, central LKPP help, the browser check."""
+
+    helpdesk: Contact | None = None
+    bidding_room: Contact | None = None
+    lkpp: Contact | None = None
+    check: tuple[str, ...] = ()  # components whose address the visitor's browser tries to reach
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything ``status.yml`` says, with defaults filled in."""
 
     path: Path
-    title: str
+    title: Text
     base_url: str  # absolute, always ending in "/"
     timezone: ZoneInfo
     history_start: date
     components: tuple[Component, ...]
-    description: str | None = None
+    description: Text | None = None
     max_gap: int = 15 * 60  # seconds a probe sample covers at most
     stale_after: int = 30 * 60  # seconds after which the newest sample no longer tells the status
     sla_target: float = DEFAULT_SLA_TARGET  # percent
     organization: Organization | None = None
     signatory: Signatory = Signatory()
+    languages: tuple[str, ...] = ("id",)  # the first is the default, at the site's root
+    help: Help = Help()
 
     @property
     def root(self) -> Path:
@@ -143,17 +173,19 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     before = len(problems.errors)
     fields = Fields(data, shown, problems)
     fields.unknown_keys(SITE_KEYS)
-    title = fields.text("title", required="Status Layanan LPSE Provinsi Kalimantan Selatan")
+    languages = _languages(fields)
+    title = fields.localized("title", languages, required="Status Layanan LPSE Provinsi Kalimantan Selatan")
     base_url = _base_url(fields)
     timezone = _timezone(fields)
     history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
-    description = fields.text("description")
+    description = fields.localized("description", languages)
     max_gap = fields.number("max_gap", 15, low=1, high=24 * 60)
     stale_after = fields.number("stale_after", 30, low=1, high=7 * 24 * 60)
     sla_target = fields.number("sla_target", DEFAULT_SLA_TARGET, low=0, high=100, whole=False)
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)
-    components = _components(fields)
+    components = _components(fields, languages)
+    help = _help(fields, languages, {c.id: c for c in components})
     required = (title, base_url, timezone, history_start, max_gap, stale_after, sla_target)
     if len(problems.errors) > before or None in required:
         return None
@@ -171,6 +203,91 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         sla_target=float(sla_target),
         organization=organization,
         signatory=signatory,
+        languages=languages,
+        help=help,
+    )
+
+
+def _languages(fields: Fields) -> tuple[str, ...]:
+    """The site's languages, the default first; each needs a message catalogue."""
+    known = i18n.available()
+    items = fields.items("languages")
+    if items is None:
+        return DEFAULT_LANGUAGES
+    codes: list[str] = []
+    for index, value in enumerate(items):
+        code = items.text.get(index, str(value)).strip()
+        if code not in known:
+            fields.problems.error(
+                fields.path,
+                items.line_of(index),
+                f"no message catalogue for language '{code}' (available: {', '.join(known)}): "
+                f"use one of them, or add templates/locales/{code}.yml." + did_you_mean(code, known),
+            )
+        elif code in codes:
+            fields.problems.error(fields.path, items.line_of(index), f"language '{code}' is listed twice: remove one")
+        else:
+            codes.append(code)
+    if not codes:
+        if not fields.problems.errors:
+            fields.error("languages", "'languages' is empty: list at least one, e.g. 'languages: [id, en]'")
+        return DEFAULT_LANGUAGES
+    return tuple(codes)
+
+
+def _help(fields: Fields, languages: tuple[str, ...], components: dict[str, Component]) -> Help:
+    data = _submapping(fields, "help")
+    if data is None:
+        return Help()
+    entry = Fields(data, fields.path, fields.problems, where="help: ")
+    entry.unknown_keys(HELP_KEYS)
+    check: list[str] = []
+    items = entry.items("check")
+    for index, value in enumerate(items or ()):
+        assert items is not None
+        cid = items.text.get(index, str(value)).strip()
+        component = components.get(cid)
+        if component is None or not component.url:
+            with_url = [c.id for c in components.values() if c.url]
+            reason = "unknown component" if component is None else "component without 'url'"
+            fields.problems.error(
+                fields.path,
+                items.line_of(index),
+                f"help: check: {reason} '{cid}': the browser check needs a component with a 'url' "
+                f"(candidates: {', '.join(with_url) or 'none'})." + did_you_mean(cid, with_url),
+            )
+        elif cid not in check:
+            check.append(cid)
+    return Help(
+        _contact(entry, "helpdesk", languages),
+        _contact(entry, "bidding_room", languages),
+        _contact(entry, "lkpp", languages),
+        tuple(check),
+    )
+
+
+def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | None:
+    data = _submapping(fields, key)
+    if data is None:
+        return None
+    entry = Fields(data, fields.path, fields.problems, where=f"{fields.where}{key}: ")
+    entry.unknown_keys(CONTACT_KEYS)
+    url = entry.text("url")
+    if url is not None and (problem := web_address(url)):
+        entry.error("url", f"url '{url}' is not a web address: {problem}")
+        url = None
+    email = entry.text("email")
+    if email is not None and not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", email):
+        entry.error("email", f"email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'")
+        email = None
+    return Contact(
+        name=entry.localized("name", languages),
+        email=email,
+        phone=entry.text("phone"),
+        address=entry.localized("address", languages),
+        hours=entry.localized("hours", languages),
+        url=url,
+        note=entry.localized("note", languages),
     )
 
 
@@ -247,7 +364,7 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
     return None
 
 
-def _components(fields: Fields) -> tuple[Component, ...]:
+def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, ...]:
     items = fields.items("components", required="[{id: spse, name: SPSE Kalsel}]")
     if items is None:
         return ()
@@ -281,10 +398,10 @@ def _components(fields: Fields) -> tuple[Component, ...]:
         components.append(
             Component(
                 id=cid,
-                name=entry.text("name") or cid,
-                group=entry.text("group"),
+                name=entry.localized("name", languages) or Text(cid),
+                group=entry.localized("group", languages),
                 since=entry.day("since"),
-                description=entry.text("description"),
+                description=entry.localized("description", languages),
                 url=url,
                 probe=_probe(entry, index),
                 sla_target=entry.number("sla_target", None, low=0, high=100, whole=False),

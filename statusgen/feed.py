@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from . import labels
+from .i18n import Language, translated
 from .views import IncidentView, SiteView
 
 MAX_ITEMS = 50
@@ -36,50 +36,54 @@ def feed_items(view: SiteView, component_id: str | None = None) -> list[tuple[da
 
 
 def build_feed(
-    view: SiteView, component_id: str | None = None, own: str | None = None, atom: bool = False
+    view: SiteView, lang: Language, component_id: str | None = None, own: str | None = None, atom: bool = False
 ) -> FeedGenerator:
-    """The feed of the site, or of one component; ``own`` is the feed's path in the site."""
+    """The feed of the site, or of one component, in ``lang``; ``own`` is the feed's path in that language's pages."""
     config = view.config
-    names = {c.id: c.name for c in config.components}
-    title = config.title if component_id is None else f"{names[component_id]} · {config.title}"
-    page = config.base_url if component_id is None else f"{config.base_url}components/{component_id}/"
+    code = lang.code
+    names = {c.id: translated(c.name, code)[0] for c in config.components}
+    site_title = translated(config.title, code)[0]
+    title = site_title if component_id is None else f"{names[component_id]} · {site_title}"
+    home = config.base_url + lang.prefix
+    page = home if component_id is None else f"{home}components/{component_id}/"
     own = own or ("feed.xml" if component_id is None else f"components/{component_id}/feed.xml")
     feed = FeedGenerator()
     feed.id(page)
     feed.title(title)
-    feed.link(href=config.base_url + own, rel="self")
+    feed.link(href=home + own, rel="self")
     feed.link(href=page, rel="alternate")  # last: RSS takes its <link> from the last link given
-    feed.description(f"Gangguan, pemeliharaan, dan pembaruannya: {title}")
-    feed.subtitle(f"Gangguan, pemeliharaan, dan pembaruannya: {title}")
-    feed.language("id")
+    feed.description(lang.t("feed.description", title=title))
+    feed.subtitle(lang.t("feed.description", title=title))
+    feed.language(code)
     feed.generator("statusgen")
     organization = config.organization.name if config.organization else config.title
     feed.author({"name": organization})
     items = feed_items(view, component_id)
     for moment, incident, index in reversed(items):  # feedgen prepends: add oldest first
         entry = feed.add_entry()
-        url = config.base_url + incident.path
+        url = home + incident.path
+        severity = lang.t(f"severity.{incident.incident.severity}")
         if index is None:
-            status_label = incident.severity_label
+            status_label = severity
             anchor = ""
-            summary = incident.body_html or incident.severity_label
+            summary = _html(incident.body_html, lang) or str(escape(severity))
             guid = f"{url}#mulai"
         else:
             update = incident.updates[index]
-            status_label = update.label
+            status_label = lang.t(f"update_status.{update.update.status}")
             anchor = f"#{update.anchor}"
-            summary = update.html
+            summary = _html(update.html, lang)
             # Status and UTC time identify an update however its time is written.
             stamp = update.update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             guid = f"{url}#{update.update.status}-{stamp}"
-        entry.title(f"[{status_label}] {incident.incident.title}")
+        entry.title(f"[{status_label}] {translated(incident.incident.title, code)[0]}")
         entry.link(href=url + anchor)
         entry.guid(guid, permalink=False)
         entry.id(guid)
         entry.pubDate(moment)
         entry.updated(moment)
-        affected = ", ".join(c.name for c in incident.components)
-        kind = labels.FALSE_ALARM if incident.incident.false_alarm else labels.SEVERITY[incident.incident.severity]
+        affected = ", ".join(names[c.id] for c in incident.components)
+        kind = lang.t("incident.false_alarm") if incident.incident.false_alarm else severity
         html = f"<p><strong>{kind}</strong> · {escape(affected)}</p>{summary}"
         if atom:
             entry.content(html, type="html")  # Atom's default content type is plain text
@@ -90,13 +94,21 @@ def build_feed(
     return feed
 
 
-def render_feed(view: SiteView, component_id: str | None = None) -> bytes:
+def _html(html: str, lang: Language) -> str:
+    """Sanitized HTML in ``lang``, or in the default language marked as such when it has no translation."""
+    text, found = translated(html, lang.code)
+    if not text or found or lang.code == lang.default:
+        return text
+    return f'<div lang="{lang.default}">{text}</div>'
+
+
+def render_feed(view: SiteView, lang: Language, component_id: str | None = None) -> bytes:
     """RSS 2.0."""
-    rss: bytes = build_feed(view, component_id).rss_str(pretty=True)
+    rss: bytes = build_feed(view, lang, component_id).rss_str(pretty=True)
     return rss
 
 
-def render_atom(view: SiteView) -> bytes:
+def render_atom(view: SiteView, lang: Language) -> bytes:
     """Atom, with the same items as the RSS feed."""
-    document: bytes = build_feed(view, own="atom.xml", atom=True).atom_str(pretty=True)
+    document: bytes = build_feed(view, lang, own="atom.xml", atom=True).atom_str(pretty=True)
     return document

@@ -6,11 +6,12 @@ reads the same way wherever it is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from . import times
+from .i18n import Text
 from .problems import Problems, did_you_mean, listing
 from .yamlsrc import YamlList, YamlMap
 
@@ -61,6 +62,24 @@ class Fields:
                 self.error(key, f"'{key}' is empty: write a value after '{key}:'")
             return None
         return text
+
+    def localized(self, key: str, languages: Sequence[str], *, required: str | None = None) -> Text | None:
+        """Text in the default language, or a mapping of language codes to text: ``{id: ..., en: ...}``."""
+        value = self.mapping.get(key)
+        if not isinstance(value, YamlMap):
+            text = self.text(key, required=required)
+            return None if text is None else Text(text)
+        entry = Fields(value, self.path, self.problems, where=f"{self.where}{key}: ")
+        for code in value:
+            if code not in languages:
+                entry.error(
+                    code,
+                    f"'{code}' is not one of the site's languages ({listing(languages)}): "
+                    "add it to 'languages' or remove it." + did_you_mean(str(code), languages),
+                )
+        default = entry.text(languages[0], required=required or "...")
+        translations = {code: text for code in languages[1:] if (text := entry.text(code))}
+        return None if default is None else Text(default, translations)
 
     def choice(
         self,

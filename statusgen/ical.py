@@ -7,19 +7,21 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from .i18n import Language, translated
 from .views import SiteView
 
 RECENT_DAYS = 90
 
 
-def render_calendar(view: SiteView) -> bytes:
-    """Upcoming maintenance, and maintenance of the last 90 days. UIDs are stable; times are UTC."""
+def render_calendar(view: SiteView, lang: Language) -> bytes:
+    """Upcoming maintenance, and maintenance of the last 90 days, in ``lang``. UIDs are stable; times are UTC."""
+    code = lang.code
     host = urlsplit(view.config.base_url).hostname or "status"
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//Status LPSE//ID")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Pemeliharaan · {view.config.title}")
+    calendar.add("x-wr-calname", lang.t("calendar.name", title=translated(view.config.title, code)[0]))
     since = view.now - timedelta(days=RECENT_DAYS)
     windows = [
         item
@@ -37,11 +39,12 @@ def render_calendar(view: SiteView) -> bytes:
         )
         event.add("dtstart", record.started.astimezone(UTC))
         event.add("dtend", record.resolved.astimezone(UTC))
-        event.add("summary", f"Pemeliharaan: {record.title}")
-        event.add("url", view.config.base_url + item.path)
-        names = ", ".join(c.name for c in item.components)
-        latest = item.updates[0].update.message if item.updates else ""
-        event.add("description", f"Layanan terdampak: {names}. {item.phase_label}. {latest}".strip())
+        event.add("summary", lang.t("calendar.summary", title=translated(record.title, code)[0]))
+        event.add("url", view.config.base_url + lang.prefix + item.path)
+        names = ", ".join(translated(c.name, code)[0] for c in item.components)
+        latest = translated(item.updates[0].update.message, code)[0] if item.updates else ""
+        phase = lang.t(f"phase.{item.phase}")
+        event.add("description", lang.t("calendar.description", components=names, phase=phase, latest=latest).strip())
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import ID_PATTERN, Config
 from .fields import Fields
+from .i18n import Text
 from .problems import Problems, did_you_mean, listing
 from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse, read_text
@@ -20,6 +21,7 @@ INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
 INCIDENT_KEYS = ("title", "components", "severity", "cause", "started", "resolved", "updates", "false_alarm")
 UPDATE_KEYS = ("at", "status", "message")
+TRANSLATION_KEYS = ("title", "body", "updates")
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
@@ -31,7 +33,7 @@ class Update:
 
     at: datetime
     status: str
-    message: str  # Markdown
+    message: Text  # Markdown, with its translations
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,14 @@ class Incident:
     """An incident or a maintenance window, as written in ``incidents/<slug>.md``."""
 
     slug: str
-    title: str
+    title: Text  # with its translations
     components: tuple[str, ...]
     severity: str
     cause: str
     started: datetime
     resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
     updates: tuple[Update, ...]  # newest first
-    body: str  # Markdown
+    body: Text  # Markdown, with its translations
     false_alarm: bool = False  # voids probe failures of its components in [started, resolved)
     path: str = ""  # as shown in messages
     started_line: int = 1  # where 'started' is written, for messages
@@ -143,7 +145,7 @@ def _read_incident(
 ) -> Incident | None:
     before = len(problems.errors)
     fields = Fields(data, shown, problems)
-    fields.unknown_keys(INCIDENT_KEYS)
+    fields.unknown_keys(INCIDENT_KEYS + config.languages[1:])
     zone = config.timezone.key
     title = fields.text("title", required="SPSE tidak dapat diakses")
     components = _component_ids(fields, config)
@@ -193,23 +195,86 @@ def _read_incident(
                 "an update says 'resolved' but there is no 'resolved:' time, so the incident is still ongoing: "
                 f"add a line 'resolved: {at:%Y-%m-%d %H:%M}'",
             )
+    translations = {
+        code: _translation(fields, code, updates, config) for code in config.languages[1:] if data.get(code) is not None
+    }
     if len(problems.errors) > before:
         return None
     assert title and components and severity and cause and started
+    body = body.strip() + "\n" if body.strip() else ""
     return Incident(
         slug=slug,
-        title=title,
+        title=Text(title, {code: t.title for code, t in translations.items() if t.title}),
         components=components,
         severity=severity,
         cause=cause,
         started=started,
         resolved=resolved,
-        updates=tuple(sorted(updates, key=lambda u: u.at, reverse=True)),
-        body=body.strip() + "\n" if body.strip() else "",
+        updates=tuple(
+            sorted(
+                (
+                    Update(
+                        u.at,
+                        u.status,
+                        Text(u.message, {c: t.messages[n] for c, t in translations.items() if n in t.messages}),
+                    )
+                    for n, u in enumerate(updates)
+                ),
+                key=lambda u: u.at,
+                reverse=True,
+            )
+        ),
+        body=Text(body, {code: t.body for code, t in translations.items() if t.body}),
         false_alarm=false_alarm,
         path=shown,
         started_line=data.line_of("started"),
     )
+
+
+@dataclass(frozen=True)
+class _Translation:
+    title: str | None
+    body: str | None
+    messages: dict[int, str]  # by position of the update in the file's list
+
+
+def _translation(fields: Fields, code: str, updates: list[Update], config: Config) -> _Translation:
+    """The ``en:`` block (or another language's): title, body and update messages, each optional."""
+    data = fields.mapping[code]
+    if not isinstance(data, YamlMap):
+        fields.error(code, f"'{code}' must be a mapping with 'title:', 'updates:' and 'body:', each optional")
+        return _Translation(None, None, {})
+    block = Fields(data, fields.path, fields.problems, where=f"{code}: ")
+    block.unknown_keys(TRANSLATION_KEYS)
+    body = block.text("body")
+    messages: dict[int, str] = {}
+    items = block.items("updates")
+    for index, item in enumerate(items or ()):
+        assert items is not None
+        if not isinstance(item, YamlMap):
+            block.problems.error(
+                block.path, items.line_of(index), f"{code}: each update must be a mapping with 'at:' and 'message:'"
+            )
+            continue
+        entry = Fields(item, block.path, block.problems, where=f"{code}: update {index + 1}: ")
+        entry.unknown_keys(("at", "status", "message"))
+        at = entry.moment("at", config.timezone, config.timezone.key, required=True)
+        status = entry.text("status")
+        message = entry.text("message", required="The team is investigating.")
+        if at is None or message is None:
+            continue
+        matches = [n for n, u in enumerate(updates) if u.at == at and status in (None, u.status)]
+        if len(matches) != 1:
+            times = ", ".join(_plain(u.at, config) for u in updates) or "none"
+            entry.error(
+                "at",
+                f"no update at {_plain(at, config)} to translate (updates: {times}): copy 'at:' from the update"
+                if not matches
+                else f"{len(matches)} updates at {_plain(at, config)}: add 'status:' to say which one",
+            )
+            continue
+        messages[matches[0]] = message
+    return _Translation(block.text("title"), body.strip() + "\n" if body else None, messages)
 
 
 def _plain(moment: datetime, config: Config) -> str:
@@ -263,6 +328,6 @@ def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintena
             if twin is not None:
                 entry.error("at", f"same time and status as update {seen[twin]}: merge the two, or correct the time")
                 continue
-            updates.append(Update(at, status, message))
+            updates.append(Update(at, status, Text(message)))
             seen.append(index + 1)
     return updates

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-from . import api, labels, sla, times
+from . import api, i18n, sla, times
 from .config import Config
 from .feed import render_atom, render_feed
+from .i18n import Language, translated
 from .ical import render_calendar
 from .uptime import DailyUptime
-from .views import ComponentView, SiteView
+from .views import ComponentView, DayView, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
-    """A Jinja environment with autoescaping and the filters the templates use."""
+def environment(config: Config, lang: Language, languages: list[Language], templates: Path = TEMPLATES) -> Environment:
+    """A Jinja environment for the pages of one language: autoescaping, its messages, and its date style."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html", "xml", "svg"]),
@@ -29,47 +32,112 @@ def environment(config: Config, templates: Path = TEMPLATES) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
     )
     tz = config.timezone
+    code, default = lang.code, lang.default
+
+    def local_date(value: date | datetime) -> date:
+        return value.astimezone(tz).date() if isinstance(value, datetime) else value
+
+    def tr(value: str | None) -> Markup:
+        """Reader-facing text in this language; untranslated text is marked with its own language."""
+        text, found = translated(value or "", code)
+        if found or code == default or not text:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(default, text)
+
+    def tr_html(value: str) -> Markup:
+        """Sanitized HTML in this language, or in the default language inside a block marked with it."""
+        html, found = translated(value, code)
+        if found or code == default or not html:
+            return Markup(html)
+        return Markup('<div lang="{}">').format(default) + Markup(html) + Markup("</div>")
+
     env.filters.update(
-        long_datetime=lambda m: times.long_datetime(m, tz),
-        long_date=_date_filter(times.long_date, tz),
-        short_date=_date_filter(times.short_date, tz),
-        clock=lambda m: times.clock(m, tz),
+        long_datetime=lambda m: lang.long_datetime(m, tz),
+        long_date=lambda value: lang.long_date(local_date(value)),
+        short_date=lambda value: lang.short_date(local_date(value)),
+        clock=lambda m: lang.clock(m, tz),
         zone=lambda m: times.zone_label(m.astimezone(tz)),
         epoch=lambda t: datetime.fromtimestamp(t, tz),
         iso=lambda m: times.iso(m, tz),
-        duration=times.duration,
-        exact_duration=lambda seconds: times.duration(seconds, exact=True),
-        percent=times.percent,
-        minutes=lambda value: f"{value:.1f}".replace(".", ","),
+        duration=lang.duration,
+        exact_duration=lambda seconds: lang.duration(seconds, exact=True),
+        percent=lang.percent,
+        minutes=lambda value: lang.decimal(value, 1),
+        plain=lambda value: translated(value or "", code)[0],
+        day_label=lambda day: day_label(lang, day),
+        tel=lambda phone: re.sub(r"[^0-9+]", "", phone),  # "(0511) 3350215" → "05113350215" for a tel: link
     )
     env.globals.update(
-        url=lambda path="": config.base_path + path,
-        absolute_url=lambda path="": config.base_url + path,
-        labels=labels,
+        url=lambda path="": config.base_path + lang.prefix + path,
+        shared_url=lambda path="": config.base_path + path,
+        absolute_url=lambda path="": config.base_url + lang.prefix + path,
+        shared_absolute_url=lambda path="": config.base_url + path,
+        lang=lang,
+        languages=languages,
+        t=lang.t,
+        t_html=lang.html,
+        plural=lang.plural,
+        tr=tr,
+        tr_html=tr_html,
+        month_year=lang.month_year,
         sla_months_met=sla.months_met,
     )
     return env
 
 
-def _date_filter(format_date: Callable[[date], str], tz: object) -> Callable[[date | datetime], str]:
-    def apply(value: date | datetime) -> str:
-        if isinstance(value, datetime):
-            value = value.astimezone(tz).date()  # type: ignore[arg-type]
-        return format_date(value)
-
-    return apply
+def day_label(lang: Language, day: DayView) -> str:
+    """One day of a bar or calendar in words, for its tooltip and for screen readers."""
+    words = [lang.long_date(day.date), lang.t(f"day_level.{day.level}")]
+    figures = day.figures
+    if figures is not None and day.level != "nodata":
+        words.append(lang.t("day.uptime", value=lang.percent(figures.uptime)))
+        if figures.downtime_minutes:
+            words.append(lang.t("day.downtime", duration=lang.duration(figures.downtime_minutes * 60)))
+        if figures.maintenance_minutes:
+            words.append(lang.t("day.maintenance", duration=lang.duration(figures.maintenance_minutes * 60)))
+        words.append(lang.t(f"source.{figures.source}"))
+    words += [translated(v.incident.title, lang.code)[0] for v in day.incidents]
+    return "; ".join(words)
 
 
 def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
-    """Every file of the site, keyed by its path inside the output folder."""
-    env = environment(view.config, templates)
+    """Every file of the site, keyed by its path inside the output folder.
+
+    Each language has the same pages under its prefix (none for the default); the API, the
+    figures and the static files are shared.
+    """
+    languages = i18n.languages(list(view.config.languages), templates / "locales")
     files: dict[str, bytes] = {}
+    for lang in languages:
+        files.update(render_language(view, lang, languages, templates))
+    for path, document in api.documents(view).items():
+        files[f"api/v2/{path}"] = to_json(document)
+    for component_id, days in view.daily.items():
+        files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
+    for group in view.groups:
+        for item in group.components:
+            files[f"api/v1/components/{item.component.id}/monthly.json"] = monthly_json(item)
+    for asset in sorted((templates / "static").iterdir()):
+        if asset.is_file():
+            files[f"static/{asset.name}"] = asset.read_bytes()
+    pages = sorted(path for path in files if path.endswith(".html") and path != "404.html")
+    files["sitemap.xml"] = sitemap(view.config.base_url, pages)
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {view.config.base_url}sitemap.xml\n".encode()
+    return files
+
+
+def render_language(view: SiteView, lang: Language, languages: list[Language], templates: Path) -> dict[str, bytes]:
+    """The pages, feeds, calendar and badges of one language, keyed by their path in the output folder."""
+    env = environment(view.config, lang, languages, templates)
+    files: dict[str, bytes] = {}
+    prefix = lang.prefix
 
     def page(path: str, template: str, **context: object) -> None:
         html = env.get_template(template).render(site=view, page_path=path, **context)
-        files[path + "index.html" if path.endswith("/") or not path else path] = html.encode("utf-8")
+        files[prefix + (path + "index.html" if path.endswith("/") or not path else path)] = html.encode("utf-8")
 
     page("", "index.html")
     for incident in view.incidents:
@@ -80,29 +148,35 @@ def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]
     page("history/", "history.html")
     for year in view.years:
         page(f"history/{year.year}/", "history_year.html", year=year)
-    page("404.html", "404.html")
+    if not prefix:
+        page("404.html", "404.html")  # GitHub Pages serves one 404 page for the whole site: it speaks every language
     page("sla/", "sla.html")
-    files["feed.xml"] = render_feed(view)
-    files["atom.xml"] = render_atom(view)
-    files["maintenance.ics"] = render_calendar(view)
-    for path, document in api.documents(view).items():
-        files[f"api/v2/{path}"] = to_json(document)
+    files[prefix + "feed.xml"] = render_feed(view, lang)
+    files[prefix + "atom.xml"] = render_atom(view, lang)
+    files[prefix + "maintenance.ics"] = render_calendar(view, lang)
     badge = env.get_template("badge.svg")
-    files["badge.svg"] = badge.render(badge=Badge.of("status", view.overall)).encode()
-    for component_id, days in view.daily.items():
-        files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
+    files[prefix + "badge.svg"] = badge.render(badge=Badge.of(lang.t("badge.label"), view.overall, lang)).encode()
     for group in view.groups:
         for item in group.components:
             cid = item.component.id
-            files[f"api/v1/components/{cid}/monthly.json"] = monthly_json(item)
-            files[f"components/{cid}/feed.xml"] = render_feed(view, cid)
-            files[f"badges/{cid}.svg"] = badge.render(badge=Badge.of(item.component.name, item.status)).encode()
+            files[f"{prefix}components/{cid}/feed.xml"] = render_feed(view, lang, cid)
+            name = translated(item.component.name, lang.code)[0]
+            files[f"{prefix}badges/{cid}.svg"] = badge.render(badge=Badge.of(name, item.status, lang)).encode()
             for period in item.years:
                 page(f"components/{cid}/{period.label}/", "component_year.html", item=item, year=period)
-    for asset in sorted((templates / "static").iterdir()):
-        if asset.is_file():
-            files[f"static/{asset.name}"] = asset.read_bytes()
     return files
+
+
+def sitemap(base_url: str, pages: list[str]) -> bytes:
+    """A sitemap of every page, made with ElementTree; ``index.html`` is written as its folder."""
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    urlset = ElementTree.Element("urlset", xmlns=namespace)
+    for path in pages:
+        url = ElementTree.SubElement(urlset, "url")
+        ElementTree.SubElement(url, "loc").text = base_url + path.removesuffix("index.html")
+    ElementTree.indent(urlset)
+    document: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> bytes:
@@ -144,8 +218,8 @@ class Badge:
     width: int
 
     @classmethod
-    def of(cls, label: str, status: str) -> Badge:
-        text = labels.STATUS[status]
+    def of(cls, label: str, status: str, lang: Language) -> Badge:
+        text = lang.t(f"status.{status}")
         left, right = 12 + 7 * len(label), 12 + 7 * len(text)  # about 7 px a character at 11 px
         return cls(label, text, BADGE_COLOURS[status], left, left + right)
 

@@ -1,4 +1,6 @@
-"""Parsing and writing times: site time zone in, Indonesian style out.
+"""Parsing times as staff write them, in the site's time zone; writing them for machines.
+
+Dates in words are each language's business: see ``i18n.Language``.
 
 Everything here is pure: the clock is read only by the command line.
 """
@@ -7,12 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
-
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 
 # "2021-09-19 18:33", "2021-09-19T17:33+07:00", "2021-09-19 18:33:05Z", "2021-09-19".
 _DATETIME = re.compile(
@@ -96,50 +92,6 @@ def zone_label(moment: datetime) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def long_datetime(moment: datetime, tz: tzinfo) -> str:
-    """``Minggu, 19 September 2021 pukul 18.33 WITA``."""
-    local = moment.astimezone(tz)
-    return f"{long_date(local.date())} pukul {local:%H.%M} {zone_label(local)}"
-
-
-def long_date(day: date) -> str:
-    """``Minggu, 19 September 2021``."""
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    """``19 September 2021``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def clock(moment: datetime, tz: tzinfo) -> str:
-    """``18.33 WITA``."""
-    local = moment.astimezone(tz)
-    return f"{local:%H.%M} {zone_label(local)}"
-
-
 def iso(moment: datetime, tz: tzinfo) -> str:
     """Machine-readable time with its offset: ``2021-09-19T18:33:00+08:00``."""
     return moment.astimezone(tz).isoformat(timespec="seconds")
-
-
-def duration(seconds: float, exact: bool = False) -> str:
-    """A duration in words: ``14 jam 27 menit``, ``2 hari 3 jam``, ``kurang dari 1 menit``.
-
-    Two units at most, unless ``exact``: then to the minute (``1 hari 2 jam 27 menit``).
-    """
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "kurang dari 1 menit"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [(days, "hari"), (hours, "jam"), (minutes, "menit")]
-    words = [f"{n} {unit}" for n, unit in parts if n]
-    return " ".join(words if exact else words[:2])
-
-
-def percent(value: float | None, places: int = 2) -> str:
-    """``99,95%`` in Indonesian notation (decimal comma); ``–`` when there is no value."""
-    if value is None:
-        return "–"
-    return f"{value:.{places}f}".replace(".", ",") + "%"

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 
-from markupsafe import Markup
-
-from . import labels, sla, status, times, uptime
+from . import sla, status, uptime
 from .charts import Chart, response_charts
 from .config import Component, Config
 from .history import ComponentHistory, ProbeSample
+from .i18n import Text
 from .incidents import Incident, Update
 from .markup import to_html
 from .times import midnight
@@ -24,14 +23,13 @@ from .times import midnight
 BAR_DAYS = 90
 RECENT_DAYS = 14
 CERT_WARNING_DAYS = 14
-WINDOWS = (("24 jam", 1), ("7 hari", 7), ("30 hari", 30), ("90 hari", 90), ("1 tahun", 365))
+WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365))  # message keys, days
 
 
 @dataclass(frozen=True)
 class UpdateView:
     update: Update
-    label: str
-    html: Markup
+    html: Text  # sanitized HTML of the message, with its translations
     anchor: str  # id of the update on the incident page
 
 
@@ -40,15 +38,12 @@ class IncidentView:
     incident: Incident
     path: str  # site-relative, e.g. "incidents/2021-09-19-kabel-laut/"
     year: int  # of the start, in the site time zone
-    month: str  # of the start, in words: "September 2021"
+    month: int  # of the start, 1-12
     phase: str
-    phase_label: str
-    severity_label: str
-    cause_label: str
     components: tuple[Component, ...]
     duration_seconds: int | None  # up to resolved, or up to now while ongoing; None before start
     updates: tuple[UpdateView, ...]  # newest first
-    body_html: Markup
+    body_html: Text  # sanitized HTML, with its translations
 
     @property
     def latest(self) -> UpdateView | None:
@@ -59,13 +54,13 @@ class IncidentView:
 class DayView:
     date: date
     level: str
-    label: str  # the day in words: for the tooltip and for screen readers
+    figures: uptime.DailyUptime | None  # None: before the component's history
     incidents: tuple[IncidentView, ...]
 
 
 @dataclass(frozen=True)
 class CalendarMonth:
-    name: str  # "September 2021"
+    month: int  # 1-12
     blanks: int  # empty cells before day 1, weeks starting on Monday
     days: tuple[DayView | None, ...]  # None: before the component's first day or after today
     period: sla.Period | None
@@ -81,14 +76,13 @@ class CalendarYear:
 class ComponentView:
     component: Component
     status: str
-    status_label: str
     days: tuple[DayView, ...]  # the last BAR_DAYS days, oldest first
     uptime: float | None  # over the same days
     path: str = ""  # site-relative page of the component
     latest: ProbeSample | None = None  # newest probe sample
     cert_days: int | None = None  # from the newest sample
     checked_before: datetime | None = None  # when only compacted history is left: the end of its last run
-    windows: tuple[tuple[str, float | None], ...] = ()  # (label, uptime) for 24 h … all time
+    windows: tuple[tuple[str, float | None], ...] = ()  # (message key, uptime) for 24 h … all time
     charts: tuple[Chart, ...] = ()
     incidents: tuple[IncidentView, ...] = ()  # newest first
     target: float = 99.5  # SLA target, percent
@@ -132,9 +126,9 @@ class YearView:
     incidents: tuple[IncidentView, ...]  # newest first
 
     @property
-    def months(self) -> list[tuple[str, list[IncidentView]]]:
-        """The incidents grouped by the month they started in, newest first."""
-        groups: dict[str, list[IncidentView]] = {}
+    def months(self) -> list[tuple[int, list[IncidentView]]]:
+        """The incidents grouped by the month (1-12) they started in, newest first."""
+        groups: dict[int, list[IncidentView]] = {}
         for item in self.incidents:
             groups.setdefault(item.month, []).append(item)
         return list(groups.items())
@@ -145,7 +139,6 @@ class SiteView:
     config: Config
     now: datetime
     overall: str
-    overall_label: str
     groups: tuple[GroupView, ...]
     active: tuple[IncidentView, ...]
     upcoming: tuple[IncidentView, ...]
@@ -197,7 +190,6 @@ def site_view(
         view = ComponentView(
             component=component,
             status=state,
-            status_label=labels.STATUS[state],
             days=cells,
             uptime=uptime.overall(window),
             path=f"components/{component.id}/",
@@ -221,7 +213,6 @@ def site_view(
         config=config,
         now=now,
         overall=overall,
-        overall_label=labels.OVERALL[overall],
         groups=tuple(
             GroupView(name, status.worst(v.status for v in members), tuple(members)) for name, members in groups.items()
         ),
@@ -256,21 +247,23 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
         incident=incident,
         path=f"incidents/{incident.slug}/",
         year=started.year,
-        month=f"{times.MONTHS[started.month - 1]} {started.year}",
+        month=started.month,
         phase=phase,
-        phase_label=labels.PHASE[phase],
-        severity_label=labels.SEVERITY[incident.severity],
-        cause_label=labels.CAUSE[incident.cause],
         components=tuple(components[cid] for cid in incident.components),
         duration_seconds=duration,
         # An update dated after now is held back until its time, like a post scheduled ahead.
         updates=tuple(
-            UpdateView(u, labels.UPDATE_STATUS[u.status], to_html(u.message), f"pembaruan-{count - n}")
+            UpdateView(u, _html(u.message), f"pembaruan-{count - n}")
             for n, u in enumerate(incident.updates)
             if u.at <= now
         ),
-        body_html=to_html(incident.body) if incident.body else Markup(""),
+        body_html=_html(incident.body),
     )
+
+
+def _html(markdown: Text) -> Text:
+    """Markdown and its translations, each rendered to sanitized HTML."""
+    return Text(to_html(markdown), {code: to_html(text) for code, text in markdown.translations.items()})
 
 
 def day_level(
@@ -297,17 +290,7 @@ def day_level(
 def _day_view(
     day: date, figures: uptime.DailyUptime | None, incidents: tuple[IncidentView, ...], probed: frozenset[str]
 ) -> DayView:
-    level = day_level(figures, incidents, probed)
-    words = [times.long_date(day), labels.DAY_LEVEL[level]]
-    if figures is not None and level != "nodata":
-        words.append(f"ketersediaan {times.percent(figures.uptime)}")
-        if figures.downtime_minutes:
-            words.append(f"gangguan setara {times.duration(figures.downtime_minutes * 60)}")
-        if figures.maintenance_minutes:
-            words.append(f"pemeliharaan {times.duration(figures.maintenance_minutes * 60)}")
-        words.append(labels.SOURCE[figures.source])
-    words += [v.incident.title for v in incidents]
-    return DayView(day, level, "; ".join(words), incidents)
+    return DayView(day, day_level(figures, incidents, probed), figures, incidents)
 
 
 def _incidents_by_day(
@@ -347,7 +330,7 @@ def _windows(
     """Uptime over the last 24 hours, 7, 30 and 90 days, a year, and all time, each ending at now."""
     end = uptime.seconds(now)
     origin = uptime.seconds(midnight(first, tz))
-    spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("Sepanjang waktu", origin)]
+    spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("all", origin)]
     # One window at a time: daily() walks windows that follow each other, and these overlap.
     return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
 
@@ -374,11 +357,7 @@ def _calendar(
         days = tuple(
             cell(day) if first <= day <= today else None for day in (start + timedelta(days=n) for n in range(length))
         )
-        grids.append(
-            CalendarMonth(
-                f"{times.MONTHS[month - 1]} {year}", start.weekday(), days, periods.get(f"{year:04d}-{month:02d}")
-            )
-        )
+        grids.append(CalendarMonth(month, start.weekday(), days, periods.get(f"{year:04d}-{month:02d}")))
     return CalendarYear(year, tuple(grids))
 
 

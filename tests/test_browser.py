@@ -178,7 +178,12 @@ def test_page_works_without_javascript(new_context: Callable[..., BrowserContext
     page = new_context(java_script_enabled=False).new_page()
     open_page(page, base)
 
-    assert page.locator("script").count() == 0
+    # The only script is the optional browser check; without JavaScript its button stays hidden and
+    # the same check is explained for doing by hand.
+    sources = page.locator("script[src]").evaluate_all("nodes => nodes.map(n => n.getAttribute('src'))")
+    assert sources == [PREFIX + "static/check.js"]
+    assert page.locator("[data-check-start]").is_hidden()
+    assert page.locator(".check-manual").is_visible()
     assert page.locator(".banner").is_visible()
     assert page.locator(".banner").get_by_role("heading").inner_text().strip() == "Sebagian layanan mengalami gangguan"
     rows = page.locator("li[data-component]")

@@ -364,7 +364,8 @@ def test_unknown_keys_warn_and_fail_only_when_strict(make_site, cli) -> None:
     assert strict.code == 1
     assert (
         f"{path}:6: warning: unknown key 'resolvd' is ignored "
-        "(known: title, components, severity, cause, started, resolved, updates, false_alarm). Did you mean 'resolved'?"
+        "(known: title, components, severity, cause, started, resolved, updates, false_alarm, en). "
+        "Did you mean 'resolved'?"
     ) in strict.err.splitlines()
     assert strict.err.splitlines()[-1] == "0 errors, 2 warnings; nothing was written."
 

@@ -199,6 +199,15 @@ def special_incidents() -> None:
                 {"at": "2026-11-20 09:40", "status": "identified", "message": "Basis data kehabisan koneksi."},
                 {"at": "2026-11-20 09:20", "status": "investigating", "message": "SPSE menampilkan halaman error."},
             ],
+            "en": {
+                "title": "SPSE cannot be reached",
+                "updates": [
+                    {"at": "2026-11-20 10:27", "message": "Service restored after the database was restarted."},
+                    {"at": "2026-11-20 09:40", "message": "The database ran out of connections."},
+                    {"at": "2026-11-20 09:20", "message": "SPSE shows an error page."},
+                ],
+                "body": "Afterwards: the database connection limit was raised and is being watched.",
+            },
         },
         "Pasca-kejadian: batas koneksi basis data dinaikkan dan dipantau.",
     )
@@ -230,6 +239,11 @@ def special_incidents() -> None:
                 {"at": "2026-11-26 09:05", "status": "identified", "message": "Gangguan berasal dari layanan pusat."},
                 {"at": "2026-11-26 08:20", "status": "investigating", "message": "Sebagian paket tidak tampil."},
             ],
+            # Only part is translated: the English page shows the rest in Indonesian, marked as such.
+            "en": {
+                "title": "SiRUP fails to load procurement packages",
+                "updates": [{"at": "2026-11-26 09:05", "message": "The fault is in the central service."}],
+            },
         },
         "Gangguan yang masih berlangsung.",
     )
@@ -265,6 +279,16 @@ def special_incidents() -> None:
                     ),
                 }
             ],
+            "en": {
+                "title": "SPSE upgrade to a new version",
+                "updates": [
+                    {
+                        "at": "2026-11-25 10:00",
+                        "message": "SPSE cannot be reached during the upgrade. Plan uploads before 22:00.",
+                    }
+                ],
+                "body": "Upcoming maintenance.",
+            },
         },
         "Pemeliharaan yang akan datang.",
     )
