@@ -1,0 +1,243 @@
+"""The "is it me or LPSE?" check (static/check.js) in real Chromium, against servers on 127.0.0.1.
+
+A small site is built whose help.check components point at local addresses: one server that
+answers, one port where nothing listens, and one server that accepts the connection and never
+answers. The status site itself is served by another local server under /status/. Each case sets
+the probe status a component shows (through an ongoing incident), presses the button, and reads
+the verdict the script writes. Requests to anything but 127.0.0.1 are aborted.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from statusgen.cli import main
+
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+
+NOW = "2026-11-26T10:00+08:00"
+CHECK_TIMEOUT_MS = 8000  # data-timeout in templates/_browser_check.html
+
+
+class Answers(BaseHTTPRequestHandler):
+    """An SPSE stand-in that answers every request; it counts what it is asked."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Answers.hits.append(self.path)
+        body = b"<html><body>SPSE v4.5</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def serve(server: ThreadingHTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, int]]:
+    """Ports: 'up' answers, 'refused' has no listener, 'silent' accepts and never answers."""
+    up = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    serve(up)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # the kernel completes the handshake; nobody ever reads or writes
+    try:
+        yield {"up": up.server_address[1], "refused": closed_port(), "silent": silent.getsockname()[1]}
+    finally:
+        up.shutdown()
+        up.server_close()
+        silent.close()
+
+
+def config(ports: dict[str, int]) -> str:
+    up, refused, silent = (f"http://127.0.0.1:{ports[k]}/eproc4" for k in ("up", "refused", "silent"))
+    return f"""\
+title: Uji
+base_url: https://example.github.io/status/
+languages: [id, en]
+help:
+  helpdesk:
+    email: helpdesk@example.org
+  check: [terjangkau, tertolak, terganggu, lambat-terganggu, sunyi]
+components:
+  - id: terjangkau
+    name: SPSE terjangkau
+    url: {up}
+  - id: tertolak
+    name: SPSE tertolak
+    url: {refused}
+  - id: terganggu
+    name: SPSE terganggu
+    url: {refused}
+  - id: lambat-terganggu
+    name: SPSE lambat
+    url: {up}
+  - id: sunyi
+    name: SPSE sunyi
+    url: {silent}
+"""
+
+
+ONGOING = """\
+---
+title: {title}
+components: [{component}]
+severity: {severity}
+started: 2026-11-26 09:00
+updates:
+  - at: 2026-11-26 09:05
+    status: investigating
+    message: Sedang diselidiki.
+---
+"""
+
+
+@pytest.fixture(scope="module")
+def origin(servers: dict[str, int], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("check")
+    source = tmp / "src"
+    (source / "incidents").mkdir(parents=True)
+    (source / "status.yml").write_text(config(servers), encoding="utf-8")
+    # 'terganggu' is down by our records and unreachable; 'lambat-terganggu' is degraded yet reachable.
+    (source / "incidents" / "2026-11-26-terganggu.md").write_text(
+        ONGOING.format(title="SPSE mati", component="terganggu", severity="major"), encoding="utf-8"
+    )
+    (source / "incidents" / "2026-11-26-lambat.md").write_text(
+        ONGOING.format(title="SPSE lambat", component="lambat-terganggu", severity="degraded"), encoding="utf-8"
+    )
+    root = tmp / "root"
+    out = root / "status"
+    assert main(["build", "--config", str(source / "status.yml"), "--out", str(out), "--now", NOW]) == 0
+    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    serve(site)
+    try:
+        yield f"http://127.0.0.1:{site.server_address[1]}"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def open_site(browser: Browser) -> Iterator[Callable[[str], Page]]:
+    contexts = []
+
+    def local_only(route: Route) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def open_url(url: str) -> Page:
+        context = browser.new_context()
+        contexts.append(context)
+        context.route("**/*", local_only)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # Console lines about the refused addresses are the browser reporting the check itself: only
+        # uncaught script errors count.
+        response = page.goto(url)
+        assert response is not None and response.status == 200
+        page.errors = errors  # type: ignore[attr-defined]
+        return page
+
+    yield open_url
+    for context in contexts:
+        context.close()
+
+
+def run_check(page: Page) -> dict[str, str]:
+    """Press the button; return each target's verdict once all are in."""
+    page.locator("[data-check-start]").click()
+    result = page.locator("[data-check-result]")
+    result.locator("p").first.wait_for(timeout=CHECK_TIMEOUT_MS + 5000)
+    lines = result.locator("p[data-verdict]")
+    names = page.locator("[data-check-target]").evaluate_all("items => items.map(i => i.dataset.name)")
+    verdicts = lines.evaluate_all("lines => lines.map(l => l.dataset.verdict)")
+    return dict(zip(names, verdicts, strict=True))
+
+
+def test_verdicts_compare_the_visitors_reach_with_the_probes(open_site: Callable[[str], Page], origin: str) -> None:
+    Answers.hits.clear()
+    page = open_site(origin + "/status/")
+    # Nothing is tried before the visitor asks: loading the page reaches no SPSE address.
+    assert Answers.hits == []
+    button = page.locator("[data-check-start]")
+    assert button.is_visible() and button.inner_text() == "Periksa dari perangkat saya"
+
+    verdicts = run_check(page)
+
+    assert verdicts == {
+        "SPSE terjangkau": "reachable",  # answers, and the probes say operational
+        "SPSE tertolak": "yours",  # refused here while the probes say operational: the visitor's side
+        "SPSE terganggu": "lpse",  # refused here and down by our records: LPSE's side
+        "SPSE lambat": "reachable_despite",  # answers, but our records say degraded
+        "SPSE sunyi": "yours",  # never answers: cut off by the timeout, probes say operational
+    }
+    assert len(Answers.hits) == 2 and all(hit.startswith("/eproc4?cek=") for hit in Answers.hits)
+    text = page.locator("[data-check-result]").inner_text()
+    assert "SPSE terjangkau terjangkau dari perangkat Anda." in text
+    assert "SPSE terganggu tidak terjangkau dari perangkat Anda." in text
+    assert "Masalahnya kemungkinan besar di pihak SPSE" in text
+    assert "kemungkinan besar di jaringan Anda" in text
+    assert page.locator("[data-check-start]").inner_text() == "Periksa lagi"
+    assert page.errors == []  # type: ignore[attr-defined]  # no uncaught script error
+
+
+def test_an_unreachable_status_site_means_the_visitor_is_offline(open_site: Callable[[str], Page], origin: str) -> None:
+    page = open_site(origin + "/status/en/")
+    # The status site's own file stands for "the internet": make it fail, as it would offline.
+    page.route("**/api/v1/build.json*", lambda route: route.abort())
+
+    verdicts = run_check(page)
+
+    assert set(verdicts.values()) == {"offline"}
+    assert "your internet connection seems to be down" in page.locator("[data-check-result]").inner_text()
+
+
+def test_the_result_is_announced_and_in_the_pages_language(open_site: Callable[[str], Page], origin: str) -> None:
+    page = open_site(origin + "/status/en/")
+    result = page.locator("[data-check-result]")
+    assert result.get_attribute("role") == "status" and result.get_attribute("aria-live") == "polite"
+
+    verdicts = run_check(page)
+
+    assert verdicts["SPSE terjangkau"] == "reachable"
+    text = result.inner_text()
+    assert "SPSE terjangkau can be reached from your device." in text
+    assert "The problem is most likely on the SPSE side" in text
