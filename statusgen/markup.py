@@ -32,7 +32,12 @@ def to_html(source: str) -> Markup:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean.strip())
+    return Markup(_unwrap_dead_links(clean).strip())
+
+
+def _unwrap_dead_links(html: str) -> str:
+    """Keep the text of a link whose address was removed (``javascript:`` and the like), not an empty ``<a>``."""
+    return re.sub(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", r"\1", html, flags=re.S)
 
 
 def _demote_headings(html: str) -> str:
