@@ -11,9 +11,12 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.error import HTTPError
+from urllib.parse import urljoin, urlsplit
+from urllib.request import urlopen
 
 import pytest
 import yaml
@@ -192,6 +195,13 @@ def test_page_works_without_javascript(new_context: Callable[..., BrowserContext
     for i in range(rows.count()):
         assert rows.nth(i).is_visible()
         assert_readable(rows.nth(i).locator(".component-status"))
+        # Every component keeps its 90-day bar, each day with its words for screen readers.
+        days = rows.nth(i).locator("ol.bar > li")
+        assert days.count() == 90
+        assert days.first.locator(".vh").inner_text().strip() != ""
+    incidents = page.locator("article.incident")
+    assert incidents.count() >= 4  # two ongoing, one upcoming, and those of the last 14 days
+    assert incidents.first.get_by_role("heading").is_visible()
 
 
 @pytest.mark.parametrize(
@@ -292,3 +302,120 @@ def test_ninety_day_bars_have_tooltips_and_hidden_labels(page: Page, base: str) 
             assert day["labels"] == 1, where
             assert day["text"], where
             assert day["hidden"], where
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.hrefs.append(value)
+
+
+def test_crawl_from_the_index_finds_no_broken_link(origin: str) -> None:
+    """Follow every internal link from the home page, as a crawler would, under the sub-path."""
+    start = origin + PREFIX
+    queue, seen, broken = [start], {start}, []
+    pages = 0
+    while queue:
+        url = queue.pop()
+        try:
+            with urlopen(url, timeout=10) as response:
+                body = response.read()
+                kind = response.headers.get_content_type()
+        except HTTPError as error:
+            broken.append((url, error.code))
+            continue
+        if kind != "text/html":
+            continue
+        pages += 1
+        collector = LinkCollector()
+        collector.feed(body.decode("utf-8"))
+        for href in collector.hrefs:
+            if href.startswith(("#", "mailto:", "tel:", "http://", "https://")):
+                continue
+            assert href.startswith(PREFIX), (url, href)  # every link works from any depth and from 404.html
+            target = urljoin(url, href).split("#")[0]
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    assert broken == []
+    # Both languages' pages, all reached from the Indonesian home page through links alone.
+    assert start + "en/" in seen and start + "sla/" in seen and start + "en/history/2011/" in seen
+    assert pages > 300
+
+
+def test_every_tab_stop_shows_where_the_focus_is(page: Page, base: str) -> None:
+    open_page(page, base)
+    skip = page.locator("a.skip")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert skip.is_visible() and skip.bounding_box()["x"] >= 0  # type: ignore[index]  # shown when focused
+    stops = 0
+    for _ in range(500):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(
+            """() => {
+                const e = document.activeElement, style = getComputedStyle(e);
+                const box = e.getBoundingClientRect();
+                return {tag: e.tagName, name: (e.innerText || e.getAttribute('aria-label') || '').trim(),
+                        outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                        visible: box.width > 0 && box.height > 0};
+            }"""
+        )
+        if focus["tag"] == "BODY":
+            break
+        stops += 1
+        assert focus["outline"] != "none" and focus["width"] >= 2, focus  # a visible focus ring
+        assert focus["visible"] and focus["name"], focus  # something to see, and a name to hear
+    # Tabbing went all the way round: every link and button on the page was a stop, none was skipped.
+    reachable = page.evaluate(
+        "[...document.querySelectorAll('a[href], button, [tabindex]')].filter(e => e.offsetParent !== null).length"
+    )
+    assert stops + 1 == reachable > 30  # + the skip link
+
+
+def test_printing_an_incident_gives_its_outage_record(page: Page, base: str) -> None:
+    open_page(page, base + SANITIZED_INCIDENT)
+    assert page.locator("section.record").is_hidden()
+    page.emulate_media(media="print")
+    assert page.locator("section.record").is_visible()
+    assert page.locator(".record-title").inner_text().strip() == "BERITA ACARA GANGGUAN"
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".record-note").is_hidden()
+
+
+def test_language_switch_keeps_the_page(page: Page, base: str) -> None:
+    open_page(page, base + SIRUP_INCIDENT)
+    assert page.locator("html").get_attribute("lang") == "id"
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("navigation").get_by_role("link", name="English").click()
+    assert urlsplit(page.url).path == PREFIX + "en/" + SIRUP_INCIDENT
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "SiRUP fails to load procurement packages"
+    # The update without an English text is shown in Indonesian, marked as such for screen readers.
+    assert page.locator('.update-body > div[lang="id"]').inner_text().strip() == "Sebagian paket tidak tampil."
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("navigation").get_by_role("link", name="Bahasa Indonesia").click()
+    assert urlsplit(page.url).path == PREFIX + SIRUP_INCIDENT
+
+
+def test_the_404_page_works_at_any_depth_under_the_sub_path(page: Page, base: str, origin: str) -> None:
+    """GitHub Pages answers a missing address with the site's 404.html, whatever the address's depth."""
+    not_found = page.request.get(base + "404.html").body()
+    page.route(
+        f"{base}en/incidents/no-such-incident/",
+        lambda route: route.fulfill(status=404, body=not_found, content_type="text/html"),
+    )
+    response = page.goto(base + "en/incidents/no-such-incident/")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text().strip() == "Halaman tidak ditemukan"
+    assert page.locator('section[lang="en"] h2').inner_text().strip() == "Page not found"
+    # The stylesheet loaded: the skip link is moved off screen by it.
+    assert page.locator("a.skip").bounding_box()["x"] < 0  # type: ignore[index]
+    with page.expect_navigation(wait_until="load"):
+        page.locator('section[lang="en"] a').click()
+    assert urlsplit(page.url).path == PREFIX + "en/"
