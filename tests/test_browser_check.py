@@ -83,7 +83,7 @@ languages: [id, en]
 help:
   helpdesk:
     email: helpdesk@example.org
-  check: [terjangkau, tertolak, terganggu, lambat-terganggu, sunyi]
+  check: [terjangkau, tertolak, terganggu, lambat-terganggu, sunyi, dipelihara]
 components:
   - id: terjangkau
     name: SPSE terjangkau
@@ -100,6 +100,9 @@ components:
   - id: sunyi
     name: SPSE sunyi
     url: {silent}
+  - id: dipelihara
+    name: SPSE dipelihara
+    url: {refused}
 """
 
 
@@ -129,6 +132,12 @@ def origin(servers: dict[str, int], tmp_path_factory: pytest.TempPathFactory) ->
     )
     (source / "incidents" / "2026-11-26-lambat.md").write_text(
         ONGOING.format(title="SPSE lambat", component="lambat-terganggu", severity="degraded"), encoding="utf-8"
+    )
+    (source / "incidents" / "2026-11-26-pemeliharaan.md").write_text(
+        ONGOING.format(title="Pemeliharaan SPSE", component="dipelihara", severity="maintenance").replace(
+            "started: 2026-11-26 09:00", "started: 2026-11-26 09:00\nresolved: 2026-11-26 12:00"
+        ).replace("status: investigating", "status: in_progress"),
+        encoding="utf-8",
     )
     root = tmp / "root"
     out = root / "status"
@@ -208,6 +217,7 @@ def test_verdicts_compare_the_visitors_reach_with_the_probes(open_site: Callable
         "SPSE terganggu": "lpse",  # refused here and down by our records: LPSE's side
         "SPSE lambat": "reachable_despite",  # answers, but our records say degraded
         "SPSE sunyi": "yours",  # never answers: cut off by the timeout, probes say operational
+        "SPSE dipelihara": "maintenance",  # refused, and in a maintenance window by our records
     }
     assert len(Answers.hits) == 2 and all(hit.startswith("/eproc4?cek=") for hit in Answers.hits)
     text = page.locator("[data-check-result]").inner_text()

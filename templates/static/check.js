@@ -34,6 +34,7 @@
     if (!selfOk) return "offline";
     if (targetOk) return OUTAGE.indexOf(status) >= 0 ? "reachable_despite" : "reachable";
     if (OUTAGE.indexOf(status) >= 0) return "lpse";
+    if (status === "under_maintenance") return "maintenance";
     return status === "operational" ? "yours" : "unknown";
   }
 
