@@ -134,9 +134,9 @@ def origin(servers: dict[str, int], tmp_path_factory: pytest.TempPathFactory) ->
         ONGOING.format(title="SPSE lambat", component="lambat-terganggu", severity="degraded"), encoding="utf-8"
     )
     (source / "incidents" / "2026-11-26-pemeliharaan.md").write_text(
-        ONGOING.format(title="Pemeliharaan SPSE", component="dipelihara", severity="maintenance").replace(
-            "started: 2026-11-26 09:00", "started: 2026-11-26 09:00\nresolved: 2026-11-26 12:00"
-        ).replace("status: investigating", "status: in_progress"),
+        ONGOING.format(title="Pemeliharaan SPSE", component="dipelihara", severity="maintenance")
+        .replace("started: 2026-11-26 09:00", "started: 2026-11-26 09:00\nresolved: 2026-11-26 12:00")
+        .replace("status: investigating", "status: in_progress"),
         encoding="utf-8",
     )
     root = tmp / "root"
