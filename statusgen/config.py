@@ -118,7 +118,7 @@ class Config:
     sla_target: float = DEFAULT_SLA_TARGET  # percent
     organization: Organization | None = None
     signatory: Signatory = Signatory()
-    languages: tuple[str, ...] = ("id",)  # the first is the default, at the site's root
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the first is the default, at the site's root
     help: Help = Help()
 
     @property
@@ -213,6 +213,7 @@ def _languages(fields: Fields) -> tuple[str, ...]:
     known = i18n.available()
     items = fields.items("languages")
     if items is None:
+        _catalogues(fields, list(DEFAULT_LANGUAGES))
         return DEFAULT_LANGUAGES
     codes: list[str] = []
     for index, value in enumerate(items):
@@ -232,7 +233,14 @@ def _languages(fields: Fields) -> tuple[str, ...]:
         if not fields.problems.errors:
             fields.error("languages", "'languages' is empty: list at least one, e.g. 'languages: [id, en]'")
         return DEFAULT_LANGUAGES
+    _catalogues(fields, codes)
     return tuple(codes)
+
+
+def _catalogues(fields: Fields, codes: list[str]) -> None:
+    """A build in these languages needs their catalogues readable and complete: say so now, not mid-build."""
+    for problem in i18n.catalogue_problems(codes):
+        fields.problems.error(str(problem.path), problem.line, problem.message)
 
 
 def _help(fields: Fields, languages: tuple[str, ...], components: dict[str, Component]) -> Help:
@@ -249,11 +257,11 @@ def _help(fields: Fields, languages: tuple[str, ...], components: dict[str, Comp
         component = components.get(cid)
         if component is None or not component.url:
             with_url = [c.id for c in components.values() if c.url]
-            reason = "unknown component" if component is None else "component without 'url'"
+            reason = f"unknown component '{cid}'" if component is None else f"component '{cid}' has no 'url'"
             fields.problems.error(
                 fields.path,
                 items.line_of(index),
-                f"help: check: {reason} '{cid}': the browser check needs a component with a 'url' "
+                f"help: check: {reason}: the browser check needs a component with a 'url' "
                 f"(candidates: {', '.join(with_url) or 'none'})." + did_you_mean(cid, with_url),
             )
         elif cid not in check:
@@ -314,7 +322,7 @@ def _submapping(fields: Fields, key: str) -> YamlMap | None:
     if value is None:
         return None
     if not isinstance(value, YamlMap):
-        fields.error(key, f"'{key}' must be a mapping of keys, e.g. '{key}:' then indented 'name: ...'")
+        fields.error(key, f"'{key}' must be a mapping: write '{key}:' and its keys indented on the lines below")
         return None
     return value
 

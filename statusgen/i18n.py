@@ -52,7 +52,11 @@ def translated(value: str, code: str) -> tuple[str, bool]:
 
 
 class CatalogueError(Exception):
-    """A catalogue file that cannot be read: (file, message)."""
+    """A catalogue file that cannot be used: where, and what is wrong."""
+
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
 
 
 def available(folder: Path = LOCALES) -> list[str]:
@@ -65,13 +69,45 @@ def load_catalogue(code: str, folder: Path = LOCALES) -> dict[str, Message]:
     path = folder / f"{code}.yml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: cannot read the message catalogue: {exc}") from None
+    except yaml.YAMLError as exc:
+        # Where the broken construct began (an unclosed list, say) is where to look; else where it was noticed.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise CatalogueError(
+            path, mark.line + 1 if mark else 1, f"cannot read the message catalogue: {reason}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(path, 1, f"cannot read the message catalogue: {exc}") from None
     if not isinstance(data, dict):
-        raise CatalogueError(f"{path}: a message catalogue must be a mapping of keys to text")
+        raise CatalogueError(path, 1, "a message catalogue must be a mapping of keys to text")
     flat: dict[str, Message] = {}
     _flatten(data, "", flat, path)
     return flat
+
+
+def catalogue_problems(codes: list[str], folder: Path = LOCALES) -> list[CatalogueError]:
+    """What keeps these languages' catalogues from serving a build: unreadable files and keys one lacks."""
+    problems: list[CatalogueError] = []
+    catalogues: dict[str, dict[str, Message]] = {}
+    for code in codes:
+        try:
+            catalogues[code] = load_catalogue(code, folder)
+        except CatalogueError as exc:
+            problems.append(exc)
+    every = set().union(*catalogues.values()) if catalogues else set()
+    for code, messages in catalogues.items():
+        missing = sorted(every - set(messages))
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            source = next(other for other in catalogues if missing[0] in catalogues[other])
+            problems.append(
+                CatalogueError(
+                    folder / f"{code}.yml",
+                    1,
+                    f"missing messages: {shown}: copy them from {source}.yml and translate them",
+                )
+            )
+    return problems
 
 
 def _flatten(node: dict[Any, Any], prefix: str, into: dict[str, Message], path: Path) -> None:
@@ -86,7 +122,7 @@ def _flatten(node: dict[Any, Any], prefix: str, into: dict[str, Message], path: 
         elif isinstance(value, str):
             into[name] = value
         else:
-            raise CatalogueError(f"{path}: '{name}' must be text, a list or a one/other pair, not {value!r}")
+            raise CatalogueError(path, 1, f"'{name}' must be text, a list or a one/other pair, not {value!r}")
 
 
 @dataclass(frozen=True)

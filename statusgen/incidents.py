@@ -273,6 +273,11 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
                 else f"{len(matches)} updates at {_plain(at, config)}: add 'status:' to say which one",
             )
             continue
+        if matches[0] in messages:
+            entry.error(
+                "at", f"this update is already translated above: remove one of the two (at {_plain(at, config)})"
+            )
+            continue
         messages[matches[0]] = message
     return _Translation(block.text("title"), body.strip() + "\n" if body else None, messages)
 

@@ -88,8 +88,15 @@ def environment(config: Config, lang: Language, languages: list[Language], templ
     return env
 
 
-def day_label(lang: Language, day: DayView) -> str:
-    """One day of a bar or calendar in words, for its tooltip and for screen readers."""
+@dataclass(frozen=True)
+class DayWords:
+    """One day of a bar or calendar in words: plain for its tooltip, marked up for screen readers."""
+
+    text: str
+    html: Markup  # the same, with an incident title in another language marked with its ``lang``
+
+
+def day_label(lang: Language, day: DayView) -> DayWords:
     words = [lang.long_date(day.date), lang.t(f"day_level.{day.level}")]
     figures = day.figures
     if figures is not None and day.level != "nodata":
@@ -99,8 +106,13 @@ def day_label(lang: Language, day: DayView) -> str:
         if figures.maintenance_minutes:
             words.append(lang.t("day.maintenance", duration=lang.duration(figures.maintenance_minutes * 60)))
         words.append(lang.t(f"source.{figures.source}"))
-    words += [translated(v.incident.title, lang.code)[0] for v in day.incidents]
-    return "; ".join(words)
+    html = [escape(word) for word in words]
+    for view in day.incidents:
+        title, found = translated(view.incident.title, lang.code)
+        words.append(title)
+        marked = found or lang.code == lang.default
+        html.append(escape(title) if marked else Markup('<span lang="{}">{}</span>').format(lang.default, title))
+    return DayWords("; ".join(words), Markup("; ").join(html))
 
 
 def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
