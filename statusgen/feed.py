@@ -66,13 +66,13 @@ def build_feed(
         if index is None:
             status_label = severity
             anchor = ""
-            summary = _html(incident.body_html, lang) or str(escape(severity))
+            summary = str(lang.mark_html(incident.body_html)) or str(escape(severity))
             guid = f"{url}#mulai"
         else:
             update = incident.updates[index]
             status_label = lang.t(f"update_status.{update.update.status}")
             anchor = f"#{update.anchor}"
-            summary = _html(update.html, lang)
+            summary = str(lang.mark_html(update.html))
             # Status and UTC time identify an update however its time is written.
             stamp = update.update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             guid = f"{url}#{update.update.status}-{stamp}"
@@ -92,14 +92,6 @@ def build_feed(
     # The newest item's time, not the clock, so rebuilding changes nothing.
     feed.lastBuildDate(items[0][0] if items else view.now)
     return feed
-
-
-def _html(html: str, lang: Language) -> str:
-    """Sanitized HTML in ``lang``, or in the default language marked as such when it has no translation."""
-    text, found = translated(html, lang.code)
-    if not text or found or lang.code == lang.default:
-        return text
-    return f'<div lang="{lang.default}">{text}</div>'
 
 
 def render_feed(view: SiteView, lang: Language, component_id: str | None = None) -> bytes:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from string import Formatter
 
-import yaml
 from markupsafe import Markup, escape
 
 from .times import zone_label
+from .yamlsrc import YamlError, YamlList, YamlMap, parse
 
 LOCALES = Path(__file__).resolve().parent.parent / "templates" / "locales"
 PLURAL_FORMS = frozenset({"one", "other"})
@@ -39,8 +39,9 @@ class Text(str):
         text.translations = dict(translations or {})
         return text
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Text, (str(self), dict(self.translations)))
+
+class Html(Text):
+    """Sanitized HTML and its translations, each safe to put on a page as it is."""
 
 
 def translated(value: str, code: str) -> tuple[str, bool]:
@@ -59,70 +60,111 @@ class CatalogueError(Exception):
         self.path, self.line, self.message = path, line, message
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """One language's messages by dotted key, and the line each is written on."""
+
+    path: Path
+    messages: dict[str, Message]
+    lines: dict[str, int]
+
+
 def available(folder: Path = LOCALES) -> list[str]:
     """The language codes that have a catalogue, sorted."""
     return sorted(path.stem for path in folder.glob("*.yml")) if folder.is_dir() else []
 
 
-def load_catalogue(code: str, folder: Path = LOCALES) -> dict[str, Message]:
-    """Read ``<folder>/<code>.yml`` into a flat mapping of dotted keys; raises CatalogueError."""
+def load_catalogue(code: str, folder: Path = LOCALES) -> Catalogue:
+    """Read ``<folder>/<code>.yml``; raises CatalogueError naming the file and line."""
     path = folder / f"{code}.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        # Where the broken construct began (an unclosed list, say) is where to look; else where it was noticed.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise CatalogueError(
-            path, mark.line + 1 if mark else 1, f"cannot read the message catalogue: {reason}"
-        ) from None
+        data = parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(path, 1, f"cannot read the message catalogue: {exc}") from None
-    if not isinstance(data, dict):
+    except YamlError as exc:
+        raise CatalogueError(path, exc.line, f"cannot read the message catalogue: {exc.message}") from None
+    if not isinstance(data, YamlMap):
         raise CatalogueError(path, 1, "a message catalogue must be a mapping of keys to text")
-    flat: dict[str, Message] = {}
-    _flatten(data, "", flat, path)
-    return flat
+    catalogue = Catalogue(path, {}, {})
+    _flatten(data, "", catalogue)
+    return catalogue
+
+
+def _flatten(node: YamlMap, prefix: str, into: Catalogue) -> None:
+    for key, value in node.items():
+        name, line = f"{prefix}{key}", node.line_of(key)
+        into.lines[name] = line
+        if isinstance(value, YamlMap) and value and set(value) <= PLURAL_FORMS:
+            into.messages[name] = {form: _text(value, form) for form in value}
+        elif isinstance(value, YamlMap):
+            _flatten(value, name + ".", into)
+        elif isinstance(value, YamlList):
+            into.messages[name] = [value.text.get(n, str(item)) for n, item in enumerate(value)]
+        elif value is not None and not isinstance(value, (dict, list)):
+            into.messages[name] = _text(node, key)
+        else:
+            raise CatalogueError(into.path, line, f"'{name}' must be text, a list or a one/other pair")
+
+
+def _text(node: YamlMap, key: str) -> str:
+    """A scalar as written: ``2021`` and ``yes`` stay text."""
+    value = node[key]
+    return value if isinstance(value, str) else node.text.get(key, str(value))
+
+
+def placeholders(message: Message) -> set[str]:
+    """The ``{names}`` a message fills in; for a one/other pair, those of both forms."""
+    texts = message if isinstance(message, list) else list(message.values()) if isinstance(message, dict) else [message]
+    return {name for text in texts for _, name, _, _ in Formatter().parse(text) if name}
 
 
 def catalogue_problems(codes: list[str], folder: Path = LOCALES) -> list[CatalogueError]:
-    """What keeps these languages' catalogues from serving a build: unreadable files and keys one lacks."""
+    """What keeps these languages' catalogues from serving a build, compared with the first (the default).
+
+    Unreadable files; keys a language lacks or the default lacks; a placeholder the default does not
+    fill (a typo such as ``{dayz}``); a list where the default has text, or one of another length.
+    """
     problems: list[CatalogueError] = []
-    catalogues: dict[str, dict[str, Message]] = {}
+    catalogues: dict[str, Catalogue] = {}
     for code in codes:
         try:
             catalogues[code] = load_catalogue(code, folder)
         except CatalogueError as exc:
             problems.append(exc)
-    every = set().union(*catalogues.values()) if catalogues else set()
-    for code, messages in catalogues.items():
-        missing = sorted(every - set(messages))
+    if codes[0] not in catalogues:
+        return problems
+    reference = catalogues[codes[0]]
+    for catalogue in list(catalogues.values())[1:]:
+        missing = sorted(set(reference.messages) - set(catalogue.messages))
         if missing:
             shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-            source = next(other for other in catalogues if missing[0] in catalogues[other])
             problems.append(
-                CatalogueError(
-                    folder / f"{code}.yml",
-                    1,
-                    f"missing messages: {shown}: copy them from {source}.yml and translate them",
-                )
+                CatalogueError(catalogue.path, 1, f"missing messages: {shown}: copy them from {codes[0]}.yml")
             )
+        for key, message in catalogue.messages.items():
+            line = catalogue.lines[key]
+            if key not in reference.messages:
+                problems.append(CatalogueError(catalogue.path, line, f"'{key}' is not in {codes[0]}.yml: remove it"))
+                continue
+            original = reference.messages[key]
+            if isinstance(message, list) != isinstance(original, list) or (
+                isinstance(message, list) and len(message) != len(original)
+            ):
+                count = f"a list of {len(original)}" if isinstance(original, list) else "text"
+                problems.append(CatalogueError(catalogue.path, line, f"'{key}' must be {count}, as in {codes[0]}.yml"))
+                continue
+            unknown = placeholders(message) - placeholders(original) - {"n"}
+            if unknown:
+                known = ", ".join(f"{{{name}}}" for name in sorted(placeholders(original))) or "none"
+                problems.append(
+                    CatalogueError(
+                        catalogue.path,
+                        line,
+                        f"'{key}' uses {', '.join(f'{{{n}}}' for n in sorted(unknown))}, which is never filled "
+                        f"(it may use: {known})",
+                    )
+                )
     return problems
-
-
-def _flatten(node: dict[Any, Any], prefix: str, into: dict[str, Message], path: Path) -> None:
-    for key, value in node.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and set(value) <= PLURAL_FORMS:
-            into[name] = {form: str(text) for form, text in value.items()}
-        elif isinstance(value, dict):
-            _flatten(value, name + ".", into, path)
-        elif isinstance(value, list):
-            into[name] = [str(item) for item in value]
-        elif isinstance(value, str):
-            into[name] = value
-        else:
-            raise CatalogueError(path, 1, f"'{name}' must be text, a list or a one/other pair, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -165,6 +207,24 @@ class Language:
         if not isinstance(names, list):
             raise TypeError(f"message '{key}' is not a list")
         return names
+
+    # Text written in the default language, on this language's pages.
+
+    def mark(self, value: str | None) -> Markup:
+        """Text in this language; untranslated text in its own language, marked so for screen readers."""
+        text, found = translated(value or "", self.code)
+        if found or self.code == self.default or not text:
+            return escape(text)
+        return Markup('<span lang="{}">{}</span>').format(self.default, text)
+
+    def mark_html(self, value: Html) -> Markup:
+        """Sanitized HTML in this language, or in the default language inside a block marked with it."""
+        if not isinstance(value, Html):
+            raise TypeError("only sanitized HTML (i18n.Html) goes onto a page unescaped")
+        html, found = translated(value, self.code)
+        if found or self.code == self.default or not html:
+            return Markup(html)
+        return Markup('<div lang="{}">').format(self.default) + Markup(html) + Markup("</div>")
 
     # Dates and times, in the site's time zone, with the zone named.
 
@@ -232,5 +292,6 @@ def languages(codes: list[str], folder: Path = LOCALES) -> list[Language]:
     """The site's languages, the default first; raises CatalogueError for a catalogue that cannot be read."""
     default = codes[0]
     return [
-        Language(code, load_catalogue(code, folder), "" if code == default else f"{code}/", default) for code in codes
+        Language(code, load_catalogue(code, folder).messages, "" if code == default else f"{code}/", default)
+        for code in codes
     ]

@@ -35,24 +35,10 @@ def environment(config: Config, lang: Language, languages: list[Language], templ
         extensions=["jinja2.ext.do"],
     )
     tz = config.timezone
-    code, default = lang.code, lang.default
+    code = lang.code
 
     def local_date(value: date | datetime) -> date:
         return value.astimezone(tz).date() if isinstance(value, datetime) else value
-
-    def tr(value: str | None) -> Markup:
-        """Reader-facing text in this language; untranslated text is marked with its own language."""
-        text, found = translated(value or "", code)
-        if found or code == default or not text:
-            return escape(text)
-        return Markup('<span lang="{}">{}</span>').format(default, text)
-
-    def tr_html(value: str) -> Markup:
-        """Sanitized HTML in this language, or in the default language inside a block marked with it."""
-        html, found = translated(value, code)
-        if found or code == default or not html:
-            return Markup(html)
-        return Markup('<div lang="{}">').format(default) + Markup(html) + Markup("</div>")
 
     env.filters.update(
         long_datetime=lambda m: lang.long_datetime(m, tz),
@@ -80,8 +66,8 @@ def environment(config: Config, lang: Language, languages: list[Language], templ
         t=lang.t,
         t_html=lang.html,
         plural=lang.plural,
-        tr=tr,
-        tr_html=tr_html,
+        tr=lang.mark,
+        tr_html=lang.mark_html,
         month_year=lang.month_year,
         sla_months_met=sla.months_met,
     )
@@ -108,10 +94,8 @@ def day_label(lang: Language, day: DayView) -> DayWords:
         words.append(lang.t(f"source.{figures.source}"))
     html = [escape(word) for word in words]
     for view in day.incidents:
-        title, found = translated(view.incident.title, lang.code)
-        words.append(title)
-        marked = found or lang.code == lang.default
-        html.append(escape(title) if marked else Markup('<span lang="{}">{}</span>').format(lang.default, title))
+        words.append(translated(view.incident.title, lang.code)[0])
+        html.append(lang.mark(view.incident.title))
     return DayWords("; ".join(words), Markup("; ").join(html))
 
 

@@ -15,7 +15,7 @@ from . import sla, status, uptime
 from .charts import Chart, response_charts
 from .config import Component, Config
 from .history import ComponentHistory, ProbeSample
-from .i18n import Text
+from .i18n import Html, Text
 from .incidents import Incident, Update
 from .markup import to_html
 from .times import midnight
@@ -29,7 +29,7 @@ WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365
 @dataclass(frozen=True)
 class UpdateView:
     update: Update
-    html: Text  # sanitized HTML of the message, with its translations
+    html: Html  # of the message, with its translations
     anchor: str  # id of the update on the incident page
 
 
@@ -43,7 +43,7 @@ class IncidentView:
     components: tuple[Component, ...]
     duration_seconds: int | None  # up to resolved, or up to now while ongoing; None before start
     updates: tuple[UpdateView, ...]  # newest first
-    body_html: Text  # sanitized HTML, with its translations
+    body_html: Html  # with its translations
 
     @property
     def latest(self) -> UpdateView | None:
@@ -261,9 +261,9 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
     )
 
 
-def _html(markdown: Text) -> Text:
+def _html(markdown: Text) -> Html:
     """Markdown and its translations, each rendered to sanitized HTML."""
-    return Text(to_html(markdown), {code: to_html(text) for code, text in markdown.translations.items()})
+    return Html(to_html(markdown), {code: to_html(text) for code, text in markdown.translations.items()})
 
 
 def day_level(

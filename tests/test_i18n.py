@@ -163,7 +163,7 @@ def main_of(document: Element) -> Element:
 
 @cache
 def catalogue(code: str) -> dict[str, i18n.Message]:
-    return i18n.load_catalogue(code, LOCALES)
+    return i18n.load_catalogue(code, LOCALES).messages
 
 
 def kind(message: i18n.Message) -> str:
@@ -1102,9 +1102,40 @@ def test_a_catalogue_that_cannot_be_read_is_reported_not_a_traceback(
     site = make_site(SMALL)
     run = cli("build", "--config", site.config, "--out", site.out, "--now", BUILT_AT)
     assert run.code == 1
-    # The YAML error is on line 2, the unclosed list.
-    assert f"{broken / 'en.yml'}:2: cannot read the message catalogue" in run.err
+    # The list opened on line 2 is never closed; the reader notices at the end of the file, line 3, and says
+    # so the same way as for status.yml.
+    assert f"{broken / 'en.yml'}:3: cannot read the message catalogue" in run.err
     assert not site.out.exists()
+
+
+def test_a_translated_catalogue_with_mistakes_is_reported_by_line(tmp_path: Path) -> None:
+    """What a translator may get wrong, each found before a build with the file and line to fix."""
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    shutil.copy(LOCALES / "id.yml", folder / "id.yml")
+    english = (LOCALES / "en.yml").read_text(encoding="utf-8").splitlines()
+    lines = {n + 1: text for n, text in enumerate(english)}
+
+    def line_of(start: str) -> int:
+        return next(n for n, text in lines.items() if text.startswith(start))
+
+    day = line_of("  day: {one:")  # duration.day
+    months = line_of("  months: [")
+    lines[day] = '  day: "{dayz} days"'  # a placeholder nothing fills
+    lines[months] = "  months: [January, February]"  # 2 names where 12 are needed
+    lines[len(lines) + 1] = "extra:\n  key: 2021"  # a key the default language does not have
+    (folder / "en.yml").write_text("\n".join(lines.values()) + "\n", encoding="utf-8")
+
+    found = sorted((p.line, p.message) for p in i18n.catalogue_problems(["id", "en"], folder))
+
+    assert found == sorted(
+        [
+            (day, "'duration.day' uses {dayz}, which is never filled (it may use: {n})"),
+            (months, "'names.months' must be a list of 12, as in id.yml"),
+            (len(english) + 2, "'extra.key' is not in id.yml: remove it"),
+        ]
+    )
+    assert i18n.catalogue_problems(["id", "en"]) == []  # the shipped catalogues are clean
 
 
 # --- 5. The structure of the site in both languages (the demo) -----------------------------------------------------
