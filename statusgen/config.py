@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from . import i18n
-from .fields import Fields
+from .contacts import Help, read_help
+from .fields import Fields, web_address
 from .i18n import Text
 from .problems import Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
@@ -26,8 +27,6 @@ SITE_KEYS = (
 COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe", "sla_target")
 ORGANIZATION_KEYS = ("name", "address", "city")
 SIGNATORY_KEYS = ("name", "role", "id_number")
-HELP_KEYS = ("helpdesk", "bidding_room", "lkpp", "check")
-CONTACT_KEYS = ("name", "email", "phone", "address", "hours", "url", "note")
 DEFAULT_LANGUAGES = ("id", "en")
 DEFAULT_SLA_TARGET = 99.5
 PROBE_KEYS = ("url", "method", "expect_status", "keyword", "timeout", "degraded_ms", "retries")
@@ -80,29 +79,6 @@ class Signatory:
 
 
 @dataclass(frozen=True)
-class Contact:
-    """One place a reader can turn to for help; every part is optional."""
-
-    name: Text | None = None
-    email: str | None = None
-    phone: str | None = None
-    address: Text | None = None
-    hours: Text | None = None
-    url: str | None = None
-    note: Text | None = None
-
-
-@dataclass(frozen=True)
-class Help:
-    """The "need help?" section: LPSE's own helpdesk, the Bidding Room, central LKPP help, the browser check."""
-
-    helpdesk: Contact | None = None
-    bidding_room: Contact | None = None
-    lkpp: Contact | None = None
-    check: tuple[str, ...] = ()  # components whose address the visitor's browser tries to reach
-
-
-@dataclass(frozen=True)
 class Config:
     """Everything ``status.yml`` says, with defaults filled in."""
 
@@ -119,7 +95,7 @@ class Config:
     organization: Organization | None = None
     signatory: Signatory = Signatory()
     languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the first is the default, at the site's root
-    help: Help = Help()
+    help: Help = field(default_factory=Help)
 
     @property
     def root(self) -> Path:
@@ -185,7 +161,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)
     components = _components(fields, languages)
-    help = _help(fields, languages, {c.id: c for c in components})
+    help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
     required = (title, base_url, timezone, history_start, max_gap, stale_after, sla_target)
     if len(problems.errors) > before or None in required:
         return None
@@ -243,64 +219,8 @@ def _catalogues(fields: Fields, codes: list[str]) -> None:
         fields.problems.error(str(problem.path), problem.line, problem.message)
 
 
-def _help(fields: Fields, languages: tuple[str, ...], components: dict[str, Component]) -> Help:
-    data = _submapping(fields, "help")
-    if data is None:
-        return Help()
-    entry = Fields(data, fields.path, fields.problems, where="help: ")
-    entry.unknown_keys(HELP_KEYS)
-    check: list[str] = []
-    items = entry.items("check")
-    for index, value in enumerate(items or ()):
-        assert items is not None
-        cid = items.text.get(index, str(value)).strip()
-        component = components.get(cid)
-        if component is None or not component.url:
-            with_url = [c.id for c in components.values() if c.url]
-            reason = f"unknown component '{cid}'" if component is None else f"component '{cid}' has no 'url'"
-            fields.problems.error(
-                fields.path,
-                items.line_of(index),
-                f"help: check: {reason}: the browser check needs a component with a 'url' "
-                f"(candidates: {', '.join(with_url) or 'none'})." + did_you_mean(cid, with_url),
-            )
-        elif cid not in check:
-            check.append(cid)
-    return Help(
-        _contact(entry, "helpdesk", languages),
-        _contact(entry, "bidding_room", languages),
-        _contact(entry, "lkpp", languages),
-        tuple(check),
-    )
-
-
-def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | None:
-    data = _submapping(fields, key)
-    if data is None:
-        return None
-    entry = Fields(data, fields.path, fields.problems, where=f"{fields.where}{key}: ")
-    entry.unknown_keys(CONTACT_KEYS)
-    url = entry.text("url")
-    if url is not None and (problem := web_address(url)):
-        entry.error("url", f"url '{url}' is not a web address: {problem}")
-        url = None
-    email = entry.text("email")
-    if email is not None and not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", email):
-        entry.error("email", f"email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'")
-        email = None
-    return Contact(
-        name=entry.localized("name", languages),
-        email=email,
-        phone=entry.text("phone"),
-        address=entry.localized("address", languages),
-        hours=entry.localized("hours", languages),
-        url=url,
-        note=entry.localized("note", languages),
-    )
-
-
 def _organization(fields: Fields, title: str) -> Organization | None:
-    data = _submapping(fields, "organization")
+    data = fields.submapping("organization")
     if data is None:
         return None
     entry = Fields(data, fields.path, fields.problems, where="organization: ")
@@ -309,36 +229,12 @@ def _organization(fields: Fields, title: str) -> Organization | None:
 
 
 def _signatory(fields: Fields) -> Signatory:
-    data = _submapping(fields, "signatory")
+    data = fields.submapping("signatory")
     if data is None:
         return Signatory()
     entry = Fields(data, fields.path, fields.problems, where="signatory: ")
     entry.unknown_keys(SIGNATORY_KEYS)
     return Signatory(entry.text("role") or Signatory.role, entry.text("name"), entry.text("id_number"))
-
-
-def _submapping(fields: Fields, key: str) -> YamlMap | None:
-    value = fields.mapping.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, YamlMap):
-        fields.error(key, f"'{key}' must be a mapping: write '{key}:' and its keys indented on the lines below")
-        return None
-    return value
-
-
-def web_address(url: str) -> str | None:
-    """Why ``url`` is not an absolute http(s) address fit for a link, or None when it is."""
-    if re.search(r"[\s\"'<>`\\]", url):
-        return "it holds a space, quote or angle bracket: percent-encode it (a space is %20)"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:
-        return f"it cannot be read ({exc})"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "it must start with https:// (or http://) and name a host"
-    return None
 
 
 def _base_url(fields: Fields) -> str | None:

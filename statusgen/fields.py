@@ -6,9 +6,11 @@ reads the same way wherever it is made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import times
 from .i18n import Text
@@ -160,6 +162,16 @@ class Fields:
             return False
         return value
 
+    def submapping(self, key: str) -> YamlMap | None:
+        """A nested mapping such as ``organization:``; None when absent or not a mapping (then an error)."""
+        value = self.mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, YamlMap):
+            self.error(key, f"'{key}' must be a mapping: write '{key}:' and its keys indented on the lines below")
+            return None
+        return value
+
     def items(self, key: str, *, required: str | None = None) -> YamlList | None:
         """A list value. A single scalar is accepted as a list of one."""
         if key not in self.mapping or self.mapping[key] is None:
@@ -185,3 +197,17 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "list"
     return "a single value"
+
+
+def web_address(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) address fit for a link, or None when it is."""
+    if re.search(r"[\s\"'<>`\\]", url):
+        return "it holds a space, quote or angle bracket: percent-encode it (a space is %20)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"it cannot be read ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must start with https:// (or http://) and name a host"
+    return None

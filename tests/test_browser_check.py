@@ -12,6 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -24,6 +25,7 @@ from statusgen.cli import main
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 NOW = "2026-11-26T10:00+08:00"
+VISITOR_NOW = datetime(2026, 11, 26, 2, 10, tzinfo=UTC)  # the visitor's clock: ten minutes after the build
 CHECK_TIMEOUT_MS = 8000  # data-timeout in templates/_browser_check.html
 
 
@@ -74,36 +76,33 @@ def servers() -> Iterator[dict[str, int]]:
         silent.close()
 
 
+COMPONENTS = {  # id: (which server its url points at, what our records say)
+    "terjangkau": ("up", "operational"),
+    "tertolak": ("refused", "operational"),
+    "terganggu": ("refused", "major"),
+    "lambat-terganggu": ("up", "degraded"),
+    "sunyi": ("silent", "operational"),
+    "dipelihara": ("refused", "maintenance"),
+    "dipelihara-terjangkau": ("up", "maintenance"),
+}
+
+
 def config(ports: dict[str, int]) -> str:
-    up, refused, silent = (f"http://127.0.0.1:{ports[k]}/eproc4" for k in ("up", "refused", "silent"))
-    return f"""\
-title: Uji
-base_url: https://example.github.io/status/
-languages: [id, en]
-help:
-  helpdesk:
-    email: helpdesk@example.org
-  check: [terjangkau, tertolak, terganggu, lambat-terganggu, sunyi, dipelihara]
-components:
-  - id: terjangkau
-    name: SPSE terjangkau
-    url: {up}
-  - id: tertolak
-    name: SPSE tertolak
-    url: {refused}
-  - id: terganggu
-    name: SPSE terganggu
-    url: {refused}
-  - id: lambat-terganggu
-    name: SPSE lambat
-    url: {up}
-  - id: sunyi
-    name: SPSE sunyi
-    url: {silent}
-  - id: dipelihara
-    name: SPSE dipelihara
-    url: {refused}
-"""
+    # An http base_url: the targets are plain-http local servers, which an https page could not fetch.
+    lines = [
+        "title: Uji",
+        "base_url: http://localhost/status/",
+        "languages: [id, en]",
+        "help:",
+        "  helpdesk:",
+        "    email: helpdesk@example.org",
+        f"  check: [{', '.join(COMPONENTS)}]",
+        "components:",
+    ]
+    for cid, (server, _) in COMPONENTS.items():
+        url = f"http://127.0.0.1:{ports[server]}/eproc4#bagian"  # a fragment must not swallow the query
+        lines += [f"  - id: {cid}", f"    name: SPSE {cid}", f"    url: {url}", f"    probe: {{url: {url}}}"]
+    return "\n".join(lines) + "\n"
 
 
 ONGOING = """\
@@ -126,19 +125,19 @@ def origin(servers: dict[str, int], tmp_path_factory: pytest.TempPathFactory) ->
     source = tmp / "src"
     (source / "incidents").mkdir(parents=True)
     (source / "status.yml").write_text(config(servers), encoding="utf-8")
-    # 'terganggu' is down by our records and unreachable; 'lambat-terganggu' is degraded yet reachable.
-    (source / "incidents" / "2026-11-26-terganggu.md").write_text(
-        ONGOING.format(title="SPSE mati", component="terganggu", severity="major"), encoding="utf-8"
-    )
-    (source / "incidents" / "2026-11-26-lambat.md").write_text(
-        ONGOING.format(title="SPSE lambat", component="lambat-terganggu", severity="degraded"), encoding="utf-8"
-    )
-    (source / "incidents" / "2026-11-26-pemeliharaan.md").write_text(
-        ONGOING.format(title="Pemeliharaan SPSE", component="dipelihara", severity="maintenance")
-        .replace("started: 2026-11-26 09:00", "started: 2026-11-26 09:00\nresolved: 2026-11-26 12:00")
-        .replace("status: investigating", "status: in_progress"),
-        encoding="utf-8",
-    )
+    for cid, (_, state) in COMPONENTS.items():
+        # Every component was checked 5 minutes before the build, and answered.
+        (source / "history" / cid).mkdir(parents=True)
+        (source / "history" / cid / "2026-11.csv").write_text(
+            "time,status,http_status,latency_ms,error,cert_days\n2026-11-26T01:55:00Z,up,200,120,,\n", encoding="utf-8"
+        )
+        if state == "operational":
+            continue
+        text = ONGOING.format(title=f"SPSE {cid}", component=cid, severity=state)
+        if state == "maintenance":
+            text = text.replace("started: 2026-11-26 09:00", "started: 2026-11-26 09:00\nresolved: 2026-11-26 12:00")
+            text = text.replace("status: investigating", "status: in_progress")
+        (source / "incidents" / f"2026-11-26-{cid}.md").write_text(text, encoding="utf-8")
     root = tmp / "root"
     out = root / "status"
     assert main(["build", "--config", str(source / "status.yml"), "--out", str(out), "--now", NOW]) == 0
@@ -162,7 +161,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_site(browser: Browser) -> Iterator[Callable[[str], Page]]:
+def open_site(browser: Browser) -> Iterator[Callable[..., Page]]:
     contexts = []
 
     def local_only(route: Route) -> None:
@@ -171,11 +170,12 @@ def open_site(browser: Browser) -> Iterator[Callable[[str], Page]]:
         else:
             route.abort()
 
-    def open_url(url: str) -> Page:
+    def open_url(url: str, clock: datetime = VISITOR_NOW) -> Page:
         context = browser.new_context()
         contexts.append(context)
         context.route("**/*", local_only)
         page = context.new_page()
+        page.clock.set_fixed_time(clock)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         # Console lines about the refused addresses are the browser reporting the check itself: only
@@ -201,7 +201,7 @@ def run_check(page: Page) -> dict[str, str]:
     return dict(zip(names, verdicts, strict=True))
 
 
-def test_verdicts_compare_the_visitors_reach_with_the_probes(open_site: Callable[[str], Page], origin: str) -> None:
+def test_verdicts_compare_the_visitors_reach_with_the_probes(open_site: Callable[..., Page], origin: str) -> None:
     Answers.hits.clear()
     page = open_site(origin + "/status/")
     # Nothing is tried before the visitor asks: loading the page reaches no SPSE address.
@@ -215,21 +215,25 @@ def test_verdicts_compare_the_visitors_reach_with_the_probes(open_site: Callable
         "SPSE terjangkau": "reachable",  # answers, and the probes say operational
         "SPSE tertolak": "yours",  # refused here while the probes say operational: the visitor's side
         "SPSE terganggu": "lpse",  # refused here and down by our records: LPSE's side
-        "SPSE lambat": "reachable_despite",  # answers, but our records say degraded
+        "SPSE lambat-terganggu": "reachable_despite",  # answers, but our records say degraded
         "SPSE sunyi": "yours",  # never answers: cut off by the timeout, probes say operational
-        "SPSE dipelihara": "maintenance",  # refused, and in a maintenance window by our records
+        "SPSE dipelihara": "maintenance",  # refused, in a maintenance window by our records
+        "SPSE dipelihara-terjangkau": "maintenance",  # a maintenance page answers: still maintenance
     }
-    assert len(Answers.hits) == 2 and all(hit.startswith("/eproc4?cek=") for hit in Answers.hits)
+    assert len(Answers.hits) == 3 and all(hit.startswith("/eproc4?cek=") for hit in Answers.hits)
     text = page.locator("[data-check-result]").inner_text()
-    assert "SPSE terjangkau terjangkau dari perangkat Anda." in text
-    assert "SPSE terganggu tidak terjangkau dari perangkat Anda." in text
-    assert "Masalahnya kemungkinan besar di pihak SPSE" in text
+    assert "SPSE terjangkau dapat diakses dari perangkat Anda." in text
+    assert "SPSE terganggu tidak dapat diakses dari perangkat Anda." in text
+    assert "Masalahnya kemungkinan besar di pihak LPSE" in text
     assert "kemungkinan besar di jaringan Anda" in text
     assert page.locator("[data-check-start]").inner_text() == "Periksa lagi"
+    # The button kept the keyboard focus through the check, and the result points to the help contacts.
+    assert page.evaluate("document.activeElement.hasAttribute('data-check-start')")
+    assert page.locator("[data-check-result] a").get_attribute("href") == "#bantuan"
     assert page.errors == []  # type: ignore[attr-defined]  # no uncaught script error
 
 
-def test_an_unreachable_status_site_means_the_visitor_is_offline(open_site: Callable[[str], Page], origin: str) -> None:
+def test_an_unreachable_status_site_means_the_visitor_is_offline(open_site: Callable[..., Page], origin: str) -> None:
     page = open_site(origin + "/status/en/")
     # The status site's own file stands for "the internet": make it fail, as it would offline.
     page.route("**/api/v1/build.json*", lambda route: route.abort())
@@ -240,7 +244,7 @@ def test_an_unreachable_status_site_means_the_visitor_is_offline(open_site: Call
     assert "your internet connection seems to be down" in page.locator("[data-check-result]").inner_text()
 
 
-def test_the_result_is_announced_and_in_the_pages_language(open_site: Callable[[str], Page], origin: str) -> None:
+def test_the_result_is_announced_and_in_the_pages_language(open_site: Callable[..., Page], origin: str) -> None:
     page = open_site(origin + "/status/en/")
     result = page.locator("[data-check-result]")
     assert result.get_attribute("role") == "status" and result.get_attribute("aria-live") == "polite"
@@ -250,4 +254,23 @@ def test_the_result_is_announced_and_in_the_pages_language(open_site: Callable[[
     assert verdicts["SPSE terjangkau"] == "reachable"
     text = result.inner_text()
     assert "SPSE terjangkau can be reached from your device." in text
-    assert "The problem is most likely on the SPSE side" in text
+    assert "The problem is most likely on LPSE's side" in text
+
+
+def test_an_old_page_compares_with_nothing(open_site: Callable[..., Page], origin: str) -> None:
+    """A page (or the probe result on it) more than stale_after + 1 hour old cannot say whose side it is."""
+    page = open_site(origin + "/status/", clock=VISITOR_NOW + timedelta(minutes=30 + 60))
+
+    verdicts = run_check(page)
+
+    # The visitor's clock says 03:40 UTC; the probes' sample is from 01:55, 105 minutes before, past 30 + 60.
+    # What answered still answered; for what did not, there is nothing fresh to compare with.
+    assert verdicts == {
+        "SPSE terjangkau": "reachable",
+        "SPSE tertolak": "unknown",
+        "SPSE terganggu": "unknown",
+        "SPSE lambat-terganggu": "reachable",
+        "SPSE sunyi": "unknown",
+        "SPSE dipelihara": "unknown",
+        "SPSE dipelihara-terjangkau": "reachable",
+    }

@@ -489,16 +489,19 @@ def test_every_key_is_asked_for_the_way_it_is_written(code: str) -> None:
 
 
 # Messages handed raw to static/check.js, whose fill() puts in {name} in the visitor's browser.
-FILLED_BY_CHECK_JS = {"check.reached": {"name"}, "check.not_reached": {"name"}}
+VERDICTS = ("offline", "reachable", "reachable_despite", "lpse", "maintenance", "yours", "unknown")
+FILLED_BY_CHECK_JS = {
+    key: {"name"} for key in ["check.reached", "check.not_reached", *(f"check.verdict_{kind}" for kind in VERDICTS)]
+}
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_every_call_fills_exactly_the_placeholders_of_its_message(code: str) -> None:
     # A message given no values at all comes out raw, "{days}" and all; a missing one is a KeyError at build
     # time; an extra one means the message lost a placeholder the code still fills. plural() fills {n} itself.
-    assert "fill(results[index + 1] ? messages.reached : messages.not_reached, { name: name })" in (
-        TEMPLATES / "static" / "check.js"
-    ).read_text(encoding="utf-8")
+    script = (TEMPLATES / "static" / "check.js").read_text(encoding="utf-8")
+    assert "fill(reached ? messages.reached : messages.not_reached, { name: name })" in script
+    assert "fill(messages[kind], { name: name })" in script
     messages = catalogue(code)
     wrong = []
     for key, uses in sorted(wanted_keys().items()):
@@ -694,7 +697,11 @@ def test_an_untranslated_name_on_the_english_page_is_marked_as_indonesian(make_s
 
 CONFIG_TAIL = "base_url: https://example.github.io/s/\ncomponents:\n  - id: spse\n"
 HELP_HEAD = "title: T\nbase_url: https://example.github.io/s/\nhelp:\n"
-HELP_COMPONENTS = "components:\n  - id: spse\n    url: https://spse.example.org/\n  - id: sikap\n"
+HELP_COMPONENTS = (
+    "components:\n  - id: spse\n    url: https://spse.example.org/\n    probe: {url: https://spse.example.org/}\n"
+    "  - id: sikap\n  - id: sirup\n    url: https://sirup.example.org/\n"
+    "  - id: lama\n    url: http://lama.example.org/\n    probe: {url: http://lama.example.org/}\n"
+)
 
 CONFIG_CASES = [
     (
@@ -749,20 +756,42 @@ CONFIG_CASES = [
     (
         "help: check naming a misspelt component",
         HELP_HEAD + "  check: [spes]\n" + HELP_COMPONENTS,
-        "4: help: check: unknown component 'spes': the browser check needs a component with a 'url' "
-        "(candidates: spse). Did you mean 'spse'?",
+        "4: help: check: unknown component 'spes': the browser check needs a probed component with an https "
+        "'url' (candidates: spse). Did you mean 'spse'?",
     ),
     (
         "help: check naming an unknown component in a block list",
         HELP_HEAD + "  check:\n    - spse\n    - nope\n" + HELP_COMPONENTS,
-        "6: help: check: unknown component 'nope': the browser check needs a component with a 'url' "
-        "(candidates: spse).",
+        "6: help: check: unknown component 'nope': the browser check needs a probed component with an https "
+        "'url' (candidates: spse).",
     ),
     (
         "help: check naming a component without an address",
         HELP_HEAD + "  check: [sikap]\n" + HELP_COMPONENTS,
-        "4: help: check: component 'sikap' has no 'url': the browser check needs a component with a 'url' "
-        "(candidates: spse).",
+        "4: help: check: component 'sikap' has no 'url': the browser check needs a probed component with an "
+        "https 'url' (candidates: spse).",
+    ),
+    (
+        "help: check naming a component without a probe",
+        HELP_HEAD + "  check: [sirup]\n" + HELP_COMPONENTS,
+        "4: help: check: component 'sirup' has no 'probe', so there is nothing to compare the visitor's view "
+        "with: the browser check needs a probed component with an https 'url' (candidates: spse).",
+    ),
+    (
+        "help: check naming an http address on an https site",
+        HELP_HEAD + "  check: [lama]\n" + HELP_COMPONENTS,
+        "4: help: check: component 'lama' has an http:// url, which a browser will not fetch from an https page: "
+        "the browser check needs a probed component with an https 'url' (candidates: spse).",
+    ),
+    (
+        "a helpdesk phone without digits",
+        HELP_HEAD + "  helpdesk:\n    phone: call us\n" + HELP_COMPONENTS,
+        "5: help: helpdesk: phone 'call us' must be a number: digits, spaces, '+', '-', '(' and ')' only",
+    ),
+    (
+        "a helpdesk e-mail that would add mail headers",
+        HELP_HEAD + "  helpdesk:\n    email: a@b.co?subject=x\n" + HELP_COMPONENTS,
+        "5: help: helpdesk: email 'a@b.co?subject=x' is not an e-mail address such as 'helpdesk@example.go.id'",
     ),
     (
         "a helpdesk e-mail that is not an address",

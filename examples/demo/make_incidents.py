@@ -17,6 +17,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 NOTE = "*Data sintetis untuk situs contoh; bukan kejadian nyata.*"
+NOTE_EN = "*Synthetic data for the example site; not a real event.*"
 COMPONENTS = ["spse", "ruang-bidding", "sikap", "sirup", "internet", "listrik"]
 CAUSES = ["internal", "external"]
 TITLES = {
@@ -36,6 +37,8 @@ def fmt(moment: datetime) -> str:
 
 
 def write(slug: str, front: dict, body: str) -> None:
+    if "body" in front.get("en", {}):
+        front["en"]["body"] = front["en"]["body"].strip() + "\n\n" + NOTE_EN + "\n"
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100) + "---\n"
     (HERE / "incidents" / f"{slug}.md").write_text(text + body.strip() + "\n\n" + NOTE + "\n", encoding="utf-8")
 

@@ -1,0 +1,116 @@
+"""The "Butuh bantuan? / Need help?" part of ``status.yml``: who to contact, and what the browser check tries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .fields import Fields, web_address
+from .i18n import Text
+from .problems import did_you_mean
+
+if TYPE_CHECKING:
+    from .config import Component
+
+HELP_KEYS = ("helpdesk", "bidding_room", "lkpp", "check")
+CONTACT_KEYS = ("name", "email", "phone", "address", "hours", "url", "note")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One place a reader can turn to for help; every part is optional."""
+
+    name: Text | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    url: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    """The "need help?" section: LPSE's own helpdesk, the Bidding Room, central LKPP help, the browser check."""
+
+    helpdesk: Contact | None = None
+    bidding_room: Contact | None = None
+    lkpp: Contact | None = None
+    check: tuple[str, ...] = ()  # components whose address the visitor's browser tries to reach
+
+
+def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[str, Component], base_url: str) -> Help:
+    data = fields.submapping("help")
+    if data is None:
+        return Help()
+    entry = Fields(data, fields.path, fields.problems, where="help: ")
+    entry.unknown_keys(HELP_KEYS)
+    check: list[str] = []
+    items = entry.items("check")
+    # The browser check compares the visitor's reach with the probes: it needs a probed component whose
+    # address a browser may fetch from this page (an https page may not fetch http).
+    fit = [c.id for c in components.values() if c.url and c.probe and _fetchable(c.url, base_url)]
+    for index, value in enumerate(items or ()):
+        assert items is not None
+        cid = items.text.get(index, str(value)).strip()
+        component = components.get(cid)
+        if component is None:
+            reason = f"unknown component '{cid}'"
+        elif not component.url:
+            reason = f"component '{cid}' has no 'url'"
+        elif not component.probe:
+            reason = f"component '{cid}' has no 'probe', so there is nothing to compare the visitor's view with"
+        elif not _fetchable(component.url, base_url):
+            reason = f"component '{cid}' has an http:// url, which a browser will not fetch from an https page"
+        else:
+            if cid not in check:
+                check.append(cid)
+            continue
+        fields.problems.error(
+            fields.path,
+            items.line_of(index),
+            f"help: check: {reason}: the browser check needs a probed component with an https 'url' "
+            f"(candidates: {', '.join(fit) or 'none'})." + did_you_mean(cid, fit),
+        )
+    return Help(
+        _contact(entry, "helpdesk", languages),
+        _contact(entry, "bidding_room", languages),
+        _contact(entry, "lkpp", languages),
+        tuple(check),
+    )
+
+
+def _fetchable(url: str, page: str) -> bool:
+    """Whether a page at ``page`` may fetch ``url``: browsers block http from https ("mixed content")."""
+    return not (page.startswith("https:") and url.startswith("http:"))
+
+
+def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | None:
+    data = fields.submapping(key)
+    if data is None:
+        return None
+    entry = Fields(data, fields.path, fields.problems, where=f"{fields.where}{key}: ")
+    entry.unknown_keys(CONTACT_KEYS)
+    url = entry.text("url")
+    if url is not None and (problem := web_address(url)):
+        entry.error("url", f"url '{url}' is not a web address: {problem}")
+        url = None
+    email = entry.text("email")
+    if email is not None and not re.fullmatch(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", email, flags=re.ASCII):
+        entry.error("email", f"email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'")
+        email = None
+    phone = entry.text("phone")
+    if phone is not None and not re.fullmatch(r"\+?[0-9 ()./-]*[0-9][0-9 ()./-]*", phone):
+        entry.error("phone", f"phone '{phone}' must be a number: digits, spaces, '+', '-', '(' and ')' only")
+        phone = None
+    return Contact(
+        name=entry.localized("name", languages),
+        email=email,
+        phone=phone,
+        address=entry.localized("address", languages),
+        hours=entry.localized("hours", languages),
+        url=url,
+        note=entry.localized("note", languages),
+    )
