@@ -274,3 +274,28 @@ def test_an_old_page_compares_with_nothing(open_site: Callable[..., Page], origi
         "SPSE dipelihara": "unknown",
         "SPSE dipelihara-terjangkau": "reachable",
     }
+
+
+def test_an_address_a_security_policy_blocks_gets_no_verdict(browser: Browser, origin: str) -> None:
+    """A Content-Security-Policy without the SPSE hosts in connect-src stops the fetch before it leaves the
+    browser: that says nothing about the visitor's network, so the verdict is "we cannot tell"."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(VISITOR_NOW)
+
+        def with_policy(route: Route) -> None:
+            response = route.fetch()
+            headers = {**response.headers, "content-security-policy": "connect-src 'self'"}
+            route.fulfill(response=response, headers=headers)
+
+        page.route(origin + "/status/", with_policy)
+        page.goto(origin + "/status/")
+
+        verdicts = run_check(page)
+
+        assert verdicts["SPSE terjangkau"] == "unknown"  # it answers, but the policy kept the browser from asking
+        assert verdicts["SPSE tertolak"] == "unknown"  # not "yours": the visitor's network was never tried
+        assert verdicts["SPSE dipelihara"] == "maintenance"  # what our records say still stands
+    finally:
+        context.close()

@@ -49,8 +49,8 @@
 
   function verdict(selfOk, targetOk, status, isBlocked) {
     if (!selfOk) return "offline";
-    if (isBlocked) return "unknown";
     if (status === "under_maintenance") return "maintenance";
+    if (isBlocked) return "unknown";
     if (targetOk) return OUTAGE.indexOf(status) >= 0 ? "reachable_despite" : "reachable";
     if (OUTAGE.indexOf(status) >= 0) return "lpse";
     return status === "operational" ? "yours" : "unknown";
