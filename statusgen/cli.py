@@ -1,4 +1,5 @@
-"""Command line: ``build`` (the default) and ``check``.
+"""Command line: ``build`` (the default), ``check``, ``probe``, ``compact``, and the staff commands
+``new``, ``update``, ``resolve`` and ``serve``.
 
 Exit codes: 0 ok, 1 invalid input, 2 bad usage. Invalid input is printed as
 ``path:line: message`` lines, never as a traceback.
@@ -32,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check,probe,compact}")
+    commands = main.add_subparsers(dest="command", metavar="{build,check,new,update,resolve,serve,probe,compact}")
     build = commands.add_parser("build", help="validate the input and build the site (the default)")
     build.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     build.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
@@ -44,6 +45,34 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
     check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
+    check.add_argument("--lang", help="language of the messages (default: the site's first language)")
+    new = commands.add_parser("new", help="write a new incident file; asks for what the flags leave out")
+    new.add_argument("--title")
+    new.add_argument("--component", action="append", help="a component id (repeat, or separate with commas)")
+    new.add_argument("--severity", help="major, partial, degraded, maintenance or notice")
+    new.add_argument("--cause", help="internal (default) or external")
+    new.add_argument("--message", help="the first update's text")
+    new.add_argument("--started", help="start time, YYYY-MM-DD HH:MM in the site's zone (default: now)")
+    new.add_argument("--maintenance-until", dest="maintenance_until", help="planned end of a maintenance window")
+    update = commands.add_parser("update", help="add an update to an incident")
+    update.add_argument("slug", help="the incident's file name without .md")
+    update.add_argument(
+        "--status",
+        help="investigating, identified, monitoring, resolved (maintenance: scheduled, in_progress, completed)",
+    )
+    update.add_argument("--message")
+    update.add_argument("--at", help="time of the update (default: now)")
+    resolve = commands.add_parser("resolve", help="mark an incident resolved (maintenance: completed)")
+    resolve.add_argument("slug", help="the incident's file name without .md")
+    resolve.add_argument("--message", help="the closing update's text (default: a standard sentence)")
+    resolve.add_argument("--at", help="when it was resolved (default: now)")
+    for staff_command in (new, update, resolve):
+        staff_command.add_argument("--config", default="status.yml", type=Path, help="configuration file")
+        staff_command.add_argument("--lang", help="language of prompts and messages (default: the site's first)")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild when an input changes")
+    serve.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    serve.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
+    serve.add_argument("--port", default=8000, type=int, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
     probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
     probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     compact = commands.add_parser("compact", help="roll raw probe months older than --keep-months into runs.csv")
@@ -90,6 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.config, args.strict)
+        if args.command in ("new", "update", "resolve"):
+            return run_staff(args)
+        if args.command == "serve":
+            from .serve import serve  # the server and its watcher are needed only here
+
+            return serve(args.config, args.out, args.port)
         if args.command == "probe":
             return run_probe(args.config)
         if args.command == "compact":
@@ -136,6 +171,34 @@ def run_check(config: Path, strict: bool) -> int:
         f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
         f"{len(inputs.incidents)} incidents, {len(inputs.warnings)} warnings: ok"
     )
+    return EXIT_OK
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    """``new``, ``update`` or ``resolve``: prompts on stdin for what the flags leave out."""
+    from . import i18n, staff
+
+    config, warnings = pipeline.load_settings(args.config)
+    report(warnings)
+    code = args.lang or config.languages[0]
+    if code not in i18n.available():
+        raise UsageError(f"--lang {code}: no such language (available: {', '.join(i18n.available())})")
+    lang = i18n.languages([code])[0]
+    now = resolve_now(None, os.environ, config.timezone)
+    helper = staff.Staff(config, lang, now, input, lambda path: pipeline.shown_path(path))
+    options = vars(args)
+    try:
+        if args.command == "new":
+            path = staff.new(helper, options)
+            print(lang.t("staff.written", path=pipeline.shown_path(path)))
+        else:
+            command = staff.update if args.command == "update" else staff.resolve
+            path = command(helper, args.slug, options)
+            print(lang.t("staff.updated", path=pipeline.shown_path(path)))
+    except staff.StaffError as exc:
+        print(f"generate.py {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(lang.t("staff.publish"))
     return EXIT_OK
 
 

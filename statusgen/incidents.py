@@ -110,6 +110,11 @@ def load_incident(
     text = read_text(path, shown, problems)
     if text is None:
         return None
+    return parse_incident(slug, text, config, problems, shown)
+
+
+def parse_incident(slug: str, text: str, config: Config, problems: Problems, shown: str) -> Incident | None:
+    """Validate the text of one incident file (line ends normalised, no BOM); problems go to ``problems``."""
     parsed = split_front_matter(text)
     if isinstance(parsed[0], int):
         problems.error(shown, parsed[0], str(parsed[1]))

@@ -1,4 +1,4 @@
-"""Writing the site. The only module that writes files.
+"""Writing the site, probe history and incident files. The only module that writes files.
 
 The new site is written into a temporary folder next to the output folder and
 then swapped into place, so a build that fails leaves the last good site as it
@@ -158,3 +158,25 @@ def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str]) ->
         append_lines(folder / DAILY, DAILY_HEADER, daily)
         append_lines(folder / COMPACTED, COMPACTED_HEADER, [f"{month},{len(runs)},{len(daily)}\n"])
     (folder / f"{month}.csv").unlink()
+
+
+def write_text(path: Path, text: str, *, new: bool = False) -> None:
+    """Write one text file atomically: a temporary file beside it, then a rename. Readers see the old file
+    or the new one, never half of one. With ``new``, refuse to replace a file that exists."""
+    if new and path.exists():
+        raise FileExistsError(17, "File exists", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -68,10 +68,16 @@ class Problems:
         return bool(self.items if strict else self.errors)
 
 
+def closest(value: object, choices: Iterable[str]) -> str | None:
+    """The choice most like ``value``, if one is close enough to be a likely typo."""
+    close = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(str(value).lower(), list(choices), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    close = closest(value, choices)
+    return f" Did you mean '{close}'?" if close else ""
 
 
 def listing(choices: Iterable[str]) -> str:

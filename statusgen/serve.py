@@ -1,0 +1,130 @@
+"""``generate.py serve``: build, serve the site on 127.0.0.1 under its own path, and rebuild on change.
+
+The watcher polls the modification times of ``status.yml``, ``incidents/`` and ``templates/`` twice a
+second (no extra dependency, and it works on every file system). A change that makes the input invalid
+prints the problems and leaves the last good site in place, as every build does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from . import build as pipeline
+from .output import UnsafeOutput
+from .problems import InputError
+from .render import TEMPLATES
+
+POLL_SECONDS = 0.5
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves ``out`` at ``base_path``, and ``404.html`` for anything missing, as GitHub Pages does."""
+
+    base_path = "/"
+
+    def __init__(self, *args: Any, base_path: str, **kwargs: Any):
+        self.base_path = base_path
+        super().__init__(*args, **kwargs)
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path in ("", "/") and self.base_path != "/":
+            self.send_response(302)
+            self.send_header("Location", self.base_path)
+            self.end_headers()
+            return None
+        if not path.startswith(self.base_path):
+            return self._not_found()
+        self.path = "/" + self.path[len(self.base_path) :]
+        local = Path(self.translate_path(self.path))
+        if not local.exists() or (local.is_dir() and not (local / "index.html").is_file() and path.endswith("/")):
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self) -> Any:
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"404\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal is for build results
+
+
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every file under ``roots``: what a change is measured against."""
+    seen: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                seen[str(path)] = (info.st_mtime_ns, info.st_size)
+    return seen
+
+
+def rebuild(config_path: Path, out: Path) -> bool:
+    """Build for now; print the result. False when the input is invalid (the old site stays)."""
+    try:
+        inputs = pipeline.load(config_path)
+        now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
+        pipeline.build(inputs, out, now)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr, flush=True)
+        print(
+            f"{exc.summary().replace('nothing was written', 'the last good site stays')}", file=sys.stderr, flush=True
+        )
+        return False
+    for warning in inputs.warnings:
+        print(warning, file=sys.stderr, flush=True)
+    print(f"built {pipeline.shown_path(out)}/ at {time.strftime('%H:%M:%S')}", flush=True)
+    return True
+
+
+def serve(config_path: Path, out: Path, port: int) -> int:
+    """Serve until interrupted; exit status 0."""
+    config, _ = pipeline.load_settings(config_path)
+    base_path = config.base_path
+    try:
+        rebuild(config_path, out)
+    except UnsafeOutput as exc:
+        print(f"generate.py: error: {exc}", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    handler = partial(SiteHandler, directory=os.fspath(out.resolve()), base_path=base_path)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"serving http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C to stop)", flush=True)
+    roots = [config_path, config.incidents_dir, TEMPLATES]
+    before = snapshot(roots)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            now = snapshot(roots)
+            if now != before:
+                before = now
+                rebuild(config_path, out)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0

@@ -1,0 +1,331 @@
+"""The staff commands: ``new``, ``update`` and ``resolve`` an incident, by flags or by answering prompts.
+
+Each command reads ``status.yml`` for the component ids and the time zone, builds the new file text
+(``editing``), validates it exactly as a build would, and only then writes it, atomically. Messages
+and prompts are in the site's default language, or ``--lang``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from . import i18n
+from .config import ID_PATTERN, Config
+from .editing import EditError, NewUpdate, add_update, new_incident, set_resolved
+from .incidents import (
+    CAUSES,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    SEVERITIES,
+    parse_incident,
+    slugify,
+    split_front_matter,
+)
+from .output import write_text
+from .problems import InputError, Problems, closest
+from .times import parse_datetime
+from .yamlsrc import YamlError, YamlMap, parse
+
+T = TypeVar("T")
+Ask = Callable[[str], str]  # shows a prompt, returns the answer; raises EOFError when there is none
+
+
+class StaffError(Exception):
+    """A staff command that cannot go on; the message is in the staff's language and says what to do."""
+
+
+@dataclass(frozen=True)
+class IncidentFile:
+    """An incident file's text as edited (LF, no BOM) and how to write it back as it was."""
+
+    path: Path
+    text: str
+    crlf: bool
+    bom: bool
+
+    def encoded(self, text: str) -> str:
+        text = text.replace("\n", "\r\n") if self.crlf else text
+        return ("\ufeff" if self.bom else "") + text
+
+
+class Staff:
+    """One staff command's context: the site, its language, the time, and how to ask."""
+
+    def __init__(
+        self, config: Config, lang: i18n.Language, now: datetime, ask: Ask | None, shown: Callable[[Path], str]
+    ):
+        self.config, self.lang, self.now, self.ask, self.shown = config, lang, now, ask, shown
+
+    def scripted(self, *flags: object) -> None:
+        """With every essential flag given, nothing is asked: the rest take their defaults."""
+        if all(flags):
+            self.ask = None
+
+    def t(self, key: str, **values: object) -> str:
+        return self.lang.t(f"staff.{key}", **values)
+
+    # Answers, from a flag or from a prompt.
+
+    def answer(self, value: str | None, prompt: str, flag: str, default: str | None = None) -> str:
+        """The flag's value; else the answer to ``prompt`` (or ``default`` for an empty one)."""
+        if value is not None and value.strip():
+            return value.strip()
+        if self.ask is None:
+            if default is not None:
+                return default
+            raise StaffError(self.t("missing_flag", flag=flag))
+        suffix = f" [{default}]" if default else ""
+        while True:
+            try:
+                reply = self.ask(f"{prompt}{suffix}: ").strip()
+            except EOFError:
+                if default is not None:
+                    return default
+                raise StaffError(self.t("missing_flag", flag=flag)) from None
+            if reply or default is not None:
+                return reply or str(default)
+
+    def checked(
+        self,
+        value: str | None,
+        prompt: str,
+        flag: str,
+        read: Callable[[str], T],
+        default: str | None = None,
+    ) -> T:
+        """Like ``answer``, then ``read`` it; a bad answer to a prompt is asked again, a bad flag stops."""
+        while True:
+            text = self.answer(value, prompt, flag, default)
+            try:
+                return read(text)
+            except StaffError as exc:
+                if value is not None or self.ask is None:
+                    raise
+                print(exc, file=sys.stderr)
+
+    def moment(self, text: str) -> datetime:
+        try:
+            return parse_datetime(text, self.config.timezone)
+        except ValueError:
+            raise StaffError(
+                self.t("bad_time", value=text, zone=self.lang.clock(self.now, self.config.timezone).split()[-1])
+            ) from None
+
+    def choice(self, text: str, choices: tuple[str, ...], noun: str) -> str:
+        text = text.strip().lower()
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            return choices[int(text) - 1]
+        if text in choices:
+            return text
+        raise StaffError(
+            self.t("bad_choice", noun=noun, value=text, choices=", ".join(choices)) + self.suggest(text, choices)
+        )
+
+    def components(self, text: str) -> list[str]:
+        ids = self.config.component_ids
+        chosen: list[str] = []
+        for part in text.replace(",", " ").split():
+            cid = ids[int(part) - 1] if part.isdigit() and 1 <= int(part) <= len(ids) else part
+            if cid not in ids:
+                raise StaffError(
+                    self.t("unknown_component", value=part, known=", ".join(ids)) + self.suggest(part, ids)
+                )
+            if cid not in chosen:
+                chosen.append(cid)
+        if not chosen:
+            raise StaffError(self.t("no_component", known=", ".join(ids)))
+        return chosen
+
+    def suggest(self, value: str, choices: list[str] | tuple[str, ...]) -> str:
+        close = closest(value, choices)
+        return " " + self.t("did_you_mean", value=close) if close else ""
+
+    def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
+        lines = [heading] + [f"  {n}. {key} – {words}" for n, (key, words) in enumerate(entries, 1)]
+        return "\n".join(lines) + "\n"
+
+    # Files.
+
+    def incidents_dir(self) -> Path:
+        return self.config.incidents_dir
+
+    def find(self, slug: str) -> IncidentFile:
+        """The incident ``slug`` (also accepted: ``incidents/<slug>.md`` or ``<slug>.md``)."""
+        slug = Path(slug.strip()).name.removesuffix(".md")
+        path = self.incidents_dir() / f"{slug}.md"
+        if not ID_PATTERN.fullmatch(slug) or not path.is_file():
+            known = sorted(p.stem for p in self.incidents_dir().glob("*.md")) if self.incidents_dir().is_dir() else []
+            close = self.suggest(slug, known)
+            recent = ", ".join(known[-3:]) or "–"
+            raise StaffError(
+                self.t("unknown_slug", slug=slug, folder=self.shown(self.incidents_dir()), recent=recent) + close
+            )
+        raw = path.read_bytes().decode("utf-8")
+        return IncidentFile(
+            path, raw.removeprefix("\ufeff").replace("\r\n", "\n"), "\r\n" in raw, raw.startswith("\ufeff")
+        )
+
+    def save(self, path: Path, slug: str, text: str, encoded: str, new: bool) -> None:
+        """Validate ``text`` as a build would; write ``encoded`` only when it is valid."""
+        problems = Problems()
+        shown = self.shown(path)
+        incident = parse_incident(slug, text, self.config, problems, shown)
+        if incident is None or problems.errors:
+            raise InputError(problems.items)
+        try:
+            write_text(path, encoded, new=new)
+        except FileExistsError:
+            raise StaffError(self.t("exists", path=shown)) from None
+        for warning in problems.warnings:
+            print(warning, file=sys.stderr)
+
+
+def slug_for(started: datetime, title: str, config: Config, taken: set[str]) -> str:
+    """``YYYY-MM-DD-words-of-the-title``, in ASCII, made unique with ``-2``, ``-3``…"""
+    words = slugify(title)[:60].rstrip("-") or "gangguan"
+    base = f"{started.astimezone(config.timezone):%Y-%m-%d}-{words}"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def new(staff: Staff, options: dict[str, object]) -> Path:
+    """Write a new incident file; returns its path."""
+    t, config, lang = staff.t, staff.config, staff.lang
+    maintenance_flags = options.get("severity") != "maintenance" or options.get("maintenance_until")
+    staff.scripted(options.get("title"), options.get("component"), options.get("severity"), maintenance_flags)
+    title = staff.answer(_text(options, "title"), t("ask_title"), "--title")
+    components_flag = ",".join(options.get("component") or []) or None  # type: ignore[arg-type]
+    if components_flag is None and staff.ask is not None:
+        print(
+            staff.menu(
+                t("components_heading"), [(c.id, i18n.translated(c.name, lang.code)[0]) for c in config.components]
+            ),
+            end="",
+        )
+    components = staff.checked(components_flag, t("ask_components"), "--component", staff.components)
+    severity_flag = _text(options, "severity")
+    if severity_flag is None and staff.ask is not None:
+        print(staff.menu(t("severity_heading"), [(s, t(f"severity_{s}")) for s in SEVERITIES]), end="")
+    severity = staff.checked(
+        severity_flag, t("ask_severity"), "--severity", lambda v: staff.choice(v, SEVERITIES, t("noun_severity"))
+    )
+    maintenance = severity == "maintenance"
+    cause_flag = _text(options, "cause")
+    if cause_flag is None and staff.ask is not None:
+        print(staff.menu(t("cause_heading"), [(c, t(f"cause_{c}")) for c in CAUSES]), end="")
+    cause = staff.checked(cause_flag, t("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, t("noun_cause")), "internal")
+    started_default = None if maintenance else _written(staff.now, config)
+    started = staff.checked(_text(options, "started"), t("ask_started"), "--started", staff.moment, started_default)
+    resolved = None
+    if maintenance:
+        resolved = staff.checked(
+            _text(options, "maintenance_until"), t("ask_until"), "--maintenance-until", staff.moment
+        )
+    message = staff.answer(
+        _text(options, "message"),
+        t("ask_message"),
+        "--message",
+        t("default_scheduled" if maintenance else "default_investigating"),
+    )
+    if resolved is not None and resolved <= started:
+        raise StaffError(t("end_before_start", end=_written(resolved, config), start=_written(started, config)))
+    # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
+    first = NewUpdate(
+        min(staff.now, started) if not maintenance else staff.now,
+        "scheduled" if maintenance else "investigating",
+        message,
+    )
+    text = new_incident(
+        title=title, components=components, severity=severity, cause=cause, started=started,
+        resolved=resolved if isinstance(resolved, datetime) else None, first=first, tz=config.timezone,
+    )  # fmt: skip
+    folder = staff.incidents_dir()
+    taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
+    slug = slug_for(started, title, config, taken)
+    path = folder / f"{slug}.md"
+    staff.save(path, slug, text, text, new=True)
+    return path
+
+
+def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
+    """Add an update to an incident; returns its path."""
+    found = staff.find(slug)
+    t = staff.t
+    staff.scripted(options.get("status"), options.get("message"))
+    maintenance = _is_maintenance(found.text)
+    statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
+    status = staff.checked(
+        _text(options, "status"),
+        t("ask_status", choices=", ".join(statuses)),
+        "--status",
+        lambda v: staff.choice(v, statuses, t("noun_status")),
+    )
+    message = staff.answer(_text(options, "message"), t("ask_message"), "--message")
+    at = staff.checked(_text(options, "at"), t("ask_at"), "--at", staff.moment, _written(staff.now, staff.config))
+    return _edit(staff, found, lambda text: add_update(text, NewUpdate(at, status, message), staff.config.timezone))
+
+
+def resolve(staff: Staff, slug: str, options: dict[str, object]) -> Path:
+    """Set ``resolved`` and add the closing update; returns the path."""
+    found = staff.find(slug)
+    t, config = staff.t, staff.config
+    maintenance = _is_maintenance(found.text)
+    at = staff.moment(_text(options, "at") or _written(staff.now, config))
+    started = _started(found.text, config)
+    if started is not None and at < started:
+        raise StaffError(t("resolve_before_start", at=_written(at, config), start=_written(started, config)))
+    message = _text(options, "message") or t("default_completed" if maintenance else "default_resolved")
+    closing = NewUpdate(at, "completed" if maintenance else "resolved", message)
+    tz = config.timezone
+    return _edit(staff, found, lambda text: add_update(set_resolved(text, at, tz), closing, tz))
+
+
+def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Path:
+    try:
+        text = change(found.text)
+    except EditError as exc:
+        raise StaffError(f"{staff.shown(found.path)}: {exc}") from None
+    staff.save(found.path, found.path.stem, text, found.encoded(text), new=False)
+    return found.path
+
+
+def _text(options: dict[str, object], key: str) -> str | None:
+    value = options.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _written(moment: datetime, config: Config) -> str:
+    return f"{moment.astimezone(config.timezone):%Y-%m-%d %H:%M}"
+
+
+def _front_value(text: str, key: str) -> str | None:
+    """A top-level key's value as written, or None; a file that cannot be read is reported by ``save``."""
+    parsed = split_front_matter(text)
+    if isinstance(parsed[0], int):
+        return None
+    try:
+        data = parse(str(parsed[0]), first_line=2)
+    except YamlError:
+        return None
+    if not isinstance(data, YamlMap) or data.get(key) is None:
+        return None
+    return str(data.text.get(key, data[key]))
+
+
+def _is_maintenance(text: str) -> bool:
+    return (_front_value(text, "severity") or "").strip() == "maintenance"
+
+
+def _started(text: str, config: Config) -> datetime | None:
+    value = _front_value(text, "started")
+    try:
+        return parse_datetime(value, config.timezone) if value else None
+    except ValueError:
+        return None
