@@ -220,7 +220,9 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
     cause_flag = _text(options, "cause")
     if cause_flag is None and staff.ask is not None:
         print(staff.menu(t("cause_heading"), [(c, t(f"cause_{c}")) for c in CAUSES]), end="")
-    cause = staff.checked(cause_flag, t("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, t("noun_cause")), "internal")
+    cause = staff.checked(
+        cause_flag, t("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, t("noun_cause")), "internal"
+    )
     started_default = None if maintenance else _written(staff.now, config)
     started = staff.checked(_text(options, "started"), t("ask_started"), "--started", staff.moment, started_default)
     resolved = None
