@@ -11,11 +11,14 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
 from . import build as pipeline
+from . import problems
 from .history import ProbeSample, compaction_plan
 from .output import UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Problem, Problems
@@ -42,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
         help="the build time, ISO 8601 (e.g. 2021-09-20T09:00+08:00); default: SOURCE_DATE_EPOCH, else the clock",
     )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--lang", help="language of the messages (default: the site's first language)")
     check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
     check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
@@ -75,12 +79,14 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", default=8000, type=int, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
     probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
     probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    probe.add_argument("--lang", help="language of the messages (default: the site's first language)")
     compact = commands.add_parser("compact", help="roll raw probe months older than --keep-months into runs.csv")
     compact.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     compact.add_argument(
         "--keep-months", default=3, type=int, help="raw months kept besides the current one (default: 3)"
     )
     compact.add_argument("--now", help="the current time, ISO 8601; default: SOURCE_DATE_EPOCH, else the clock")
+    compact.add_argument("--lang", help="language of the messages (default: the site's first language)")
     return main
 
 
@@ -118,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exit_.code else EXIT_OK
     try:
         if args.command == "check":
-            return run_check(args.config, args.strict)
+            return run_check(args.config, args.strict, message_language(args))
         if args.command in ("new", "update", "resolve"):
             return run_staff(args)
         if args.command == "serve":
@@ -126,34 +132,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args.config, args.out, args.port)
         if args.command == "probe":
-            return run_probe(args.config)
+            return run_probe(args.config, message_language(args))
         if args.command == "compact":
-            return run_compact(args.config, args.keep_months, args.now)
-        return run_build(args.config, args.out, args.now, args.strict)
+            return run_compact(args.config, args.keep_months, args.now, message_language(args))
+        return run_build(args.config, args.out, args.now, args.strict, message_language(args))
     except UsageError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
-        report(exc.problems, getattr(args, "strict", False))
-        print(exc.summary(), file=sys.stderr)
+        words = problems.translations(message_language(args))
+        report(exc.problems, getattr(args, "strict", False), words)
+        print(exc.summary(words), file=sys.stderr)
         return EXIT_INVALID
 
 
-def report(problems: Sequence[Problem], strict: bool = False) -> None:
+def message_language(args: argparse.Namespace) -> str:
+    """The language of messages: ``--lang``, else the first of ``languages`` in status.yml, else Indonesian."""
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    try:
+        data = yaml.safe_load(Path(args.config).read_text(encoding="utf-8-sig"))
+        first = data["languages"][0]
+        return first if isinstance(first, str) else "id"
+    except Exception:
+        return "id"
+
+
+def report(found: Sequence[Problem], strict: bool = False, words: Mapping[str, str] | None = None) -> None:
     """Print each problem as ``path:line: message``; inside GitHub Actions also as an annotation,
     so a pull request shows it on the very line (a warning that fails a strict run as an error)."""
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in problems:
-        line = str(problem)
+    for problem in found:
+        line = problem.said(words or {})
         if annotate:
             # The runner reads workflow commands on stderr too: no line of ours may start one.
             line = line.replace("\r", " ").replace("\n", " ")
         print(line, file=sys.stderr)
         if annotate:
-            print(annotation(problem, strict))
+            print(annotation(problem, strict, words or {}))
 
 
-def annotation(problem: Problem, strict: bool = False) -> str:
+def annotation(problem: Problem, strict: bool = False, words: Mapping[str, str] | None = None) -> str:
     """A GitHub workflow command: ``::error file=…,line=…::message``, escaped as GitHub requires."""
 
     def escape(text: str, property_value: bool = False) -> str:
@@ -161,16 +180,22 @@ def annotation(problem: Problem, strict: bool = False) -> str:
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
     kind = "warning" if problem.warning and not strict else "error"
-    return f"::{kind} file={escape(problem.path, True)},line={problem.line}::{escape(problem.message)}"
+    message = problems.say(problem.message, words or {})
+    return f"::{kind} file={escape(problem.path, True)},line={problem.line}::{escape(message)}"
 
 
-def run_check(config: Path, strict: bool) -> int:
+def run_check(config: Path, strict: bool, code: str) -> int:
     inputs = pipeline.load(config, strict, with_history=False)  # history is the build's input, not the staff's
-    report(inputs.warnings)
-    print(
-        f"{pipeline.shown_path(config)}: {len(inputs.config.components)} components, "
-        f"{len(inputs.incidents)} incidents, {len(inputs.warnings)} warnings: ok"
+    words = problems.translations(code)
+    report(inputs.warnings, words=words)
+    summary = problems.Message(
+        "{path}: {components} components, {incidents} incidents, {warnings} warnings: ok",
+        path=pipeline.shown_path(config),
+        components=len(inputs.config.components),
+        incidents=len(inputs.incidents),
+        warnings=len(inputs.warnings),
     )
+    print(problems.say(summary, words))
     return EXIT_OK
 
 
@@ -179,8 +204,8 @@ def run_staff(args: argparse.Namespace) -> int:
     from . import i18n, staff
 
     config, warnings = pipeline.load_settings(args.config)
-    report(warnings)
     code = args.lang or config.languages[0]
+    report(warnings, words=problems.translations(code))
     if code not in i18n.available():
         raise UsageError(f"--lang {code}: no such language (available: {', '.join(i18n.available())})")
     lang = i18n.languages([code])[0]
@@ -202,7 +227,7 @@ def run_staff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_build(config: Path, out: Path, now_option: str | None, strict: bool) -> int:
+def run_build(config: Path, out: Path, now_option: str | None, strict: bool, code: str = "id") -> int:
     inputs = pipeline.load(config, strict)
     # A --now without an offset is in the site time zone, known only once the config is read.
     now = resolve_now(now_option, os.environ, inputs.config.timezone)
@@ -210,17 +235,17 @@ def run_build(config: Path, out: Path, now_option: str | None, strict: bool) -> 
         pipeline.build(inputs, out, now)
     except UnsafeOutput as exc:
         raise UsageError(str(exc)) from None
-    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)))
+    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=problems.translations(code))
     print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
     return EXIT_OK
 
 
-def run_probe(config_path: Path) -> int:
+def run_probe(config_path: Path, code: str = "id") -> int:
     """Probe, append one sample per probed component, and say what was found. Down is data: exit 0."""
     from .probe import probe_all  # requests is needed only here
 
     config, warnings = pipeline.load_settings(config_path)
-    report(warnings)
+    report(warnings, words=problems.translations(code))
     moment = int(time.time())
     outcomes = probe_all(config.components)
     if not outcomes:
@@ -251,13 +276,13 @@ def run_probe(config_path: Path) -> int:
     return EXIT_OK
 
 
-def run_compact(config_path: Path, keep_months: int, now_option: str | None) -> int:
+def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:
     """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv."""
     if keep_months < 3:
         raise UsageError("--keep-months must be at least 3, so the 90-day charts keep their raw samples")
     config, warnings = pipeline.load_settings(config_path)
-    report(warnings)
-    problems = Problems()
+    report(warnings, words=problems.translations(code))
+    found = Problems()
     now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
     month_index = now.year * 12 + now.month - 1 - keep_months
     cutoff = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"  # months before this are compacted
@@ -265,11 +290,11 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None) -> 
     try:
         for cid in config.component_ids:
             folder = config.history_dir / cid
-            for month, runs, daily in compaction_plan(folder, cutoff, config.max_gap, problems, f"{shown}/{cid}"):
+            for month, runs, daily in compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}"):
                 retire_month(folder, month, runs, daily)
                 print(f"{cid}: {month} compacted into {len(runs)} runs")
     except OSError as exc:
         print(f"{exc.filename or shown}:1: cannot compact probe history: {exc.strerror}", file=sys.stderr)
         return EXIT_INVALID
-    report(problems.warnings)
+    report(found.warnings, words=problems.translations(code))
     return EXIT_OK

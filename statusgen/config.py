@@ -13,7 +13,7 @@ from . import i18n
 from .contacts import Help, read_help
 from .fields import Fields, web_address
 from .i18n import Text
-from .problems import Problems, did_you_mean
+from .problems import Message, Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")  # component ids and incident slugs
@@ -132,7 +132,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     """Read and validate ``status.yml``. Returns None when it has errors (recorded in ``problems``)."""
     shown = shown or str(path)
     if not path.exists() and not path.is_symlink():
-        problems.error(shown, 1, "configuration file not found: create it, or pass --config PATH")
+        problems.error(shown, 1, Message("configuration file not found: create it, or pass --config PATH"))
         return None
     text = read_text(path, shown, problems)
     if text is None:
@@ -143,7 +143,9 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         problems.error(shown, exc.line, exc.message)
         return None
     if not isinstance(data, YamlMap):
-        problems.error(shown, 1, "the configuration must be a mapping of keys such as 'title:' and 'components:'")
+        problems.error(
+            shown, 1, Message("the configuration must be a mapping of keys such as 'title:' and 'components:'")
+        )
         return None
 
     before = len(problems.errors)
@@ -198,16 +200,23 @@ def _languages(fields: Fields) -> tuple[str, ...]:
             fields.problems.error(
                 fields.path,
                 items.line_of(index),
-                f"no message catalogue for language '{code}' (available: {', '.join(known)}): "
-                f"use one of them, or add templates/locales/{code}.yml." + did_you_mean(code, known),
+                Message(
+                    "no message catalogue for language '{code}' (available: {known}): use one of them, or add "
+                    "templates/locales/{code}.yml.{hint}",
+                    code=code,
+                    known=", ".join(known),
+                    hint=did_you_mean(code, known),
+                ),
             )
         elif code in codes:
-            fields.problems.error(fields.path, items.line_of(index), f"language '{code}' is listed twice: remove one")
+            fields.problems.error(
+                fields.path, items.line_of(index), Message("language '{code}' is listed twice: remove one", code=code)
+            )
         else:
             codes.append(code)
     if not codes:
         if not fields.problems.errors:
-            fields.error("languages", "'languages' is empty: list at least one, e.g. 'languages: [id, en]'")
+            fields.error("languages", Message("'languages' is empty: list at least one, e.g. 'languages: [id, en]'"))
         return DEFAULT_LANGUAGES
     _catalogues(fields, codes)
     return tuple(codes)
@@ -223,7 +232,7 @@ def _organization(fields: Fields, title: str) -> Organization | None:
     data = fields.submapping("organization")
     if data is None:
         return None
-    entry = Fields(data, fields.path, fields.problems, where="organization: ")
+    entry = fields.within(data, Message("organization: "))
     entry.unknown_keys(ORGANIZATION_KEYS)
     return Organization(entry.text("name") or title, entry.text("address"), entry.text("city"))
 
@@ -232,7 +241,7 @@ def _signatory(fields: Fields) -> Signatory:
     data = fields.submapping("signatory")
     if data is None:
         return Signatory()
-    entry = Fields(data, fields.path, fields.problems, where="signatory: ")
+    entry = fields.within(data, Message("signatory: "))
     entry.unknown_keys(SIGNATORY_KEYS)
     return Signatory(entry.text("role") or Signatory.role, entry.text("name"), entry.text("id_number"))
 
@@ -245,12 +254,16 @@ def _base_url(fields: Fields) -> str | None:
     if problem:
         fields.error(
             "base_url",
-            f"base_url '{url}' is not an absolute web address: {problem}, e.g. 'https://example.github.io/status/'",
+            Message(
+                "base_url '{url}' is not an absolute web address: {problem}, e.g. 'https://example.github.io/status/'",
+                url=url,
+                problem=problem,
+            ),
         )
         return None
     parts = urlsplit(url)
     if parts.query or parts.fragment:
-        fields.error("base_url", "base_url must not have a '?query' or '#fragment': remove it")
+        fields.error("base_url", Message("base_url must not have a '?query' or '#fragment': remove it"))
         return None
     return url if url.endswith("/") else url + "/"
 
@@ -263,8 +276,13 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
     zones = available_timezones() - {"localtime", "Factory", "posixrules"}
     if name in zones:
         return ZoneInfo(name)
-    hint = did_you_mean(name, sorted(zones)) or f" Did you mean '{DEFAULT_TIMEZONE}'?"
-    fields.error("timezone", f"unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}")
+    hint = did_you_mean(name, sorted(zones)) or Message(" Did you mean '{close}'?", close=DEFAULT_TIMEZONE)
+    fields.error(
+        "timezone",
+        Message(
+            "unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}", name=name, hint=hint
+        ),
+    )
     return None
 
 
@@ -273,31 +291,47 @@ def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, 
     if items is None:
         return ()
     if not items:
-        fields.error("components", "'components' is empty: list at least one service, e.g. '- id: spse'")
+        fields.error("components", Message("'components' is empty: list at least one service, e.g. '- id: spse'"))
         return ()
     components: list[Component] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         line = items.line_of(index)
         if not isinstance(item, YamlMap):
-            fields.problems.error(fields.path, line, "each component must be a mapping with at least 'id:' and 'name:'")
+            fields.problems.error(
+                fields.path, line, Message("each component must be a mapping with at least 'id:' and 'name:'")
+            )
             continue
-        entry = Fields(item, fields.path, fields.problems, where=f"component {index + 1}: ")
+        entry = fields.within(item, Message("component {n}: ", n=index + 1))
         entry.unknown_keys(COMPONENT_KEYS)
         cid = entry.text("id", required="spse")
         if cid is None:
             continue
         if not ID_PATTERN.fullmatch(cid):
             suggestion = re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-") or "spse"
-            entry.error("id", f"component id '{cid}' may only hold a-z, 0-9 and '-': use '{suggestion}'")
+            entry.error(
+                "id",
+                Message(
+                    "component id '{cid}' may only hold a-z, 0-9 and '-': use '{suggestion}'",
+                    cid=cid,
+                    suggestion=suggestion,
+                ),
+            )
             continue
         if cid in seen:
-            entry.error("id", f"duplicate component id '{cid}' (first on line {seen[cid]}): ids must be unique")
+            entry.error(
+                "id",
+                Message(
+                    "duplicate component id '{cid}' (first on line {first}): ids must be unique",
+                    cid=cid,
+                    first=seen[cid],
+                ),
+            )
             continue
         seen[cid] = item.line_of("id")
         url = entry.text("url")
         if url is not None and (problem := web_address(url)):
-            entry.error("url", f"url '{url}' is not a web address: {problem}")
+            entry.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
             url = None
         components.append(
             Component(
@@ -319,18 +353,24 @@ def _probe(component: Fields, index: int) -> Probe | None:
         return None
     data = component.mapping["probe"]
     if not isinstance(data, YamlMap):
-        component.error("probe", "'probe' must be a mapping with at least 'url:'")
+        component.error("probe", Message("'probe' must be a mapping with at least 'url:'"))
         return None
-    fields = Fields(data, component.path, component.problems, where=f"component {index + 1} probe: ")
+    fields = Fields(data, component.path, component.problems, where=Message("component {n} probe: ", n=index + 1))
     fields.unknown_keys(PROBE_KEYS)
     before = len(fields.problems.errors)
     url = fields.text("url", required="https://lpse.kalselprov.go.id/eproc4")
     if url is not None and (problem := web_address(url)):
-        fields.error("url", f"url '{url}' is not a web address: {problem}")
+        fields.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
     method = (fields.text("method") or "GET").upper()
     if method not in METHODS:
         fields.error(
-            "method", f"unknown method '{method}' (valid: {', '.join(METHODS)}).{did_you_mean(method, METHODS)}"
+            "method",
+            Message(
+                "unknown method '{method}' (valid: {valid}).{hint}",
+                method=method,
+                valid=", ".join(METHODS),
+                hint=did_you_mean(method, METHODS),
+            ),
         )
     expect = _status_codes(fields)
     keyword = fields.text("keyword")
@@ -355,8 +395,12 @@ def _status_codes(fields: Fields) -> tuple[int, ...]:
             fields.problems.error(
                 fields.path,
                 items.line_of(index),
-                f"{fields.where}expect_status holds '{text}', not an HTTP status "
-                "code from 100 to 599: write e.g. 'expect_status: [200]'",
+                Message(
+                    "{where}expect_status holds '{text}', not an HTTP status code from 100 to 599: write e.g. "
+                    "'expect_status: [200]'",
+                    where=fields.where,
+                    text=text,
+                ),
             )
             continue
         codes.append(int(text))

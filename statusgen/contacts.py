@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .fields import Fields, web_address
 from .i18n import Text
-from .problems import did_you_mean
+from .problems import Message, did_you_mean
 
 if TYPE_CHECKING:
     from .config import Component
@@ -45,7 +45,7 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
     data = fields.submapping("help")
     if data is None:
         return Help()
-    entry = Fields(data, fields.path, fields.problems, where="help: ")
+    entry = fields.within(data, Message("help: "))
     entry.unknown_keys(HELP_KEYS)
     check: list[str] = []
     items = entry.items("check")
@@ -57,13 +57,17 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
         cid = items.text.get(index, str(value)).strip()
         component = components.get(cid)
         if component is None:
-            reason = f"unknown component '{cid}'"
+            reason = Message("unknown component '{cid}'", cid=cid)
         elif not component.url:
-            reason = f"component '{cid}' has no 'url'"
+            reason = Message("component '{cid}' has no 'url'", cid=cid)
         elif not component.probe:
-            reason = f"component '{cid}' has no 'probe', so there is nothing to compare the visitor's view with"
+            reason = Message(
+                "component '{cid}' has no 'probe', so there is nothing to compare the visitor's view with", cid=cid
+            )
         elif not _fetchable(component.url, base_url):
-            reason = f"component '{cid}' has an http:// url, which a browser will not fetch from an https page"
+            reason = Message(
+                "component '{cid}' has an http:// url, which a browser will not fetch from an https page", cid=cid
+            )
         else:
             if cid not in check:
                 check.append(cid)
@@ -71,8 +75,13 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
         fields.problems.error(
             fields.path,
             items.line_of(index),
-            f"help: check: {reason}: the browser check needs a probed component with an https 'url' "
-            f"(candidates: {', '.join(fit) or 'none'})." + did_you_mean(cid, fit),
+            Message(
+                "help: check: {reason}: the browser check needs a probed component with an https 'url' "
+                "(candidates: {fit}).{hint}",
+                reason=reason,
+                fit=", ".join(fit) or Message("none"),
+                hint=did_you_mean(cid, fit),
+            ),
         )
     return Help(
         _contact(entry, "helpdesk", languages),
@@ -91,19 +100,24 @@ def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | 
     data = fields.submapping(key)
     if data is None:
         return None
-    entry = Fields(data, fields.path, fields.problems, where=f"{fields.where}{key}: ")
+    entry = fields.within(data, Message("{key}: ", key=key))
     entry.unknown_keys(CONTACT_KEYS)
     url = entry.text("url")
     if url is not None and (problem := web_address(url)):
-        entry.error("url", f"url '{url}' is not a web address: {problem}")
+        entry.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
         url = None
     email = entry.text("email")
     if email is not None and not re.fullmatch(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", email, flags=re.ASCII):
-        entry.error("email", f"email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'")
+        entry.error(
+            "email", Message("email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'", email=email)
+        )
         email = None
     phone = entry.text("phone")
     if phone is not None and not re.fullmatch(r"\+?[0-9 ()./-]*[0-9][0-9 ()./-]*", phone):
-        entry.error("phone", f"phone '{phone}' must be a number: digits, spaces, '+', '-', '(' and ')' only")
+        entry.error(
+            "phone",
+            Message("phone '{phone}' must be a number: digits, spaces, '+', '-', '(' and ')' only", phone=phone),
+        )
         phone = None
     return Contact(
         name=entry.localized("name", languages),

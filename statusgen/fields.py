@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from . import times
 from .i18n import Text
-from .problems import Problems, did_you_mean, listing
+from .problems import Message, Problems, did_you_mean, listing
 from .yamlsrc import YamlList, YamlMap
 
 
@@ -27,16 +27,25 @@ class Fields:
         self.problems = problems
         self.where = where  # e.g. "update 2: " to say which item of a list
 
+    def within(self, mapping: YamlMap, where: str) -> Fields:
+        """The fields of a nested mapping; messages start with this one's place, then ``where``."""
+        return Fields(mapping, self.path, self.problems, Message("{outer}{inner}", outer=self.where, inner=where))
+
+    def _placed(self, message: str) -> str:
+        return Message("{where}{message}", where=self.where, message=message) if self.where else message
+
     def error(self, key: str | None, message: str) -> None:
         line = self.mapping.line_of(key) if key else self.mapping.line
-        self.problems.error(self.path, line, self.where + message)
+        self.problems.error(self.path, line, self._placed(message))
 
     def warn(self, key: str | None, message: str) -> None:
         line = self.mapping.line_of(key) if key else self.mapping.line
-        self.problems.warning(self.path, line, self.where + message)
+        self.problems.warning(self.path, line, self._placed(message))
 
     def missing(self, key: str, example: str) -> None:
-        self.error(None, f"missing required key '{key}': add a line like '{key}: {example}'")
+        self.error(
+            None, Message("missing required key '{key}': add a line like '{key}: {example}'", key=key, example=example)
+        )
 
     def unknown_keys(self, known: Iterable[str]) -> None:
         known = list(known)
@@ -44,7 +53,12 @@ class Fields:
             if key not in known:
                 self.warn(
                     key,
-                    f"unknown key '{key}' is ignored (known: {listing(known)})." + did_you_mean(key, known),
+                    Message(
+                        "unknown key '{key}' is ignored (known: {known}).{hint}",
+                        key=key,
+                        known=listing(known),
+                        hint=did_you_mean(key, known),
+                    ),
                 )
 
     def text(self, key: str, *, required: str | None = None) -> str | None:
@@ -55,13 +69,13 @@ class Fields:
             return None
         value = self.mapping[key]
         if isinstance(value, (dict, list)):
-            self.error(key, f"'{key}' must be text, not a {_kind(value)}")
+            self.error(key, Message("'{key}' must be text, not a {kind}", key=key, kind=_kind(value)))
             return None
         # Plain scalars keep their source text: "title: 2021" is the text "2021".
         text = self.mapping.text.get(key, str(value)).strip()
         if not text:
             if required is not None:
-                self.error(key, f"'{key}' is empty: write a value after '{key}:'")
+                self.error(key, Message("'{key}' is empty: write a value after '{key}:'", key=key))
             return None
         return text
 
@@ -71,13 +85,18 @@ class Fields:
         if not isinstance(value, YamlMap):
             text = self.text(key, required=required)
             return None if text is None else Text(text)
-        entry = Fields(value, self.path, self.problems, where=f"{self.where}{key}: ")
+        entry = self.within(value, Message("{key}: ", key=key))
         for code in value:
             if code not in languages:
                 entry.error(
                     code,
-                    f"'{code}' is not one of the site's languages ({listing(languages)}): "
-                    "add it to 'languages' or remove it." + did_you_mean(str(code), languages),
+                    Message(
+                        "'{code}' is not one of the site's languages ({languages}): add it to 'languages' or "
+                        "remove it.{hint}",
+                        code=code,
+                        languages=listing(languages),
+                        hint=did_you_mean(str(code), languages),
+                    ),
                 )
         default = entry.text(languages[0], required=required or "...")
         translations = {code: text for code in languages[1:] if (text := entry.text(code))}
@@ -101,10 +120,15 @@ class Fields:
         if value is None:
             return default
         if value not in choices:
-            noun = noun or key
             self.error(
                 key,
-                f"unknown {noun} '{value}' (valid: {listing(choices)})." + did_you_mean(value, choices),
+                Message(
+                    "unknown {noun} '{value}' (valid: {valid}).{hint}",
+                    noun=noun or key,
+                    value=value,
+                    valid=listing(choices),
+                    hint=did_you_mean(value, choices),
+                ),
             )
             return None
         return value
@@ -121,8 +145,14 @@ class Fields:
             detail = f" ({exc})" if str(exc) != str(raw).strip() else ""
             self.error(
                 key,
-                f"'{key}' is not a valid time: '{raw}'{detail}. Write 'YYYY-MM-DD HH:MM' in {zone}, "
-                f"e.g. '2021-09-19 18:33', or add an offset: '2021-09-19T17:33+07:00'",
+                Message(
+                    "'{key}' is not a valid time: '{raw}'{detail}. Write 'YYYY-MM-DD HH:MM' in {zone}, "
+                    "e.g. '2021-09-19 18:33', or add an offset: '2021-09-19T17:33+07:00'",
+                    key=key,
+                    raw=raw,
+                    detail=detail,
+                    zone=zone,
+                ),
             )
             return None
 
@@ -134,7 +164,15 @@ class Fields:
             return times.parse_date(raw)
         except ValueError as exc:
             detail = f" ({exc})" if str(exc) != str(raw).strip() else ""
-            self.error(key, f"'{key}' is not a valid date: '{raw}'{detail}. Write 'YYYY-MM-DD', e.g. '2011-01-01'")
+            self.error(
+                key,
+                Message(
+                    "'{key}' is not a valid date: '{raw}'{detail}. Write 'YYYY-MM-DD', e.g. '2011-01-01'",
+                    key=key,
+                    raw=raw,
+                    detail=detail,
+                ),
+            )
             return None
 
     def number(self, key: str, default: float | None, *, low: float, high: float, whole: bool = True) -> float | None:
@@ -146,9 +184,19 @@ class Fields:
             value = float(raw)
         except ValueError:
             value = float("nan")
-        kind = "a whole number" if whole else "a number"
+        kind = Message("a whole number") if whole else Message("a number")
         if value != value or not low <= value <= high or (whole and not value.is_integer()):
-            self.error(key, f"'{key}' must be {kind} from {low:g} to {high:g}, not '{raw}'")
+            self.error(
+                key,
+                Message(
+                    "'{key}' must be {kind} from {low:g} to {high:g}, not '{raw}'",
+                    key=key,
+                    kind=kind,
+                    low=low,
+                    high=high,
+                    raw=raw,
+                ),
+            )
             return None
         return int(value) if whole else value
 
@@ -158,7 +206,12 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false, not '{self.mapping.text.get(key, value)}'")
+            self.error(
+                key,
+                Message(
+                    "'{key}' must be true or false, not '{value}'", key=key, value=self.mapping.text.get(key, value)
+                ),
+            )
             return False
         return value
 
@@ -168,7 +221,10 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, YamlMap):
-            self.error(key, f"'{key}' must be a mapping: write '{key}:' and its keys indented on the lines below")
+            self.error(
+                key,
+                Message("'{key}' must be a mapping: write '{key}:' and its keys indented on the lines below", key=key),
+            )
             return None
         return value
 
@@ -182,7 +238,12 @@ class Fields:
         if isinstance(value, YamlList):
             return value
         if isinstance(value, dict):
-            self.error(key, f"'{key}' must be a list, not a mapping: write '{key}: [a, b]' or one '- item' per line")
+            self.error(
+                key,
+                Message(
+                    "'{key}' must be a list, not a mapping: write '{key}: [a, b]' or one '- item' per line", key=key
+                ),
+            )
             return None
         single = YamlList([value])
         single.line = single_line = self.mapping.line_of(key)
@@ -193,21 +254,21 @@ class Fields:
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "mapping"
+        return Message("mapping")
     if isinstance(value, list):
-        return "list"
-    return "a single value"
+        return Message("list")
+    return Message("a single value")
 
 
 def web_address(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) address fit for a link, or None when it is."""
     if re.search(r"[\s\"'<>`\\]", url):
-        return "it holds a space, quote or angle bracket: percent-encode it (a space is %20)"
+        return Message("it holds a space, quote or angle bracket: percent-encode it (a space is %20)")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
-        return f"it cannot be read ({exc})"
+        return Message("it cannot be read ({reason})", reason=str(exc))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "it must start with https:// (or http://) and name a host"
+        return Message("it must start with https:// (or http://) and name a host")
     return None

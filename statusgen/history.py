@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .problems import Problems
+from .problems import Message, Problems
 
 HEADER = ("time", "status", "http_status", "latency_ms", "error", "cert_days")
 # Compacted history: a month of samples as runs of one status, and a line of figures per UTC day.
@@ -120,7 +120,7 @@ def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.warning(shown, 1, f"skipped: cannot read the file ({exc.strerror or exc})")
+        problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
         raise Unreadable(shown) from None
     for number, raw in enumerate(data.split(b"\n"), start=1):
         line = raw.rstrip(b"\r")
@@ -129,7 +129,7 @@ def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
-            problems.warning(shown, number, "skipped a line that is not UTF-8 text")
+            problems.warning(shown, number, Message("skipped a line that is not UTF-8 text"))
             continue
         row = text.split(",")
         if tuple(row) != header:
@@ -146,7 +146,7 @@ def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample
         try:
             found.append(parse_line(row))
         except ValueError as exc:
-            problems.warning(shown, number, f"skipped a malformed probe line: {exc}")
+            problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=str(exc)))
     return found
 
 
@@ -171,7 +171,7 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
                 raise ValueError("the run ends before it starts")
             runs.add(run)
         except ValueError as exc:
-            problems.warning(shown, number, f"skipped a malformed run line: {exc}")
+            problems.warning(shown, number, Message("skipped a malformed run line: {reason}", reason=str(exc)))
     return sorted(runs)
 
 
@@ -296,7 +296,7 @@ def compaction_plan(
             samples = []
         if found.items:
             problems.items += found.items
-            problems.warning(f"{shown}/{path.name}", 1, "left raw: compact it once the lines above are mended")
+            problems.warning(f"{shown}/{path.name}", 1, Message("left raw: compact it once the lines above are mended"))
             continue
         following = None
         for later in raw[index + 1 :]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import ID_PATTERN, Config
 from .fields import Fields
 from .i18n import Text
-from .problems import Problems, did_you_mean, listing
+from .problems import Message, Problems, did_you_mean, listing
 from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
@@ -75,7 +75,9 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> 
     if not folder.exists():
         return []
     if not folder.is_dir():
-        problems.error(shown_folder, 1, "'incidents' must be a folder of .md files, not a file: rename this file")
+        problems.error(
+            shown_folder, 1, Message("'incidents' must be a folder of .md files, not a file: rename this file")
+        )
         return []
     incidents = []
     slugs = {path.stem for path in folder.iterdir()}
@@ -85,7 +87,7 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> 
             continue
         if path.suffix != ".md":
             if not path.is_dir():
-                problems.warning(shown, 1, "ignored: incident files must end in '.md'")
+                problems.warning(shown, 1, Message("ignored: incident files must end in '.md'"))
             continue
         incident = load_incident(path, config, problems, shown, slugs)
         if incident is not None:
@@ -104,7 +106,13 @@ def load_incident(
         while better in (taken or set()):
             better, number = f"{base}-{number}", number + 1
         problems.error(
-            shown, 1, f"file name '{path.name}' is not a valid slug (a-z, 0-9 and '-' only): rename it to '{better}.md'"
+            shown,
+            1,
+            Message(
+                "file name '{name}' is not a valid slug (a-z, 0-9 and '-' only): rename it to '{better}.md'",
+                name=path.name,
+                better=better,
+            ),
         )
         return None
     text = read_text(path, shown, problems)
@@ -117,7 +125,7 @@ def parse_incident(slug: str, text: str, config: Config, problems: Problems, sho
     """Validate the text of one incident file (line ends normalised, no BOM); problems go to ``problems``."""
     parsed = split_front_matter(text)
     if isinstance(parsed[0], int):
-        problems.error(shown, parsed[0], str(parsed[1]))
+        problems.error(shown, parsed[0], parsed[1])
         return None
     front, body = parsed
     try:
@@ -126,7 +134,7 @@ def parse_incident(slug: str, text: str, config: Config, problems: Problems, sho
         problems.error(shown, exc.line, exc.message)
         return None
     if not isinstance(data, YamlMap):
-        problems.error(shown, 2, "the front matter must be YAML keys such as 'title:' and 'started:'")
+        problems.error(shown, 2, Message("the front matter must be YAML keys such as 'title:' and 'started:'"))
         return None
     return _read_incident(slug, data, str(body), config, problems, shown)
 
@@ -138,11 +146,11 @@ def split_front_matter(text: str) -> tuple[str, str] | tuple[int, str]:
     """
     lines = text.split("\n")
     if not lines or not _FENCE.fullmatch(lines[0]):
-        return 1, "no front matter: the file must start with a line '---', then YAML keys, then a line '---'"
+        return 1, Message("no front matter: the file must start with a line '---', then YAML keys, then a line '---'")
     for index in range(1, len(lines)):
         if _CLOSE.fullmatch(lines[index]):
             return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]).strip("\n") + "\n"
-    return 1, "the front matter is not closed: add a line '---' after the last YAML key"
+    return 1, Message("the front matter is not closed: add a line '---' after the last YAML key")
 
 
 def _read_incident(
@@ -163,33 +171,45 @@ def _read_incident(
     if started and resolved and resolved < started:
         fields.error(
             "resolved",
-            f"'resolved' ({_plain(resolved, config)}) is before 'started' ({_plain(started, config)}): "
-            "correct one of the two times",
+            Message(
+                "'resolved' ({resolved}) is before 'started' ({started}): correct one of the two times",
+                resolved=_plain(resolved, config),
+                started=_plain(started, config),
+            ),
         )
     if severity == "maintenance" and data.get("resolved") is None:
         fields.error(
             "resolved" if "resolved" in data else None,
-            "maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'",
+            Message("maintenance needs 'resolved', the planned end: add a line like 'resolved: 2021-09-19 22:00'"),
         )
     if false_alarm and data.get("resolved") is None:
-        fields.error(None, "a false alarm needs 'resolved', the end of the window it voids: add 'resolved: ...'")
+        fields.error(
+            None, Message("a false alarm needs 'resolved', the end of the window it voids: add 'resolved: ...'")
+        )
     if false_alarm and severity not in ("notice", None):
-        fields.error("severity", "a false alarm claims no outage: remove 'severity' or set it to 'notice'")
+        fields.error("severity", Message("a false alarm claims no outage: remove 'severity' or set it to 'notice'"))
     if started and started.astimezone(config.timezone).date() < config.history_start:
         fields.warn(
             "started",
-            f"starts before history_start ({config.history_start}): it is listed in the history but counts in "
-            "no uptime figure; check the year",
+            Message(
+                "starts before history_start ({start}): it is listed in the history but counts in no uptime figure; "
+                "check the year",
+                start=config.history_start,
+            ),
         )
     statuses = MAINTENANCE_STATUSES if severity == "maintenance" else INCIDENT_STATUSES
     updates = _updates(fields, config, statuses, severity == "maintenance")
     if not updates and "updates" not in data:
-        fields.warn(None, "no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
+        fields.warn(
+            None, Message("no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
+        )
     elif severity == "maintenance" and started and not any(u.status == "scheduled" for u in updates):
         fields.warn(
             "updates",
-            "maintenance without a 'scheduled' update: feed subscribers hear of it only when it starts; "
-            "add an update with 'status: scheduled' dated when you announce it",
+            Message(
+                "maintenance without a 'scheduled' update: feed subscribers hear of it only when it starts; "
+                "add an update with 'status: scheduled' dated when you announce it"
+            ),
         )
     if severity != "maintenance" and resolved is None and "resolved" not in data:
         closing = [u for u in updates if u.status == "resolved"]
@@ -197,8 +217,11 @@ def _read_incident(
             at = closing[-1].at.astimezone(config.timezone)
             fields.warn(
                 None,
-                "an update says 'resolved' but there is no 'resolved:' time, so the incident is still ongoing: "
-                f"add a line 'resolved: {at:%Y-%m-%d %H:%M}'",
+                Message(
+                    "an update says 'resolved' but there is no 'resolved:' time, so the incident is still ongoing: "
+                    "add a line 'resolved: {at}'",
+                    at=f"{at:%Y-%m-%d %H:%M}",
+                ),
             )
     translations = {
         code: _translation(fields, code, updates, config) for code in config.languages[1:] if data.get(code) is not None
@@ -247,9 +270,11 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
     """The ``en:`` block (or another language's): title, body and update messages, each optional."""
     data = fields.mapping[code]
     if not isinstance(data, YamlMap):
-        fields.error(code, f"'{code}' must be a mapping with 'title:', 'updates:' and 'body:', each optional")
+        fields.error(
+            code, Message("'{code}' must be a mapping with 'title:', 'updates:' and 'body:', each optional", code=code)
+        )
         return _Translation(None, None, {})
-    block = Fields(data, fields.path, fields.problems, where=f"{code}: ")
+    block = fields.within(data, Message("{code}: ", code=code))
     block.unknown_keys(TRANSLATION_KEYS)
     body = block.text("body")
     messages: dict[int, str] = {}
@@ -258,10 +283,12 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
         assert items is not None
         if not isinstance(item, YamlMap):
             block.problems.error(
-                block.path, items.line_of(index), f"{code}: each update must be a mapping with 'at:' and 'message:'"
+                block.path,
+                items.line_of(index),
+                Message("{code}: each update must be a mapping with 'at:' and 'message:'", code=code),
             )
             continue
-        entry = Fields(item, block.path, block.problems, where=f"{code}: update {index + 1}: ")
+        entry = block.within(item, Message("update {n}: ", n=index + 1))
         entry.unknown_keys(("at", "status", "message"))
         at = entry.moment("at", config.timezone, config.timezone.key, required=True)
         status = entry.text("status")
@@ -273,14 +300,23 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
             times = ", ".join(_plain(u.at, config) for u in updates) or "none"
             entry.error(
                 "at",
-                f"no update at {_plain(at, config)} to translate (updates: {times}): copy 'at:' from the update"
+                Message(
+                    "no update at {at} to translate (updates: {times}): copy 'at:' from the update",
+                    at=_plain(at, config),
+                    times=times,
+                )
                 if not matches
-                else f"{len(matches)} updates at {_plain(at, config)}: add 'status:' to say which one",
+                else Message(
+                    "{n} updates at {at}: add 'status:' to say which one", n=len(matches), at=_plain(at, config)
+                ),
             )
             continue
         if matches[0] in messages:
             entry.error(
-                "at", f"this update is already translated above: remove one of the two (at {_plain(at, config)})"
+                "at",
+                Message(
+                    "this update is already translated above: remove one of the two (at {at})", at=_plain(at, config)
+                ),
             )
             continue
         messages[matches[0]] = message
@@ -297,7 +333,10 @@ def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:
     if items is None:
         return ()
     if not items:
-        fields.error("components", f"'components' is empty: name at least one of {listing(config.component_ids)}")
+        fields.error(
+            "components",
+            Message("'components' is empty: name at least one of {known}", known=listing(config.component_ids)),
+        )
         return ()
     ids: list[str] = []
     for index, value in enumerate(items):
@@ -307,8 +346,12 @@ def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:
             fields.problems.error(
                 fields.path,
                 line,
-                f"unknown component '{cid}' (known: {listing(config.component_ids)})."
-                + did_you_mean(cid, config.component_ids),
+                Message(
+                    "unknown component '{cid}' (known: {known}).{hint}",
+                    cid=cid,
+                    known=listing(config.component_ids),
+                    hint=did_you_mean(cid, config.component_ids),
+                ),
             )
         elif cid not in ids:
             ids.append(cid)
@@ -319,24 +362,29 @@ def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintena
     items = fields.items("updates")
     if items is None:
         return []
-    kind = "maintenance" if maintenance else "incident"
+    noun = Message("maintenance update status") if maintenance else Message("incident update status")
     updates: list[Update] = []
     seen: list[int] = []  # the 1-based position in the file of each update kept
     for index, item in enumerate(items):
         if not isinstance(item, YamlMap):
             fields.problems.error(
-                fields.path, items.line_of(index), "each update must be a mapping with 'at:', 'status:' and 'message:'"
+                fields.path,
+                items.line_of(index),
+                Message("each update must be a mapping with 'at:', 'status:' and 'message:'"),
             )
             continue
-        entry = Fields(item, fields.path, fields.problems, where=f"update {index + 1}: ")
+        entry = fields.within(item, Message("update {n}: ", n=index + 1))
         entry.unknown_keys(UPDATE_KEYS)
         at = entry.moment("at", config.timezone, config.timezone.key, required=True)
-        status = entry.choice("status", statuses, required=True, noun=f"{kind} update status")
+        status = entry.choice("status", statuses, required=True, noun=noun)
         message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
         if at and status and message:
             twin = next((n for n, u in enumerate(updates) if (u.at, u.status) == (at, status)), None)
             if twin is not None:
-                entry.error("at", f"same time and status as update {seen[twin]}: merge the two, or correct the time")
+                entry.error(
+                    "at",
+                    Message("same time and status as update {n}: merge the two, or correct the time", n=seen[twin]),
+                )
                 continue
             updates.append(Update(at, status, Text(message)))
             seen.append(index + 1)

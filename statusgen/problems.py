@@ -8,8 +8,48 @@ keeps its traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class Message(str):
+    """Words for staff: the English text, which it is, plus its template and values, so that it can be said
+    in another language (``say``). The English template is the key of its translation, as in gettext."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        text = super().__new__(cls, template.format(**values))
+        text.template, text.values = template, values
+        return text
+
+
+MESSAGES = Path(__file__).resolve().parent / "messages"
+
+
+def translations(code: str) -> dict[str, str]:
+    """The messages in language ``code`` (``messages/<code>.yml``), keyed by their English text; empty for English."""
+    path = MESSAGES / f"{code}.yml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+
+
+def say(text: str, translations: Mapping[str, str]) -> str:
+    """``text`` in the language of ``translations`` (English template → template); English when it has none."""
+    if not isinstance(text, Message):
+        return text
+    template = translations.get(text.template, text.template)
+    values = {
+        name: say(value, translations) if isinstance(value, str) else value for name, value in text.values.items()
+    }
+    return template.format(**values)
 
 
 @dataclass(frozen=True, order=True)
@@ -22,8 +62,12 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {kind}{self.message}"
+        return self.said({})
+
+    def said(self, translations: Mapping[str, str]) -> str:
+        """``path:line: message``, in the language of ``translations``."""
+        kind = say(Message("warning: "), translations) if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{say(self.message, translations)}"
 
 
 class InputError(Exception):
@@ -33,14 +77,19 @@ class InputError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def summary(self) -> str:
+    def summary(self, translations: Mapping[str, str] | None = None) -> str:
         errors = sum(not p.warning for p in self.problems)
         warnings = len(self.problems) - errors
-        return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}; nothing was written."
+        counted = Message(
+            "{errors}, {warnings}; nothing was written.",
+            errors=_count(errors, "{n} error", "{n} errors"),
+            warnings=_count(warnings, "{n} warning", "{n} warnings"),
+        )
+        return say(counted, translations or {})
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, one: str, other: str) -> Message:
+    return Message(one if number == 1 else other, n=number)
 
 
 @dataclass
@@ -77,7 +126,7 @@ def closest(value: object, choices: Iterable[str]) -> str | None:
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """Return " Did you mean 'x'?" for the closest choice, or an empty string."""
     close = closest(value, choices)
-    return f" Did you mean '{close}'?" if close else ""
+    return Message(" Did you mean '{close}'?", close=close) if close else ""
 
 
 def listing(choices: Iterable[str]) -> str:

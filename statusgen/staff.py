@@ -27,7 +27,7 @@ from .incidents import (
     split_front_matter,
 )
 from .output import write_text
-from .problems import InputError, Problems, closest
+from .problems import InputError, Problems, closest, translations
 from .times import parse_datetime
 from .yamlsrc import YamlError, YamlMap, parse
 
@@ -66,7 +66,8 @@ class Staff:
         if all(flags):
             self.ask = None
 
-    def t(self, key: str, **values: object) -> str:
+    def say(self, key: str, **values: object) -> str:
+        """The staff message ``staff.<key>`` in the staff's language."""
         return self.lang.t(f"staff.{key}", **values)
 
     # Answers, from a flag or from a prompt.
@@ -78,7 +79,7 @@ class Staff:
         if self.ask is None:
             if default is not None:
                 return default
-            raise StaffError(self.t("missing_flag", flag=flag))
+            raise StaffError(self.say("missing_flag", flag=flag))
         suffix = f" [{default}]" if default else ""
         while True:
             try:
@@ -86,7 +87,7 @@ class Staff:
             except EOFError:
                 if default is not None:
                     return default
-                raise StaffError(self.t("missing_flag", flag=flag)) from None
+                raise StaffError(self.say("missing_flag", flag=flag)) from None
             if reply or default is not None:
                 return reply or str(default)
 
@@ -113,7 +114,7 @@ class Staff:
             return parse_datetime(text, self.config.timezone)
         except ValueError:
             raise StaffError(
-                self.t("bad_time", value=text, zone=self.lang.clock(self.now, self.config.timezone).split()[-1])
+                self.say("bad_time", value=text, zone=self.lang.clock(self.now, self.config.timezone).split()[-1])
             ) from None
 
     def choice(self, text: str, choices: tuple[str, ...], noun: str) -> str:
@@ -123,7 +124,7 @@ class Staff:
         if text in choices:
             return text
         raise StaffError(
-            self.t("bad_choice", noun=noun, value=text, choices=", ".join(choices)) + self.suggest(text, choices)
+            self.say("bad_choice", noun=noun, value=text, choices=", ".join(choices)) + self.suggest(text, choices)
         )
 
     def components(self, text: str) -> list[str]:
@@ -133,17 +134,17 @@ class Staff:
             cid = ids[int(part) - 1] if part.isdigit() and 1 <= int(part) <= len(ids) else part
             if cid not in ids:
                 raise StaffError(
-                    self.t("unknown_component", value=part, known=", ".join(ids)) + self.suggest(part, ids)
+                    self.say("unknown_component", value=part, known=", ".join(ids)) + self.suggest(part, ids)
                 )
             if cid not in chosen:
                 chosen.append(cid)
         if not chosen:
-            raise StaffError(self.t("no_component", known=", ".join(ids)))
+            raise StaffError(self.say("no_component", known=", ".join(ids)))
         return chosen
 
     def suggest(self, value: str, choices: list[str] | tuple[str, ...]) -> str:
         close = closest(value, choices)
-        return " " + self.t("did_you_mean", value=close) if close else ""
+        return " " + self.say("did_you_mean", value=close) if close else ""
 
     def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
         lines = [heading] + [f"  {n}. {key} – {words}" for n, (key, words) in enumerate(entries, 1)]
@@ -163,7 +164,7 @@ class Staff:
             close = self.suggest(slug, known)
             recent = ", ".join(known[-3:]) or "–"
             raise StaffError(
-                self.t("unknown_slug", slug=slug, folder=self.shown(self.incidents_dir()), recent=recent) + close
+                self.say("unknown_slug", slug=slug, folder=self.shown(self.incidents_dir()), recent=recent) + close
             )
         raw = path.read_bytes().decode("utf-8")
         return IncidentFile(
@@ -180,9 +181,10 @@ class Staff:
         try:
             write_text(path, encoded, new=new)
         except FileExistsError:
-            raise StaffError(self.t("exists", path=shown)) from None
+            raise StaffError(self.say("exists", path=shown)) from None
+        words = translations(self.lang.code)
         for warning in problems.warnings:
-            print(warning, file=sys.stderr)
+            print(warning.said(words), file=sys.stderr)
 
 
 def slug_for(started: datetime, title: str, config: Config, taken: set[str]) -> str:
@@ -197,47 +199,47 @@ def slug_for(started: datetime, title: str, config: Config, taken: set[str]) -> 
 
 def new(staff: Staff, options: dict[str, object]) -> Path:
     """Write a new incident file; returns its path."""
-    t, config, lang = staff.t, staff.config, staff.lang
+    say, config, lang = staff.say, staff.config, staff.lang
     maintenance_flags = options.get("severity") != "maintenance" or options.get("maintenance_until")
     staff.scripted(options.get("title"), options.get("component"), options.get("severity"), maintenance_flags)
-    title = staff.answer(_text(options, "title"), t("ask_title"), "--title")
+    title = staff.answer(_text(options, "title"), say("ask_title"), "--title")
     components_flag = ",".join(options.get("component") or []) or None  # type: ignore[arg-type]
     if components_flag is None and staff.ask is not None:
         print(
             staff.menu(
-                t("components_heading"), [(c.id, i18n.translated(c.name, lang.code)[0]) for c in config.components]
+                say("components_heading"), [(c.id, i18n.translated(c.name, lang.code)[0]) for c in config.components]
             ),
             end="",
         )
-    components = staff.checked(components_flag, t("ask_components"), "--component", staff.components)
+    components = staff.checked(components_flag, say("ask_components"), "--component", staff.components)
     severity_flag = _text(options, "severity")
     if severity_flag is None and staff.ask is not None:
-        print(staff.menu(t("severity_heading"), [(s, t(f"severity_{s}")) for s in SEVERITIES]), end="")
+        print(staff.menu(say("severity_heading"), [(s, say(f"severity_{s}")) for s in SEVERITIES]), end="")
     severity = staff.checked(
-        severity_flag, t("ask_severity"), "--severity", lambda v: staff.choice(v, SEVERITIES, t("noun_severity"))
+        severity_flag, say("ask_severity"), "--severity", lambda v: staff.choice(v, SEVERITIES, say("noun_severity"))
     )
     maintenance = severity == "maintenance"
     cause_flag = _text(options, "cause")
     if cause_flag is None and staff.ask is not None:
-        print(staff.menu(t("cause_heading"), [(c, t(f"cause_{c}")) for c in CAUSES]), end="")
+        print(staff.menu(say("cause_heading"), [(c, say(f"cause_{c}")) for c in CAUSES]), end="")
     cause = staff.checked(
-        cause_flag, t("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, t("noun_cause")), "internal"
+        cause_flag, say("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, say("noun_cause")), "internal"
     )
     started_default = None if maintenance else _written(staff.now, config)
-    started = staff.checked(_text(options, "started"), t("ask_started"), "--started", staff.moment, started_default)
+    started = staff.checked(_text(options, "started"), say("ask_started"), "--started", staff.moment, started_default)
     resolved = None
     if maintenance:
         resolved = staff.checked(
-            _text(options, "maintenance_until"), t("ask_until"), "--maintenance-until", staff.moment
+            _text(options, "maintenance_until"), say("ask_until"), "--maintenance-until", staff.moment
         )
     message = staff.answer(
         _text(options, "message"),
-        t("ask_message"),
+        say("ask_message"),
         "--message",
-        t("default_scheduled" if maintenance else "default_investigating"),
+        say("default_scheduled") if maintenance else say("default_investigating"),
     )
     if resolved is not None and resolved <= started:
-        raise StaffError(t("end_before_start", end=_written(resolved, config), start=_written(started, config)))
+        raise StaffError(say("end_before_start", end=_written(resolved, config), start=_written(started, config)))
     # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
     first = NewUpdate(
         min(staff.now, started) if not maintenance else staff.now,
@@ -259,34 +261,43 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
 def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     """Add an update to an incident; returns its path."""
     found = staff.find(slug)
-    t = staff.t
+    say = staff.say
     staff.scripted(options.get("status"), options.get("message"))
     maintenance = _is_maintenance(found.text)
     statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
     status = staff.checked(
         _text(options, "status"),
-        t("ask_status", choices=", ".join(statuses)),
+        say("ask_status", choices=", ".join(statuses)),
         "--status",
-        lambda v: staff.choice(v, statuses, t("noun_status")),
+        lambda v: staff.choice(v, statuses, say("noun_status")),
     )
-    message = staff.answer(_text(options, "message"), t("ask_message"), "--message")
-    at = staff.checked(_text(options, "at"), t("ask_at"), "--at", staff.moment, _written(staff.now, staff.config))
-    return _edit(staff, found, lambda text: add_update(text, NewUpdate(at, status, message), staff.config.timezone))
+    message = staff.answer(_text(options, "message"), say("ask_message"), "--message")
+    at = staff.checked(_text(options, "at"), say("ask_at"), "--at", staff.moment, _written(staff.now, staff.config))
+    tz = staff.config.timezone
+    if status == ("completed" if maintenance else "resolved"):
+        # The closing update closes the incident too: the same as `resolve`, so it cannot stay "ongoing".
+        return _close(staff, found, at, message, status)
+    return _edit(staff, found, lambda text: add_update(text, NewUpdate(at, status, message), tz))
 
 
 def resolve(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     """Set ``resolved`` and add the closing update; returns the path."""
     found = staff.find(slug)
-    t, config = staff.t, staff.config
+    say, config = staff.say, staff.config
     maintenance = _is_maintenance(found.text)
     at = staff.moment(_text(options, "at") or _written(staff.now, config))
+    message = _text(options, "message") or (say("default_completed") if maintenance else say("default_resolved"))
+    return _close(staff, found, at, message, "completed" if maintenance else "resolved")
+
+
+def _close(staff: Staff, found: IncidentFile, at: datetime, message: str, status: str) -> Path:
+    """Set ``resolved: at`` and add the closing update, unless ``at`` is before the start."""
+    config = staff.config
     started = _started(found.text, config)
     if started is not None and at < started:
-        raise StaffError(t("resolve_before_start", at=_written(at, config), start=_written(started, config)))
-    message = _text(options, "message") or t("default_completed" if maintenance else "default_resolved")
-    closing = NewUpdate(at, "completed" if maintenance else "resolved", message)
+        raise StaffError(staff.say("resolve_before_start", at=_written(at, config), start=_written(started, config)))
     tz = config.timezone
-    return _edit(staff, found, lambda text: add_update(set_resolved(text, at, tz), closing, tz))
+    return _edit(staff, found, lambda text: add_update(set_resolved(text, at, tz), NewUpdate(at, status, message), tz))
 
 
 def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problems
+from .problems import Message, Problems
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -81,16 +81,19 @@ def parse(text: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark else offset
         problem = exc.problem or exc.context or "cannot be read"
-        raise YamlError(line, f"invalid YAML: {problem}. {_hint(problem)}") from None
+        raise YamlError(
+            line, Message("invalid YAML: {problem}. {hint}", problem=problem, hint=_hint(problem))
+        ) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + offset
         raise YamlError(
-            line, f"invalid YAML: an invisible control character (code {exc.character}): retype this line"
+            line,
+            Message("invalid YAML: an invisible control character (code {code}): retype this line", code=exc.character),
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(offset, f"invalid YAML: {exc}") from None
+        raise YamlError(offset, Message("invalid YAML: {problem}", problem=str(exc))) from None
     except RecursionError:
-        raise YamlError(offset, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
+        raise YamlError(offset, Message("invalid YAML: nested more than {n} levels deep", n=MAX_DEPTH)) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -98,12 +101,12 @@ def parse(text: str, first_line: int = 1) -> Any:
 
 def _hint(problem: str) -> str:
     if "\\t" in problem or "tab" in problem:
-        return "Indent with spaces, not tabs."
+        return Message("Indent with spaces, not tabs.")
     if "mapping values" in problem:
-        return "Put quotes around a value that contains ': '."
+        return Message("Put quotes around a value that contains ': '.")
     if "indent" in problem or "block" in problem or "expected" in problem:
-        return "Check the indentation: nested keys use the same number of spaces."
-    return "Check the quoting and indentation on this line."
+        return Message("Check the indentation: nested keys use the same number of spaces.")
+    return Message("Check the quoting and indentation on this line.")
 
 
 class _Converter:
@@ -118,9 +121,11 @@ class _Converter:
         self.nodes += 1
         line = node.start_mark.line + self.offset
         if self.nodes > MAX_NODES:
-            raise YamlError(line, f"invalid YAML: more than {MAX_NODES} values (aliases expanding too far?)")
+            raise YamlError(
+                line, Message("invalid YAML: more than {n} values (aliases expanding too far?)", n=MAX_NODES)
+            )
         if depth > MAX_DEPTH:
-            raise YamlError(line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+            raise YamlError(line, Message("invalid YAML: nested more than {n} levels deep", n=MAX_DEPTH))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -148,7 +153,7 @@ class _Converter:
         for index, (key_node, value_node) in enumerate(node.value):
             line = key_node.start_mark.line + self.offset
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError(line, "invalid YAML: a key must be a plain word, not a list or mapping")
+                raise YamlError(line, Message("invalid YAML: a key must be a plain word, not a list or mapping"))
             # The key's own text: 'on:' stays "on" instead of becoming True.
             key = key_node.value
             if index < merged:
@@ -156,7 +161,9 @@ class _Converter:
                     continue  # among merged mappings the first one wins
             elif key in explicit:
                 first = result.key_lines[key]
-                raise YamlError(line, f"duplicate key '{key}' (first on line {first}): keep only one")
+                raise YamlError(
+                    line, Message("duplicate key '{key}' (first on line {first}): keep only one", key=key, first=first)
+                )
             else:
                 explicit.add(key)  # an explicit key overrides a merged one
             result[key] = self.convert(value_node, depth + 1)
@@ -172,11 +179,11 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     try:
         return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
-        problems.error(shown, 1, "file not found (a broken link?): create it, or pass the right path")
+        problems.error(shown, 1, Message("file not found (a broken link?): create it, or pass the right path"))
     except IsADirectoryError:
-        problems.error(shown, 1, "this is a folder, not a file: rename or remove it")
+        problems.error(shown, 1, Message("this is a folder, not a file: rename or remove it"))
     except UnicodeDecodeError as exc:
-        problems.error(shown, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+        problems.error(shown, 1, Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason))
     except OSError as exc:
-        problems.error(shown, 1, f"cannot read the file: {exc.strerror}")
+        problems.error(shown, 1, Message("cannot read the file: {reason}", reason=exc.strerror))
     return None

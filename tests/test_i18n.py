@@ -386,6 +386,14 @@ def template_loop(template: str, variable: str) -> set[str]:
 
 
 @cache
+def staff_words() -> set[str]:
+    """The keys statusgen/staff.py asks for through ``say("…")``, which prefixes them with "staff."."""
+    text = (PACKAGE / "staff.py").read_text(encoding="utf-8")
+    words = set(re.findall(r"\bsay\(\s*\"([a-z_]+)\"", text))
+    words |= {f"severity_{s}" for s in incidents.SEVERITIES} | {f"cause_{c}" for c in incidents.CAUSES}
+    return words
+
+
 def dynamic_values() -> dict[str, frozenset[str]]:
     """Every value a key built as prefix + value can be made of, by prefix."""
     statuses = frozenset(status.STATUSES)
@@ -403,6 +411,7 @@ def dynamic_values() -> dict[str, frozenset[str]]:
         "chart.": chart_line_kinds(),
         "duration.": duration_units(),
         "help.prepare_": template_loop("_help.html", "key"),
+        "staff.": staff_words(),
     }
     return {prefix: frozenset(words) for prefix, words in values.items()}
 
