@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from .incidents import split_front_matter
+from .problems import Message
 from .yamlsrc import YamlError, YamlList, YamlMap, parse
 
 
@@ -78,13 +79,13 @@ def _front(text: str) -> tuple[list[str], int, YamlMap]:
     lines = text.split("\n")
     parsed = split_front_matter(text)
     if isinstance(parsed[0], int):
-        raise EditError(str(parsed[1]))
+        raise EditError(parsed[1])
     try:
         data = parse(str(parsed[0]), first_line=2)
     except YamlError as exc:
-        raise EditError(f"line {exc.line}: {exc.message}") from None
+        raise EditError(Message("line {line}: {message}", line=exc.line, message=exc.message)) from None
     if not isinstance(data, YamlMap):
-        raise EditError("the front matter is not a mapping of keys")
+        raise EditError(Message("the front matter is not a mapping of keys"))
     close = next(n for n in range(1, len(lines)) if re.fullmatch(r"(?:---|\.\.\.)[ \t]*", lines[n]))
     return lines, close, data
 
@@ -102,17 +103,20 @@ def add_update(text: str, update: NewUpdate, tz: tzinfo) -> str:
         return "\n".join(lines)
     items = data["updates"]
     if not isinstance(items, YamlList):
-        raise EditError("'updates' is not a list: write it as '- at: ...' items, one per update")
+        raise EditError(Message("'updates' is not a list: write it as '- at: ...' items, one per update"))
     index = data.line_of("updates") - 1
     if not re.match(r"updates:\s*(#.*)?$", lines[index]):
         raise EditError(
-            f"line {index + 1}: 'updates' is written on one line ([...]); write one '- at: ...' item per "
-            "update, then try again"
+            Message(
+                "line {line}: 'updates' is written on one line ([...]); write one '- at: ...' item per update, "
+                "then try again",
+                line=index + 1,
+            )
         )
     first = items.line_of(0) - 1
     indent = re.match(r"(\s*)-", lines[first])
     if indent is None:
-        raise EditError(f"line {first + 1}: expected the first update to start with '- '")
+        raise EditError(Message("line {line}: expected the first update to start with '- '", line=first + 1))
     lines[first:first] = _update_lines(update, indent.group(1), tz)
     return "\n".join(lines)
 
@@ -139,4 +143,4 @@ def set_resolved(text: str, moment: datetime, tz: tzinfo) -> str:
 def _own_line(lines: list[str], index: int, key: str) -> None:
     """Refuse keys written in a way a one-line edit would break (a block scalar, a value on the next line)."""
     if not re.match(rf"{key}:(\s|$)", lines[index]):
-        raise EditError(f"line {index + 1}: expected '{key}:' at the start of the line")
+        raise EditError(Message("line {line}: expected '{key}:' at the start of the line", line=index + 1, key=key))

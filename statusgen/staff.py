@@ -28,6 +28,7 @@ from .incidents import (
 )
 from .output import write_text
 from .problems import InputError, Problems, closest, translations
+from .problems import say as say_message
 from .times import parse_datetime
 from .yamlsrc import YamlError, YamlMap, parse
 
@@ -304,7 +305,8 @@ def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Pa
     try:
         text = change(found.text)
     except EditError as exc:
-        raise StaffError(f"{staff.shown(found.path)}: {exc}") from None
+        said = say_message(exc.args[0], translations(staff.lang.code))
+        raise StaffError(f"{staff.shown(found.path)}: {said}") from None
     staff.save(found.path, found.path.stem, text, found.encoded(text), new=False)
     return found.path
 
