@@ -223,6 +223,10 @@ def run_staff(args: argparse.Namespace) -> int:
     except staff.StaffError as exc:
         print(f"generate.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as exc:  # the incidents folder cannot be written: the file is as it was
+        where = pipeline.shown_path(Path(exc.filename)) if exc.filename else pipeline.shown_path(config.incidents_dir)
+        print(f"generate.py {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(lang.t("staff.publish"))
     return EXIT_OK
 

@@ -29,9 +29,14 @@ class NewUpdate:
     message: str
 
 
+# Characters JSON leaves as they are but YAML reads otherwise (a line break, a control character) or refuses.
+_YAML_SPECIAL = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def quoted(text: str) -> str:
     """A YAML scalar that reads back as exactly ``text``, whatever it holds (quotes, colons, ``#``, newlines)."""
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+    scalar = json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+    return _YAML_SPECIAL.sub(lambda match: f"\\u{ord(match.group()):04x}", scalar)
 
 
 def written_time(moment: datetime, tz: tzinfo) -> str:
@@ -97,7 +102,11 @@ def add_update(text: str, update: NewUpdate, tz: tzinfo) -> str:
         if "updates" in data:  # "updates:" or "updates: []": replace that line
             index = data.line_of("updates") - 1
             _own_line(lines, index, "updates")
-            lines[index : index + 1] = ["updates:", *_update_lines(update, "  ", tz)]
+            comment = re.search(r"[ \t]+#.*$", lines[index])  # "updates: []  # ..." keeps its comment
+            lines[index : index + 1] = [
+                "updates:" + (comment.group() if comment else ""),
+                *_update_lines(update, "  ", tz),
+            ]
         else:
             lines[close:close] = ["updates:", *_update_lines(update, "  ", tz)]
         return "\n".join(lines)

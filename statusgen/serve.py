@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -37,17 +38,24 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def send_head(self) -> Any:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path in ("", "/") and self.base_path != "/":
-            self.send_response(302)
-            self.send_header("Location", self.base_path)
-            self.end_headers()
-            return None
+            return self._redirect(self.base_path, 302)
+        if path == self.base_path.rstrip("/"):
+            return self._redirect(self.base_path, 301)
         if not path.startswith(self.base_path):
             return self._not_found()
-        self.path = "/" + self.path[len(self.base_path) :]
-        local = Path(self.translate_path(self.path))
-        if not local.exists() or (local.is_dir() and not (local / "index.html").is_file() and path.endswith("/")):
+        local = Path(self.translate_path("/" + path[len(self.base_path) :]))
+        if local.is_dir() and not path.endswith("/"):
+            return self._redirect(path + "/", 301)  # as GitHub Pages does, under the site's own path
+        if not local.exists() or (local.is_dir() and not (local / "index.html").is_file()):
             return self._not_found()
+        self.path = "/" + self.path[len(self.base_path) :]
         return super().send_head()
+
+    def _redirect(self, location: str, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _not_found(self) -> Any:
         page = Path(self.directory) / "404.html"
@@ -81,6 +89,17 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
 
 def rebuild(config_path: Path, out: Path) -> bool:
     """Build for now; print the result. False when the input is invalid (the old site stays)."""
+    try:
+        return _rebuild(config_path, out)
+    except UnsafeOutput:
+        raise
+    except Exception:  # a template being edited must not stop the preview: show it, keep serving
+        traceback.print_exc()
+        print("the build failed; the last good site stays", file=sys.stderr, flush=True)
+        return False
+
+
+def _rebuild(config_path: Path, out: Path) -> bool:
     try:
         inputs = pipeline.load(config_path)
         now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present

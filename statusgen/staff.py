@@ -230,8 +230,15 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
     started = staff.checked(_text(options, "started"), say("ask_started"), "--started", staff.moment, started_default)
     resolved = None
     if maintenance:
+
+        def planned_end(text: str) -> datetime:
+            end = staff.moment(text)
+            if end <= started:
+                raise StaffError(say("end_before_start", end=_written(end, config), start=_written(started, config)))
+            return end
+
         resolved = staff.checked(
-            _text(options, "maintenance_until"), say("ask_until"), "--maintenance-until", staff.moment
+            _text(options, "maintenance_until"), say("ask_until"), "--maintenance-until", planned_end
         )
     message = staff.answer(
         _text(options, "message"),
@@ -239,8 +246,6 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
         "--message",
         say("default_scheduled") if maintenance else say("default_investigating"),
     )
-    if resolved is not None and resolved <= started:
-        raise StaffError(say("end_before_start", end=_written(resolved, config), start=_written(started, config)))
     # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
     first = NewUpdate(
         min(staff.now, started) if not maintenance else staff.now,
@@ -298,7 +303,8 @@ def _close(staff: Staff, found: IncidentFile, at: datetime, message: str, status
     if started is not None and at < started:
         raise StaffError(staff.say("resolve_before_start", at=_written(at, config), start=_written(started, config)))
     tz = config.timezone
-    return _edit(staff, found, lambda text: add_update(set_resolved(text, at, tz), NewUpdate(at, status, message), tz))
+    # The update first: a file the edit must refuse is then reported with its own line numbers.
+    return _edit(staff, found, lambda text: set_resolved(add_update(text, NewUpdate(at, status, message), tz), at, tz))
 
 
 def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Path:

@@ -90,7 +90,8 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         words = [str(a) for a in args]
         # The tables of exact messages are written in English; Indonesian ones are tested on their own
         # (test_messages.py), with an explicit --lang, as is the default that follows status.yml.
-        if (not words or words[0] in ("check", "build", "probe", "compact") or words[0].startswith("-")) and "--lang" not in words:
+        english_by_default = not words or words[0] in ("check", "build", "probe", "compact") or words[0][0] == "-"
+        if english_by_default and "--lang" not in words:
             words.append("--lang=en")
         code = main(words)
         captured = capsys.readouterr()

@@ -1,0 +1,1199 @@
+"""The staff commands (`new`, `update`, `resolve`) by flags and by prompts, and `generate.py serve`.
+
+Every expected file is written out literally below and was checked by hand. "Now" comes from
+SOURCE_DATE_EPOCH, set with ``clock(...)`` to a wall-clock time in WITA (UTC+08:00), so that
+the files are deterministic. The commands run in the site's folder, so messages show
+``incidents/<slug>.md``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from functools import partial
+from http.server import ThreadingHTTPServer
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from statusgen.config import load_config
+from statusgen.incidents import load_incidents
+from statusgen.problems import Problems
+from statusgen.serve import SiteHandler
+from tests.conftest import ROOT
+
+WITA = ZoneInfo("Asia/Makassar")
+PUBLISH_ID = (
+    "Terbit setelah file ini di-commit ke cabang utama (git add, commit, push), atau gunakan formulir di GitHub."
+)
+PUBLISH_EN = (
+    "It is published once this file is committed to the main branch (git add, commit, push), or use the form on GitHub."
+)
+
+
+def clock(monkeypatch: pytest.MonkeyPatch, wita: str) -> None:
+    """Make the commands' "now" the given wall-clock time in WITA, e.g. ``2021-09-19 19:00``."""
+    moment = datetime.fromisoformat(wita).replace(tzinfo=WITA)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+
+
+def answers(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """What the staff member types, one answer a line; the end of the text is end of input."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+
+@pytest.fixture
+def desk(make_site, monkeypatch):
+    """A site whose folder is the working folder; stdin is empty unless ``answers`` says otherwise."""
+    site = make_site()
+    monkeypatch.chdir(site.root)
+    answers(monkeypatch, "")
+    return site
+
+
+def read(site, slug: str) -> str:
+    return (site.root / "incidents" / f"{slug}.md").read_text(encoding="utf-8")
+
+
+def files(site) -> dict[str, bytes]:
+    """Every file in incidents/, hidden ones too, with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted((site.root / "incidents").iterdir())}
+
+
+def front(text: str) -> dict:
+    """The front matter read by PyYAML itself, independently of the product's reader."""
+    head = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n---\n", 1)[0]
+    return yaml.safe_load(head.removeprefix("---\n"))
+
+
+def keeps_every_line(before: str, after: str, replaced: dict[str, str] | None = None) -> None:
+    """Every original line is still there, unchanged and in order; only ``replaced`` lines differ."""
+    old = [(replaced or {}).get(line, line) for line in before.split("\n")]
+    remaining = iter(after.split("\n"))
+    missing = [line for line in old if line not in remaining]
+    assert not missing, f"lost or reordered: {missing}"
+
+
+def check_strict(cli) -> None:
+    run = cli("check", "--strict")
+    assert run.code == 0, run.err
+    assert run.err == ""
+
+
+# 1. Scripted: every essential flag given, nothing asked.
+
+
+def test_new_update_resolve_by_flags(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    run = cli(
+        "new",
+        "--title", "SPSE tidak dapat diakses",
+        "--component", "spse",
+        "--component", "sikap,internet",
+        "--severity", "partial",
+        "--cause", "external",
+        "--message", "Sebagian penyedia gagal masuk.",
+        "--started", "2021-09-19 18:33",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    # Nothing was asked: no prompt, no menu, only where the file went and how it is published.
+    assert run.out == f"Tertulis: incidents/2021-09-19-spse-tidak-dapat-diakses.md\n{PUBLISH_ID}\n"
+    assert run.err == ""
+    slug = "2021-09-19-spse-tidak-dapat-diakses"
+    # The first update is at the start (18:33), not "now" (19:00): the start is in the past.
+    assert read(desk, slug) == (
+        "---\n"
+        'title: "SPSE tidak dapat diakses"\n'
+        "components: [spse, sikap, internet]\n"
+        "severity: partial\n"
+        "cause: external\n"
+        "started: 2021-09-19 18:33\n"
+        "updates:\n"
+        "  - at: 2021-09-19 18:33\n"
+        "    status: investigating\n"
+        '    message: "Sebagian penyedia gagal masuk."\n'
+        "---\n"
+    )
+    check_strict(cli)
+
+    clock(monkeypatch, "2021-09-19 19:05")
+    run = cli("update", slug, "--status", "identified", "--message", "Sertifikat server kedaluwarsa.")
+    assert run.code == 0, run.err
+    assert run.out == f"Diperbarui: incidents/{slug}.md\n{PUBLISH_ID}\n"
+    assert read(desk, slug) == (
+        "---\n"
+        'title: "SPSE tidak dapat diakses"\n'
+        "components: [spse, sikap, internet]\n"
+        "severity: partial\n"
+        "cause: external\n"
+        "started: 2021-09-19 18:33\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:05\n"
+        "    status: identified\n"
+        '    message: "Sertifikat server kedaluwarsa."\n'
+        "  - at: 2021-09-19 18:33\n"
+        "    status: investigating\n"
+        '    message: "Sebagian penyedia gagal masuk."\n'
+        "---\n"
+    )
+
+    clock(monkeypatch, "2021-09-19 19:42")
+    run = cli("resolve", f"incidents/{slug}.md")  # the path is accepted as well as the slug
+    assert run.code == 0, run.err
+    assert run.out == f"Diperbarui: incidents/{slug}.md\n{PUBLISH_ID}\n"
+    assert read(desk, slug) == (
+        "---\n"
+        'title: "SPSE tidak dapat diakses"\n'
+        "components: [spse, sikap, internet]\n"
+        "severity: partial\n"
+        "cause: external\n"
+        "started: 2021-09-19 18:33\n"
+        "resolved: 2021-09-19 19:42\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:42\n"
+        "    status: resolved\n"
+        '    message: "Layanan kembali normal."\n'
+        "  - at: 2021-09-19 19:05\n"
+        "    status: identified\n"
+        '    message: "Sertifikat server kedaluwarsa."\n'
+        "  - at: 2021-09-19 18:33\n"
+        "    status: investigating\n"
+        '    message: "Sebagian penyedia gagal masuk."\n'
+        "---\n"
+    )
+    check_strict(cli)
+    problems = Problems()
+    (incident,) = load_incidents(load_config(desk.config, problems), problems)
+    assert not problems.items
+    assert incident.components == ("spse", "sikap", "internet")
+    assert [u.status for u in incident.updates] == ["resolved", "identified", "investigating"]
+
+
+def test_update_at_another_offset_is_written_in_wita(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("new", "--title", "Lambat", "--component", "spse", "--severity", "degraded").code == 0
+    # 11:30Z = 19:30 WITA; 20:15 WIB (+07:00) = 21:15 WITA.
+    run = cli("update", "2021-09-19-lambat", "--status", "monitoring", "--message", "a", "--at", "2021-09-19T11:30Z")
+    assert run.code == 0, run.err
+    run = cli("resolve", "2021-09-19-lambat", "--at", "2021-09-19T20:15+07:00", "--message", "Normal lagi.")
+    assert run.code == 0, run.err
+    assert read(desk, "2021-09-19-lambat") == (
+        "---\n"
+        'title: "Lambat"\n'
+        "components: [spse]\n"
+        "severity: degraded\n"
+        "cause: internal\n"
+        "started: 2021-09-19 19:00\n"
+        "resolved: 2021-09-19 21:15\n"
+        "updates:\n"
+        "  - at: 2021-09-19 21:15\n"
+        "    status: resolved\n"
+        '    message: "Normal lagi."\n'
+        "  - at: 2021-09-19 19:30\n"
+        "    status: monitoring\n"
+        '    message: "a"\n'
+        "  - at: 2021-09-19 19:00\n"
+        "    status: investigating\n"
+        '    message: "Kami sedang menyelidiki gangguan ini."\n'
+        "---\n"
+    )
+    check_strict(cli)
+
+
+def test_maintenance_by_flags_in_english(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    run = cli(
+        "new", "--lang", "en",
+        "--title", "Pemeliharaan server basis data",
+        "--component", "spse",
+        "--severity", "maintenance",
+        "--started", "2021-09-20 22:00",
+        "--maintenance-until", "2021-09-21 02:00",
+    )  # fmt: skip
+    slug = "2021-09-20-pemeliharaan-server-basis-data"
+    assert run.code == 0, run.err
+    assert run.out == f"Written: incidents/{slug}.md\n{PUBLISH_EN}\n"
+    # Announced now (19:00 the day before), planned end as resolved; the default message follows --lang.
+    assert read(desk, slug) == (
+        "---\n"
+        'title: "Pemeliharaan server basis data"\n'
+        "components: [spse]\n"
+        "severity: maintenance\n"
+        "cause: internal\n"
+        "started: 2021-09-20 22:00\n"
+        "resolved: 2021-09-21 02:00\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:00\n"
+        "    status: scheduled\n"
+        '    message: "Scheduled maintenance."\n'
+        "---\n"
+    )
+    check_strict(cli)
+
+    clock(monkeypatch, "2021-09-20 22:01")
+    assert cli("update", slug, "--status", "in_progress", "--message", "Dimulai.", "--at", "2021-09-20 22:00").code == 0
+    clock(monkeypatch, "2021-09-21 01:15")
+    run = cli("resolve", slug)
+    assert run.code == 0, run.err
+    assert run.out == f"Diperbarui: incidents/{slug}.md\n{PUBLISH_ID}\n"
+    assert read(desk, slug) == (
+        "---\n"
+        'title: "Pemeliharaan server basis data"\n'
+        "components: [spse]\n"
+        "severity: maintenance\n"
+        "cause: internal\n"
+        "started: 2021-09-20 22:00\n"
+        "resolved: 2021-09-21 01:15\n"
+        "updates:\n"
+        "  - at: 2021-09-21 01:15\n"
+        "    status: completed\n"
+        '    message: "Pemeliharaan selesai."\n'
+        "  - at: 2021-09-20 22:00\n"
+        "    status: in_progress\n"
+        '    message: "Dimulai."\n'
+        "  - at: 2021-09-19 19:00\n"
+        "    status: scheduled\n"
+        '    message: "Scheduled maintenance."\n'
+        "---\n"
+    )
+    check_strict(cli)
+
+
+def test_a_future_start_gets_its_first_update_now(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    run = cli(
+        "new", "--title", "Kabel", "--component", "internet", "--severity", "notice", "--started", "2021-09-19 21:00"
+    )
+    assert run.code == 0, run.err
+    assert "  - at: 2021-09-19 19:00\n    status: investigating\n" in read(desk, "2021-09-19-kabel")
+
+
+# 2. Interactive: answers typed on stdin.
+
+
+def test_new_by_answering_prompts(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    answers(
+        monkeypatch,
+        "SPSE lambat sekali\n"  # title
+        "spes\n"  # a typo: asked again
+        "1, 3\n"  # numbers from the menu: spse, internet
+        "9\n"  # no such severity: asked again
+        "2\n"  # partial
+        "\n"  # cause: Enter for the default, internal
+        "19-09-2021 18.45\n"  # not a time: asked again
+        "2021-09-19 18.45\n"  # Indonesian dot in the time
+        "\n",  # message: the default
+    )
+    run = cli("new")
+    assert run.code == 0, run.err
+    assert run.out == (
+        'Judul gangguan (singkat, mis. "SPSE tidak dapat diakses"): '
+        "Layanan terdampak:\n"
+        "  1. spse – SPSE Kalsel\n"
+        "  2. sikap – SIKaP\n"
+        "  3. internet – Internet\n"
+        "Nomor atau id layanan, pisahkan dengan koma: "
+        "Nomor atau id layanan, pisahkan dengan koma: "
+        "Tingkat:\n"
+        "  1. major – Gangguan total: layanan tidak dapat dipakai sama sekali\n"
+        "  2. partial – Gangguan sebagian: sebagian pengguna atau fungsi gagal\n"
+        "  3. degraded – Kinerja menurun: lambat, tetapi masih dapat dipakai\n"
+        "  4. maintenance – Pemeliharaan terjadwal: direncanakan, dengan jam selesai\n"
+        "  5. notice – Pemberitahuan: informasi, tanpa gangguan layanan\n"
+        "Pilih nomor atau kata: Pilih nomor atau kata: "
+        "Penyebab:\n"
+        "  1. internal – di LPSE Kalsel sendiri\n"
+        "  2. external – nasional, di luar kendali LPSE, mis. kabel laut putus atau layanan pusat LKPP\n"
+        "Pilih nomor atau kata [internal]: "
+        "Waktu mulai (YYYY-MM-DD HH:MM) [2021-09-19 19:00]: "
+        "Waktu mulai (YYYY-MM-DD HH:MM) [2021-09-19 19:00]: "
+        "Pesan untuk pembaca [Kami sedang menyelidiki gangguan ini.]: "
+        "Tertulis: incidents/2021-09-19-spse-lambat-sekali.md\n"
+        f"{PUBLISH_ID}\n"
+    )
+    assert run.err.splitlines() == [
+        "layanan 'spes' tidak ada di status.yml (yang ada: spse, sikap, internet). Maksud Anda 'spse'?",
+        "tingkat '9' tidak dikenal (pilihan: major, partial, degraded, maintenance, notice).",
+        "'19-09-2021 18.45' bukan waktu: tulis YYYY-MM-DD HH:MM dalam WITA, mis. 2021-09-19 18:33",
+    ]
+    assert read(desk, "2021-09-19-spse-lambat-sekali") == (
+        "---\n"
+        'title: "SPSE lambat sekali"\n'
+        "components: [spse, internet]\n"
+        "severity: partial\n"
+        "cause: internal\n"
+        "started: 2021-09-19 18:45\n"
+        "updates:\n"
+        "  - at: 2021-09-19 18:45\n"
+        "    status: investigating\n"
+        '    message: "Kami sedang menyelidiki gangguan ini."\n'
+        "---\n"
+    )
+    check_strict(cli)
+
+
+def test_maintenance_by_answering_prompts(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    # Flags and answers mix: the title is a flag, the rest is asked; there is no default start for maintenance.
+    answers(monkeypatch, "3\n4\nexternal\n2021-09-20 22:00\n2021-09-21 02:00\n\n")
+    run = cli("new", "--title", "Pemeliharaan jaringan")
+    assert run.code == 0, run.err
+    assert "Waktu mulai (YYYY-MM-DD HH:MM): Rencana selesai (YYYY-MM-DD HH:MM): " in run.out
+    assert "Pesan untuk pembaca [Pemeliharaan terjadwal.]: " in run.out
+    assert read(desk, "2021-09-20-pemeliharaan-jaringan") == (
+        "---\n"
+        'title: "Pemeliharaan jaringan"\n'
+        "components: [internet]\n"
+        "severity: maintenance\n"
+        "cause: external\n"
+        "started: 2021-09-20 22:00\n"
+        "resolved: 2021-09-21 02:00\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:00\n"
+        "    status: scheduled\n"
+        '    message: "Pemeliharaan terjadwal."\n'
+        "---\n"
+    )
+
+
+def test_a_planned_end_before_the_start_is_asked_again(desk, cli, monkeypatch) -> None:
+    # Staff.checked: "a bad answer to a prompt is asked again". The planned end is compared with the start
+    # only after the message has been asked too, and then the command stops: every answer is lost.
+    clock(monkeypatch, "2021-09-19 19:00")
+    answers(monkeypatch, "sikap\nmaintenance\n\n2021-09-20 22:00\n2021-09-20 21:00\n2021-09-21 02:00\nLibur.\n")
+    run = cli("new", "--title", "Pemeliharaan SIKaP")
+    assert run.code == 0, run.err
+    assert run.err == "rencana selesai 2021-09-20 21:00 tidak boleh sebelum mulai 2021-09-20 22:00\n"
+    assert run.out.count("Rencana selesai (YYYY-MM-DD HH:MM): ") == 2
+    text = read(desk, "2021-09-20-pemeliharaan-sikap")
+    assert "resolved: 2021-09-21 02:00\n" in text and '    message: "Libur."\n' in text
+
+
+def test_update_by_answering_prompts(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("new", "--title", "Gangguan SPSE", "--component", "spse", "--severity", "major").code == 0
+    clock(monkeypatch, "2021-09-19 19:20")
+    answers(monkeypatch, "resolve\n2\nServer basis data penuh.\n\n")
+    run = cli("update", "2021-09-19-gangguan-spse")
+    assert run.code == 0, run.err
+    assert run.out == (
+        "Status pembaruan (investigating, identified, monitoring, resolved): "
+        "Status pembaruan (investigating, identified, monitoring, resolved): "
+        "Pesan untuk pembaca: "
+        "Waktu pembaruan (YYYY-MM-DD HH:MM) [2021-09-19 19:20]: "
+        "Diperbarui: incidents/2021-09-19-gangguan-spse.md\n"
+        f"{PUBLISH_ID}\n"
+    )
+    assert run.err == (
+        "status 'resolve' tidak dikenal (pilihan: investigating, identified, monitoring, resolved). "
+        "Maksud Anda 'resolved'?\n"
+    )
+    assert read(desk, "2021-09-19-gangguan-spse") == (
+        "---\n"
+        'title: "Gangguan SPSE"\n'
+        "components: [spse]\n"
+        "severity: major\n"
+        "cause: internal\n"
+        "started: 2021-09-19 19:00\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:20\n"
+        "    status: identified\n"
+        '    message: "Server basis data penuh."\n'
+        "  - at: 2021-09-19 19:00\n"
+        "    status: investigating\n"
+        '    message: "Kami sedang menyelidiki gangguan ini."\n'
+        "---\n"
+    )
+
+
+def test_new_as_a_real_process_reading_its_stdin(make_site) -> None:
+    site = make_site()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1632049200"}  # 2021-09-19 11:00Z = 19:00 WITA
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "generate.py"), "new", "--lang", "en"],
+        input="Internet down\ninternet\n1\n2\n\n\n",
+        capture_output=True,
+        text=True,
+        cwd=site.root,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith('Incident title (short, e.g. "SPSE cannot be reached"): Affected services:\n')
+    assert "Written: incidents/2021-09-19-internet-down.md\n" in done.stdout
+    assert read(site, "2021-09-19-internet-down") == (
+        "---\n"
+        'title: "Internet down"\n'
+        "components: [internet]\n"
+        "severity: major\n"
+        "cause: external\n"
+        "started: 2021-09-19 19:00\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:00\n"
+        "    status: investigating\n"
+        '    message: "We are investigating this incident."\n'
+        "---\n"
+    )
+
+
+# 3. Slugs.
+
+
+def test_slug_is_ascii_dated_in_wita_and_unique(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-20 09:00")
+    flags = ["--component", "spse", "--severity", "major", "--started", "2021-09-19T23:30+07:00"]
+    # 23:30 WIB on the 19th is 00:30 WITA on the 20th: the slug and 'started' carry the 20th.
+    for expected in ("2021-09-20-gangguan-unggah-spse", "2021-09-20-gangguan-unggah-spse-2"):
+        run = cli("new", "--title", "Gangguan Ünggah — SPSE", *flags)
+        assert run.code == 0, run.err
+        assert run.out.splitlines()[0] == f"Tertulis: incidents/{expected}.md"
+        assert "started: 2021-09-20 00:30\n" in read(desk, expected)
+    desk.incident("2021-09-20-gangguan-unggah-spse-3", "dipakai oleh berkas lain\n")
+    run = cli("new", "--title", "Gangguan Ünggah — SPSE", *flags)
+    assert run.out.splitlines()[0] == "Tertulis: incidents/2021-09-20-gangguan-unggah-spse-4.md"
+    assert read(desk, "2021-09-20-gangguan-unggah-spse-3") == "dipakai oleh berkas lain\n"
+    # Nothing left once transliterated: a generic word.
+    run = cli("new", "--title", "انقطاع الخدمة", *flags)
+    assert run.out.splitlines()[0] == "Tertulis: incidents/2021-09-20-gangguan.md"
+    # At most 60 characters of words, without a trailing '-':
+    # "server-spse-kalimantan-selatan-tidak-dapat-diakses-dari-ini-" is 60 long; "juga" is cut.
+    run = cli("new", "--title", "Server SPSE Kalimantan Selatan tidak dapat diakses dari ini juga", *flags)
+    assert run.out.splitlines()[0] == (
+        "Tertulis: incidents/2021-09-20-server-spse-kalimantan-selatan-tidak-dapat-diakses-dari-ini.md"
+    )
+    assert sorted(files(desk)) == [
+        "2021-09-20-gangguan-unggah-spse-2.md",
+        "2021-09-20-gangguan-unggah-spse-3.md",
+        "2021-09-20-gangguan-unggah-spse-4.md",
+        "2021-09-20-gangguan-unggah-spse.md",
+        "2021-09-20-gangguan.md",
+        "2021-09-20-server-spse-kalimantan-selatan-tidak-dapat-diakses-dari-ini.md",
+    ]
+    desk.incident("2021-09-20-gangguan-unggah-spse-3", read(desk, "2021-09-20-gangguan-unggah-spse"))
+    check_strict(cli)
+
+
+# 4. Hostile titles and messages.
+
+HOSTILE = [
+    # (title, message, slug words)
+    ('"; rm -rf / #', "$(touch pwned); `touch pwned`", "rm-rf"),
+    ("$(touch pwned)", "Baris satu\nBaris dua: kedua # bukan komentar", "touch-pwned"),
+    (
+        "Kata \"kutip\" dan 'tunggal' \\ garis miring",
+        "tab\tdi tengah,  dua spasi",
+        "kata-kutip-dan-tunggal-garis-miring",
+    ),
+    ("Catatan: SPSE # bukan komentar", "---\ntitle: palsu\n---", "catatan-spse-bukan-komentar"),
+    ("{{ 7*7 }}", "{% raw %}{{ config }}{% endraw %} <script>alert(1)</script>", "7-7"),
+    ("key: value", "- a\n- b\n[x, y]: {z: 1}", "key-value"),
+    ("&a [*a, *a]", "!!python/object/apply:os.system ['touch pwned']", "a-a-a"),
+    ("\u202eغير متاح\u202c SPSE", "\u200fالخدمة متوقفة\u200f", "spse"),
+    ("no", "2021-09-19 18:33", "no"),
+]
+
+
+def test_hostile_titles_and_messages_read_back_exactly(desk, cli, monkeypatch, tmp_path) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    for title, message, words in HOSTILE:
+        flags = ["--component", "spse", "--severity", "major", "--started", "2021-09-19 18:00"]
+        run = cli("new", "--title", title, "--message", message, *flags)
+        assert run.code == 0, (title, run.err)
+        assert run.out.splitlines()[0] == f"Tertulis: incidents/2021-09-19-{words}.md"
+        text = read(desk, f"2021-09-19-{words}")
+        data = front(text)
+        assert (data["title"], data["updates"][0]["message"]) == (title, message)
+        assert text.count("\n---\n") == 1 and text.endswith("\n---\n")  # the message cannot close the front matter
+    for title, message, words in HOSTILE:
+        slug = f"2021-09-19-{words}"
+        run = cli("update", slug, "--status", "identified", "--message", message + " (2)", "--at", "2021-09-19 18:30")
+        assert run.code == 0, run.err
+        assert cli("resolve", slug, "--message", title, "--at", "2021-09-19 19:00").code == 0
+    problems = Problems()
+    incidents = load_incidents(load_config(desk.config, problems), problems)
+    assert not problems.items
+    got = {i.slug: (str(i.title), [str(u.message) for u in i.updates]) for i in incidents}
+    assert got == {
+        f"2021-09-19-{words}": (title, [title, message + " (2)", message]) for title, message, words in HOSTILE
+    }
+    check_strict(cli)
+    assert not list(tmp_path.rglob("pwned")) and not (ROOT / "pwned").exists()
+    build = cli("build", "--out", desk.out, "--now", "2021-09-19T20:00")
+    assert build.code == 0, build.err
+    assert "<h1>{{ 7*7 }}</h1>" in desk.file("incidents/2021-09-19-7-7/index.html")
+    assert "<script>alert(1)</script>" not in desk.file("incidents/2021-09-19-7-7/index.html")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Elipsis\x85dari Windows-1252", "Tombol\x7fDEL", "C1\x9bkontrol"],
+    ids=["next-line U+0085", "delete U+007F", "C1 control U+009B"],
+)
+def test_characters_yaml_treats_specially_still_read_back_exactly(desk, cli, monkeypatch, title: str) -> None:
+    # editing.quoted promises a scalar that "reads back as exactly text, whatever it holds". JSON leaves
+    # U+007F-U+009F unescaped: YAML folds a raw U+0085 (a line break to YAML) into a space, and refuses
+    # the others as unprintable, so such a pasted title is either silently changed or refused.
+    clock(monkeypatch, "2021-09-19 19:00")
+    run = cli("new", "--title", title, "--component", "spse", "--severity", "major", "--message", title)
+    assert run.code == 0, run.err
+    (path,) = (desk.root / "incidents").iterdir()
+    data = front(path.read_text(encoding="utf-8"))
+    assert (data["title"], data["updates"][0]["message"]) == (title, title)
+
+
+# 5. Surgical edits of files written by hand.
+
+HAND_WRITTEN = """\
+---
+# Dicatat oleh piket malam, 19 September
+title: SPSE tidak dapat diakses   # judul untuk pembaca
+components:
+    - spse      # utama
+    - internet
+severity: major
+# penyebab belum pasti; ubah ke external bila dari pusat
+cause: internal
+started: 2021-09-19 18:33
+resolved:   # isi saat pulih
+updates:
+    # urutan lama ke baru (ditulis tangan)
+    - at: 2021-09-19 18:40
+      status: investigating
+      message: Tim sedang menyelidiki.
+    - at: 2021-09-19 18:55
+      status: identified
+      message: >
+        Disk server basis data penuh;
+        log lama sedang dipindahkan.
+en:
+  title: SPSE cannot be reached
+  updates:
+    - at: 2021-09-19 18:40
+      message: The team is investigating.
+---
+Catatan internal:
+
+---
+
+Baris di bawah garis.
+---
+"""
+
+
+def test_hand_written_file_keeps_comments_order_indentation_and_body(desk, cli, monkeypatch) -> None:
+    path = desk.incident("2021-09-19-spse", HAND_WRITTEN)
+    check_strict(cli)
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("update", "2021-09-19-spse", "--status", "monitoring", "--message", "Dipantau.").code == 0
+    run = cli("resolve", "2021-09-19-spse", "--at", "2021-09-19 19:10")
+    assert run.code == 0, run.err
+    after = path.read_text(encoding="utf-8")
+    assert after == (
+        "---\n"
+        "# Dicatat oleh piket malam, 19 September\n"
+        "title: SPSE tidak dapat diakses   # judul untuk pembaca\n"
+        "components:\n"
+        "    - spse      # utama\n"
+        "    - internet\n"
+        "severity: major\n"
+        "# penyebab belum pasti; ubah ke external bila dari pusat\n"
+        "cause: internal\n"
+        "started: 2021-09-19 18:33\n"
+        "resolved: 2021-09-19 19:10 # isi saat pulih\n"
+        "updates:\n"
+        "    # urutan lama ke baru (ditulis tangan)\n"
+        "    - at: 2021-09-19 19:10\n"
+        "      status: resolved\n"
+        '      message: "Layanan kembali normal."\n'
+        "    - at: 2021-09-19 19:00\n"
+        "      status: monitoring\n"
+        '      message: "Dipantau."\n'
+        "    - at: 2021-09-19 18:40\n"
+        "      status: investigating\n"
+        "      message: Tim sedang menyelidiki.\n"
+        "    - at: 2021-09-19 18:55\n"
+        "      status: identified\n"
+        "      message: >\n"
+        "        Disk server basis data penuh;\n"
+        "        log lama sedang dipindahkan.\n"
+        "en:\n"
+        "  title: SPSE cannot be reached\n"
+        "  updates:\n"
+        "    - at: 2021-09-19 18:40\n"
+        "      message: The team is investigating.\n"
+        "---\n"
+        "Catatan internal:\n"
+        "\n"
+        "---\n"
+        "\n"
+        "Baris di bawah garis.\n"
+        "---\n"
+    )
+    keeps_every_line(
+        HAND_WRITTEN, after, {"resolved:   # isi saat pulih": "resolved: 2021-09-19 19:10 # isi saat pulih"}
+    )
+    check_strict(cli)
+    # Resolving again moves the time and keeps the comment once more.
+    assert cli("resolve", "2021-09-19-spse", "--at", "2021-09-19 19:20", "--message", "Benar-benar pulih.").code == 0
+    again = path.read_text(encoding="utf-8")
+    assert "\nresolved: 2021-09-19 19:20 # isi saat pulih\n" in again
+    keeps_every_line(after, again, {"resolved: 2021-09-19 19:10 # isi saat pulih": again.split("\n")[10]})
+    check_strict(cli)
+
+
+def test_crlf_and_bom_are_kept(desk, cli, monkeypatch) -> None:
+    path = desk.root / "incidents" / "2021-09-19-koneksi.md"
+    original = (
+        "\ufeff---\r\n"
+        "title: Koneksi ke SIKaP lambat\r\n"
+        "components: [sikap]\r\n"
+        "severity: degraded\r\n"
+        "cause: external\r\n"
+        "started: 2021-09-19 10:00   # dari laporan pengguna\r\n"
+        "updates: []\r\n"
+        "---\r\n"
+        "Isi dengan **Markdown**.\r\n"
+        "\r\n"
+        "---\r\n"
+        "Sesudah garis.\r\n"
+    )
+    path.write_bytes(original.encode("utf-8"))
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("update", "2021-09-19-koneksi", "--status", "identified", "--message", "Dari pusat.").code == 0
+    assert cli("resolve", "2021-09-19-koneksi", "--at", "2021-09-19 19:30").code == 0
+    expected = (
+        "\ufeff---\r\n"
+        "title: Koneksi ke SIKaP lambat\r\n"
+        "components: [sikap]\r\n"
+        "severity: degraded\r\n"
+        "cause: external\r\n"
+        "started: 2021-09-19 10:00   # dari laporan pengguna\r\n"
+        "resolved: 2021-09-19 19:30\r\n"
+        "updates:\r\n"
+        "  - at: 2021-09-19 19:30\r\n"
+        "    status: resolved\r\n"
+        '    message: "Layanan kembali normal."\r\n'
+        "  - at: 2021-09-19 19:00\r\n"
+        "    status: identified\r\n"
+        '    message: "Dari pusat."\r\n'
+        "---\r\n"
+        "Isi dengan **Markdown**.\r\n"
+        "\r\n"
+        "---\r\n"
+        "Sesudah garis.\r\n"
+    )
+    assert path.read_bytes() == expected.encode("utf-8")
+    keeps_every_line(original, expected, {"updates: []\r": "updates:\r"})
+    check_strict(cli)
+
+
+def test_no_updates_key_and_maintenance_with_a_commented_end(desk, cli, monkeypatch) -> None:
+    bare = "---\ntitle: Info\ncomponents: [internet]\nseverity: notice\nstarted: 2021-09-19 08:00\n---\n"
+    desk.incident("2021-09-19-info", bare)
+    maintenance = (
+        "---\n"
+        "title: Pemeliharaan\n"
+        "components: [spse]\n"
+        "severity: maintenance\n"
+        "started: 2021-09-19 22:00\n"
+        "resolved: 2021-09-20 02:00  # rencana, bisa mundur\n"
+        "updates:\n"
+        "- at: 2021-09-18 09:00\n"
+        "  status: scheduled\n"
+        "  message: Diumumkan.\n"
+        "---\n"
+    )
+    desk.incident("2021-09-19-pemeliharaan", maintenance)
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("update", "2021-09-19-info", "--status", "monitoring", "--message", "Dipantau.").code == 0
+    assert read(desk, "2021-09-19-info") == (
+        "---\n"
+        "title: Info\n"
+        "components: [internet]\n"
+        "severity: notice\n"
+        "started: 2021-09-19 08:00\n"
+        "updates:\n"
+        "  - at: 2021-09-19 19:00\n"
+        "    status: monitoring\n"
+        '    message: "Dipantau."\n'
+        "---\n"
+    )
+    keeps_every_line(bare, read(desk, "2021-09-19-info"))
+    clock(monkeypatch, "2021-09-20 01:30")
+    slug = "2021-09-19-pemeliharaan"
+    run = cli("update", slug, "--status", "in_progress", "--message", "Mulai.", "--at", "2021-09-19 22:00")
+    assert run.code == 0, run.err
+    assert cli("resolve", slug).code == 0
+    # An update list not indented under its key keeps that style.
+    assert read(desk, "2021-09-19-pemeliharaan") == (
+        "---\n"
+        "title: Pemeliharaan\n"
+        "components: [spse]\n"
+        "severity: maintenance\n"
+        "started: 2021-09-19 22:00\n"
+        "resolved: 2021-09-20 01:30  # rencana, bisa mundur\n"
+        "updates:\n"
+        "- at: 2021-09-20 01:30\n"
+        "  status: completed\n"
+        '  message: "Pemeliharaan selesai."\n'
+        "- at: 2021-09-19 22:00\n"
+        "  status: in_progress\n"
+        '  message: "Mulai."\n'
+        "- at: 2021-09-18 09:00\n"
+        "  status: scheduled\n"
+        "  message: Diumumkan.\n"
+        "---\n"
+    )
+    keeps_every_line(
+        maintenance,
+        read(desk, "2021-09-19-pemeliharaan"),
+        {"resolved: 2021-09-20 02:00  # rencana, bisa mundur": "resolved: 2021-09-20 01:30  # rencana, bisa mundur"},
+    )
+    check_strict(cli)
+
+
+def test_a_comment_after_an_empty_update_list_is_kept(desk, cli, monkeypatch) -> None:
+    # set_resolved keeps the comment after 'resolved:'; add_update drops the one after 'updates: []'.
+    desk.incident(
+        "2021-09-19-kosong",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:00\n"
+        "updates: []  # terbaru di atas\n---\n",
+    )
+    clock(monkeypatch, "2021-09-19 19:00")
+    assert cli("update", "2021-09-19-kosong", "--status", "identified", "--message", "x").code == 0
+    assert read(desk, "2021-09-19-kosong") == (
+        "---\ntitle: T\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:00\n"
+        "updates:  # terbaru di atas\n"
+        '  - at: 2021-09-19 19:00\n    status: identified\n    message: "x"\n---\n'
+    )
+
+
+def test_a_flow_style_update_list_is_refused_and_left_alone(desk, cli, monkeypatch) -> None:
+    path = desk.incident(
+        "2021-09-19-flow",
+        "---\ntitle: Flow\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 08:00\n"
+        "updates: [{at: 2021-09-19 08:05, status: investigating, message: Cek.}]\n---\n",
+    )
+    before = path.read_bytes()
+    clock(monkeypatch, "2021-09-19 19:00")
+    # 'updates' is on line 6 of the file, for update and for resolve alike; the staff's language is Indonesian.
+    for args in (
+        ["update", "2021-09-19-flow", "--status", "identified", "--message", "x"],
+        ["resolve", "2021-09-19-flow"],
+    ):
+        run = cli(*args)
+        assert run.code == 1
+        assert run.out == ""
+        assert path.read_bytes() == before
+        assert run.err == (
+            f"generate.py {args[0]}: incidents/2021-09-19-flow.md: baris 6: 'updates' ditulis dalam satu baris "
+            "([...]); tulis satu butir '- at: ...' per pembaruan, lalu coba lagi\n"
+        ), args[0]
+    assert sorted(files(desk)) == ["2021-09-19-flow.md"]
+
+
+# 6. Bad input: a clear message, exit 1, nothing written.
+
+EXISTING = {
+    "2021-09-19-gangguan-spse": (
+        "---\ntitle: Gangguan SPSE\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:33\n"
+        "updates:\n  - at: 2021-09-19 18:40\n    status: investigating\n    message: Diselidiki.\n---\n"
+    ),
+    "2021-09-20-pemeliharaan": (
+        "---\ntitle: Pemeliharaan\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-20 22:00\n"
+        "resolved: 2021-09-21 02:00\n"
+        "updates:\n  - at: 2021-09-19 09:00\n    status: scheduled\n    message: Diumumkan.\n---\n"
+    ),
+}
+NEW = ["new", "--title", "Uji", "--severity", "major"]
+MAINTENANCE = ["new", "--title", "Uji", "--component", "spse", "--severity", "maintenance"]
+MISSING_COMPONENT = (
+    'generate.py new: tidak ada jawaban untuk --component: tulis --component "..." di perintah, '
+    "atau jalankan tanpa itu dan jawab pertanyaannya"
+)
+
+BAD_INPUT = [
+    (
+        "unknown component in a flag",
+        [*NEW, "--component", "spse,spes"],
+        "generate.py new: layanan 'spes' tidak ada di status.yml (yang ada: spse, sikap, internet). "
+        "Maksud Anda 'spse'?",
+    ),
+    (
+        "a component number out of range",
+        [*NEW, "--component", "4"],
+        "generate.py new: layanan '4' tidak ada di status.yml (yang ada: spse, sikap, internet).",
+    ),
+    (
+        "unknown severity",
+        ["new", "--title", "Uji", "--component", "spse", "--severity", "mayor"],
+        "generate.py new: tingkat 'mayor' tidak dikenal (pilihan: major, partial, degraded, maintenance, notice). "
+        "Maksud Anda 'major'?",
+    ),
+    (
+        "unknown cause",
+        [*NEW, "--component", "spse", "--cause", "eksternal"],
+        "generate.py new: penyebab 'eksternal' tidak dikenal (pilihan: internal, external). Maksud Anda 'external'?",
+    ),
+    (
+        "a start that is not a time",
+        [*NEW, "--component", "spse", "--started", "kemarin sore"],
+        "generate.py new: 'kemarin sore' bukan waktu: tulis YYYY-MM-DD HH:MM dalam WITA, mis. 2021-09-19 18:33",
+    ),
+    (
+        "a date that does not exist",
+        [*NEW, "--component", "spse", "--started", "2021-02-30 10:00"],
+        "generate.py new: '2021-02-30 10:00' bukan waktu: tulis YYYY-MM-DD HH:MM dalam WITA, mis. 2021-09-19 18:33",
+    ),
+    (
+        "maintenance ending before it starts",
+        [*MAINTENANCE, "--started", "2021-09-20 22:00", "--maintenance-until", "2021-09-20 21:59"],
+        "generate.py new: rencana selesai 2021-09-20 21:59 tidak boleh sebelum mulai 2021-09-20 22:00",
+    ),
+    ("missing component, stdin at its end", ["new", "--title", "Uji"], MISSING_COMPONENT),
+    (
+        "missing title, stdin at its end",
+        ["new"],
+        'generate.py new: tidak ada jawaban untuk --title: tulis --title "..." di perintah, '
+        "atau jalankan tanpa itu dan jawab pertanyaannya",
+    ),
+    (
+        "maintenance without its end, stdin at its end",
+        [*MAINTENANCE, "--started", "2021-09-20 22:00"],
+        'generate.py new: tidak ada jawaban untuk --maintenance-until: tulis --maintenance-until "..." di perintah, '
+        "atau jalankan tanpa itu dan jawab pertanyaannya",
+    ),
+    (
+        "unknown slug for update",
+        ["update", "2021-09-19-gangguan-spes", "--status", "identified", "--message", "x"],
+        "generate.py update: tidak ada gangguan '2021-09-19-gangguan-spes' di incidents "
+        "(yang terbaru: 2021-09-19-gangguan-spse, 2021-09-20-pemeliharaan). Maksud Anda '2021-09-19-gangguan-spse'?",
+    ),
+    (
+        "unknown slug for resolve, given as a path outside incidents/",
+        ["resolve", "../status.yml"],
+        "generate.py resolve: tidak ada gangguan 'status.yml' di incidents "
+        "(yang terbaru: 2021-09-19-gangguan-spse, 2021-09-20-pemeliharaan).",
+    ),
+    (
+        "resolved before the start",
+        ["resolve", "2021-09-19-gangguan-spse", "--at", "2021-09-19 18:32"],
+        "generate.py resolve: waktu teratasi 2021-09-19 18:32 sebelum waktu mulai 2021-09-19 18:33: periksa --at",
+    ),
+    (
+        "resolved before the start, written in another zone",
+        # 10:30Z is 18:30 WITA, three minutes before the start.
+        ["resolve", "2021-09-19-gangguan-spse", "--at", "2021-09-19T10:30Z"],
+        "generate.py resolve: waktu teratasi 2021-09-19 18:30 sebelum waktu mulai 2021-09-19 18:33: periksa --at",
+    ),
+    (
+        "an update time with a two-digit year",
+        ["update", "2021-09-19-gangguan-spse", "--status", "identified", "--message", "x", "--at", "0021-09-19 19:00"],
+        "generate.py update: '0021-09-19 19:00' bukan waktu: tulis YYYY-MM-DD HH:MM dalam WITA, mis. 2021-09-19 18:33",
+    ),
+    (
+        "an incident status for maintenance",
+        ["update", "2021-09-20-pemeliharaan", "--status", "investigating", "--message", "x"],
+        "generate.py update: status 'investigating' tidak dikenal (pilihan: scheduled, in_progress, completed).",
+    ),
+    (
+        "a maintenance status for an incident",
+        ["update", "2021-09-19-gangguan-spse", "--status", "complete", "--message", "x"],
+        "generate.py update: status 'complete' tidak dikenal (pilihan: investigating, identified, monitoring, "
+        "resolved).",
+    ),
+    (
+        "missing message, stdin at its end",
+        ["update", "2021-09-19-gangguan-spse", "--status", "identified"],
+        'generate.py update: tidak ada jawaban untuk --message: tulis --message "..." di perintah, '
+        "atau jalankan tanpa itu dan jawab pertanyaannya",
+    ),
+    (
+        "English: unknown component",
+        [*NEW, "--component", "spes", "--lang", "en"],
+        "generate.py new: service 'spes' is not in status.yml (known: spse, sikap, internet). Did you mean 'spse'?",
+    ),
+    (
+        "English: unknown slug",
+        ["update", "2021-09-19-gangguan", "--status", "identified", "--message", "x", "--lang", "en"],
+        "generate.py update: no incident '2021-09-19-gangguan' in incidents "
+        "(the newest: 2021-09-19-gangguan-spse, 2021-09-20-pemeliharaan). Did you mean '2021-09-19-gangguan-spse'?",
+    ),
+    (
+        "English: resolved before the start",
+        ["resolve", "2021-09-19-gangguan-spse", "--at", "2021-09-19 18:00", "--lang", "en"],
+        "generate.py resolve: the resolve time 2021-09-19 18:00 is before the start 2021-09-19 18:33: check --at",
+    ),
+    (
+        "English: missing flag",
+        ["new", "--title", "Uji", "--lang", "en"],
+        'generate.py new: no answer for --component: write --component "..." on the command line, '
+        "or leave it out and answer the question",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "expected"), BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_is_refused_with_a_clear_message(desk, cli, monkeypatch, case, args, expected) -> None:
+    for slug, text in EXISTING.items():
+        desk.incident(slug, text)
+    before = files(desk)
+    clock(monkeypatch, "2021-09-19 19:00")
+    run = cli(*args)
+    assert run.code == 1
+    assert run.err.splitlines() == [expected]
+    assert "Tertulis" not in run.out and "Diperbarui" not in run.out and "Written" not in run.out
+    assert files(desk) == before
+
+
+def test_an_edit_the_validator_rejects_is_not_written(desk, cli, monkeypatch) -> None:
+    for slug, text in EXISTING.items():
+        desk.incident(slug, text)
+    before = files(desk)
+    clock(monkeypatch, "2021-09-19 19:00")
+    # A second 'investigating' at 18:40: the validator's "same time and status" error, on the line of the
+    # original update, which the new one (lines 7-9) pushed down to line 10.
+    update = ["update", "2021-09-19-gangguan-spse", "--status", "investigating", "--message", "x"]
+    run = cli(*update, "--at", "2021-09-19 18:40", "--lang", "en")
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "incidents/2021-09-19-gangguan-spse.md:10: update 2: same time and status as update 1: "
+        "merge the two, or correct the time",
+        "1 error, 0 warnings; nothing was written.",
+    ]
+    assert files(desk) == before
+    run = cli(*update, "--at", "2021-09-19 18:40")  # in the site's language, at the same place
+    assert run.code == 1
+    assert run.err.startswith("incidents/2021-09-19-gangguan-spse.md:10: ")
+    assert files(desk) == before
+    # An incident file that is already invalid is not made worse, nor silently rewritten.
+    broken = EXISTING["2021-09-19-gangguan-spse"].replace("[spse]", "[spes]")
+    desk.incident("2021-09-19-gangguan-spse", broken)
+    before = files(desk)
+    run = cli("resolve", "2021-09-19-gangguan-spse", "--lang", "en")
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        "incidents/2021-09-19-gangguan-spse.md:3: unknown component 'spes' (known: spse, sikap, internet). "
+        "Did you mean 'spse'?"
+    )
+    assert files(desk) == before
+
+
+def test_new_never_overwrites(desk, cli, monkeypatch) -> None:
+    clock(monkeypatch, "2021-09-19 19:00")
+    flags = ["--title", "Sama", "--component", "spse", "--severity", "major"]
+    assert cli("new", *flags).code == 0
+    first = read(desk, "2021-09-19-sama")
+    assert cli("new", *flags, "--message", "kedua").code == 0
+    assert read(desk, "2021-09-19-sama") == first
+    assert '    message: "kedua"\n' in read(desk, "2021-09-19-sama-2")
+
+
+# 7. Atomic writes.
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary_file(desk, cli, monkeypatch) -> None:
+    path = desk.incident("2021-09-19-gangguan-spse", EXISTING["2021-09-19-gangguan-spse"])
+    path.chmod(0o600)
+    before = files(desk)
+    clock(monkeypatch, "2021-09-19 19:00")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", full_disk)
+    commands = [
+        ["update", "2021-09-19-gangguan-spse", "--status", "identified", "--message", "x"],
+        ["resolve", "2021-09-19-gangguan-spse"],
+        ["new", "--title", "Baru", "--component", "spse", "--severity", "major"],
+    ]
+    for args in commands:
+        try:
+            run = cli(*args)
+        except OSError as exc:  # not input to report: it may stop with its traceback
+            assert exc.errno == 28
+        else:
+            assert run.code != 0
+        assert files(desk) == before  # no temporary ".<name>.xxxx" left, nothing new, nothing changed
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert cli("update", "2021-09-19-gangguan-spse", "--status", "identified", "--message", "x").code == 0
+    assert path.stat().st_mode & 0o777 == 0o600  # the file keeps its permissions
+    assert sorted(files(desk)) == ["2021-09-19-gangguan-spse.md"]
+
+
+# 8. generate.py serve.
+
+
+class Lines:
+    """Lines a process prints, read by threads so the process never blocks on a full pipe."""
+
+    def __init__(self, process: subprocess.Popen[str]):
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []
+        self.threads = [
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True)
+            for name, stream in (("out", process.stdout), ("err", process.stderr))
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _pump(self, name: str, stream) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+
+    def wait_for(self, wanted: Callable[[str, str], bool], timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                name, line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append((name, line))
+            if wanted(name, line):
+                return line
+        raise AssertionError(f"not printed within {timeout} s; printed so far: {self.seen}")
+
+
+def get(base: str, path: str) -> tuple[int, dict[str, str], str]:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def ongoing(title: str, started: datetime) -> str:
+    return (
+        f"---\ntitle: {title}\ncomponents: [spse]\nseverity: major\nstarted: {started:%Y-%m-%d %H:%M}\n"
+        f"updates:\n  - at: {started:%Y-%m-%d %H:%M}\n    status: investigating\n    message: Diselidiki.\n---\n"
+    )
+
+
+@pytest.fixture
+def serving(make_site) -> Iterator[tuple]:
+    site = make_site()
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    process = subprocess.Popen(
+        [sys.executable, ROOT / "generate.py", "serve", "--config", site.config, "--out", site.out, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=site.root.parent,
+        env=env,
+    )
+    lines = Lines(process)
+    try:
+        line = lines.wait_for(lambda name, line: name == "out" and line.startswith("serving "), timeout=20)
+        yield site, line.split()[1], lines
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
+            thread.join(timeout=5)
+        for stream in (process.stdout, process.stderr):
+            assert stream is not None
+            stream.close()
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(serving) -> None:
+    site, url, lines = serving
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/status/")
+    # The output folder is shown relative to the working folder (the site's parent here).
+    assert any(name == "out" and line.startswith("built site-src/site/ at ") for name, line in lines.seen)
+
+    status, _, body = get(url, "/status/")
+    assert status == 200 and "<h1" in body
+    status, headers, _ = get(url, "/")
+    assert (status, urlsplit(headers["Location"]).path) == (302, "/status/")
+    status, _, body = get(url, "/status/tidak-ada/")
+    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
+    status, _, body = get(url, "/lain/index.html")  # outside the sub-path
+    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
+
+    # A new incident appears without restarting.
+    started = datetime.now(WITA) - timedelta(hours=1)
+    slug = f"{started:%Y-%m-%d}-kabel-laut-putus"
+    page = f"/status/incidents/{slug}/"
+    path = site.incident(slug, ongoing("Kabel laut putus", started))
+    assert until(lambda: get(url, page)[0] == 200), lines.seen
+    assert "Kabel laut putus" in get(url, "/status/")[2]
+
+    # Broken: the problem is printed and the last good site stays.
+    path.write_text("---\ntitle: [rusak\n---\n", encoding="utf-8")
+    lines.wait_for(lambda name, line: name == "err" and f"site-src/incidents/{slug}.md:" in line)
+    lines.wait_for(lambda name, line: name == "err")  # the summary after the problem: the build is over
+    assert get(url, page)[0] == 200
+    assert "Kabel laut putus" in get(url, "/status/")[2]
+
+    # Fixed: rebuilt with the new text.
+    path.write_text(ongoing("Kabel laut putus, sudah diperbaiki", started), encoding="utf-8")
+    assert until(lambda: "Kabel laut putus, sudah diperbaiki" in get(url, "/status/")[2])
+    assert "Kabel laut putus, sudah diperbaiki" in get(url, page)[2]
+
+
+@pytest.fixture
+def handler_site(tmp_path) -> Iterator[str]:
+    """SiteHandler alone, on a hand-made output folder, under /status/."""
+    out = tmp_path / "out"
+    (out / "incidents" / "a").mkdir(parents=True)
+    (out / "index.html").write_text("beranda", encoding="utf-8")
+    (out / "404.html").write_text("halaman tidak ada", encoding="utf-8")
+    (out / "incidents" / "a" / "index.html").write_text("gangguan a", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(out), base_path="/status/"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/status/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_handler_pages_under_the_sub_path(handler_site) -> None:
+    assert get(handler_site, "/status/")[::2] == (200, "beranda")
+    assert get(handler_site, "/status/incidents/a/")[::2] == (200, "gangguan a")
+    assert get(handler_site, "/status/incidents/a/index.html?x=1")[::2] == (200, "gangguan a")
+    assert get(handler_site, "/status/incidents/")[::2] == (404, "halaman tidak ada")  # no folder listing
+    assert get(handler_site, "/status/../../etc/passwd")[::2] == (404, "halaman tidak ada")
+    assert get(handler_site, "/status/%2e%2e/%2e%2e/etc/passwd")[::2] == (404, "halaman tidak ada")
+
+
+def test_serve_handler_adds_the_slash_under_the_sub_path(handler_site) -> None:
+    # As GitHub Pages does: /status/incidents/a → /status/incidents/a/. SimpleHTTPRequestHandler builds
+    # the Location from the path with the base already stripped, so it points at /incidents/a/ (a 404).
+    status, headers, _ = get(handler_site, "/status/incidents/a")
+    assert status in (301, 302)
+    assert urlsplit(headers["Location"]).path == "/status/incidents/a/"
+    status, headers, _ = get(handler_site, "/status")
+    assert status in (301, 302)
+    assert urlsplit(headers["Location"]).path == "/status/"
