@@ -12,7 +12,7 @@ from .config import Config, load_config
 from .history import ComponentHistory, read_history
 from .incidents import Incident, load_incidents
 from .output import MARKER, check_output, marker, write_site
-from .problems import InputError, Problem, Problems
+from .problems import InputError, Message, Problem, Problems
 from .render import TEMPLATES, render_site
 from .times import iso
 from .views import site_view
@@ -73,8 +73,11 @@ def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
         Problem(
             incident.path,
             incident.started_line,
-            f"starts after now ({incident.started.astimezone(tz):%Y-%m-%d %H:%M} is in the future): "
-            "only maintenance is announced ahead, so the index shows it once it starts; check the date",
+            Message(
+                "starts after now ({at} is in the future): only maintenance is announced ahead, so the index "
+                "shows it once it starts; check the date",
+                at=f"{incident.started.astimezone(tz):%Y-%m-%d %H:%M}",
+            ),
             warning=True,
         )
         for incident in inputs.incidents

@@ -77,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     serve.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
     serve.add_argument("--port", default=8000, type=int, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
+    serve.add_argument("--lang", help="language of the messages (default: the site's first language)")
     probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
     probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
     probe.add_argument("--lang", help="language of the messages (default: the site's first language)")
@@ -130,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from .serve import serve  # the server and its watcher are needed only here
 
-            return serve(args.config, args.out, args.port)
+            return serve(args.config, args.out, args.port, message_language(args))
         if args.command == "probe":
             return run_probe(args.config, message_language(args))
         if args.command == "compact":
@@ -221,8 +222,13 @@ def run_staff(args: argparse.Namespace) -> int:
             path = command(helper, args.slug, options)
             print(lang.t("staff.updated", path=pipeline.shown_path(path)))
     except staff.StaffError as exc:
-        print(f"generate.py {args.command}: {exc}", file=sys.stderr)
+        # One line whatever the input held: a newline in a form's slug must not start a workflow command.
+        said = str(exc).replace("\r", " ").replace("\n", " ")
+        print(f"generate.py {args.command}: {said}", file=sys.stderr)
         return EXIT_INVALID
+    except KeyboardInterrupt:  # Ctrl+C at a prompt: nothing was written
+        print(file=sys.stderr)
+        return 130
     except OSError as exc:  # the incidents folder cannot be written: the file is as it was
         where = pipeline.shown_path(Path(exc.filename)) if exc.filename else pipeline.shown_path(config.incidents_dir)
         print(f"generate.py {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)

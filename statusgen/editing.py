@@ -142,14 +142,15 @@ def set_resolved(text: str, moment: datetime, tz: tzinfo) -> str:
         lines[index] = f"resolved: {value}{comment}"
     elif "started" in data:
         index = data.line_of("started") - 1
-        _own_line(lines, index, "started")
+        _own_line(lines, index, "started", with_value=True)
         lines.insert(index + 1, f"resolved: {value}")
     else:
         lines.insert(close, f"resolved: {value}")
     return "\n".join(lines)
 
 
-def _own_line(lines: list[str], index: int, key: str) -> None:
+def _own_line(lines: list[str], index: int, key: str, with_value: bool = False) -> None:
     """Refuse keys written in a way a one-line edit would break (a block scalar, a value on the next line)."""
-    if not re.match(rf"{key}:(\s|$)", lines[index]):
+    pattern = rf"{key}:[ \t]+[^\s#]" if with_value else rf"{key}:(\s|$)"
+    if not re.match(pattern, lines[index]):
         raise EditError(Message("line {line}: expected '{key}:' at the start of the line", line=index + 1, key=key))

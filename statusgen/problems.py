@@ -77,11 +77,12 @@ class InputError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def summary(self, translations: Mapping[str, str] | None = None) -> str:
+    def summary(self, translations: Mapping[str, str] | None = None, kept: bool = False) -> str:
+        """How many errors and warnings; ``kept``: said by a preview that keeps serving its last good site."""
         errors = sum(not p.warning for p in self.problems)
         warnings = len(self.problems) - errors
         counted = Message(
-            "{errors}, {warnings}; nothing was written.",
+            "{errors}, {warnings}; the last good site stays." if kept else "{errors}, {warnings}; nothing was written.",
             errors=_count(errors, "{n} error", "{n} errors"),
             warnings=_count(warnings, "{n} warning", "{n} warnings"),
         )

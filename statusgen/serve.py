@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,7 @@ from typing import Any
 
 from . import build as pipeline
 from .output import UnsafeOutput
-from .problems import InputError
+from .problems import InputError, Message, say, translations
 from .render import TEMPLATES
 
 POLL_SECONDS = 0.5
@@ -87,51 +88,62 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return seen
 
 
-def rebuild(config_path: Path, out: Path) -> bool:
+def rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
     """Build for now; print the result. False when the input is invalid (the old site stays)."""
     try:
-        return _rebuild(config_path, out)
+        return _rebuild(config_path, out, words)
     except UnsafeOutput:
         raise
     except Exception:  # a template being edited must not stop the preview: show it, keep serving
         traceback.print_exc()
-        print("the build failed; the last good site stays", file=sys.stderr, flush=True)
+        print(say(Message("the build failed; the last good site stays"), words), file=sys.stderr, flush=True)
         return False
 
 
-def _rebuild(config_path: Path, out: Path) -> bool:
+def _rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
     try:
         inputs = pipeline.load(config_path)
         now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
         pipeline.build(inputs, out, now)
     except InputError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr, flush=True)
-        print(
-            f"{exc.summary().replace('nothing was written', 'the last good site stays')}", file=sys.stderr, flush=True
-        )
+            print(problem.said(words), file=sys.stderr, flush=True)
+        print(exc.summary(words, kept=True), file=sys.stderr, flush=True)
         return False
-    for warning in inputs.warnings:
-        print(warning, file=sys.stderr, flush=True)
-    print(f"built {pipeline.shown_path(out)}/ at {time.strftime('%H:%M:%S')}", flush=True)
+    for warning in sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)):
+        print(warning.said(words), file=sys.stderr, flush=True)
+    built = Message("built {path}/ at {time}", path=pipeline.shown_path(out), time=time.strftime("%H:%M:%S"))
+    print(say(built, words), flush=True)
     return True
 
 
-def serve(config_path: Path, out: Path, port: int) -> int:
-    """Serve until interrupted; exit status 0."""
+def serve(config_path: Path, out: Path, port: int, code: str = "id") -> int:
+    """Serve until interrupted; exit status 0 (2 when the port cannot be used or the output folder is not ours)."""
     config, _ = pipeline.load_settings(config_path)
+    words = translations(code)
     base_path = config.base_path
-    try:
-        rebuild(config_path, out)
-    except UnsafeOutput as exc:
-        print(f"generate.py: error: {exc}", file=sys.stderr)
-        return 2
     out.mkdir(parents=True, exist_ok=True)
     handler = partial(SiteHandler, directory=os.fspath(out.resolve()), base_path=base_path)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:  # the port first: a busy one is said at once, before a whole build
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        message = Message(
+            "port {port} cannot be used ({reason}): choose another with --port, or --port 0 for any free one",
+            port=port, reason=reason,
+        )  # fmt: skip
+        print(f"generate.py serve: {say(message, words)}", file=sys.stderr)
+        return 2
+    try:
+        rebuild(config_path, out, words)
+    except UnsafeOutput as exc:
+        server.server_close()
+        print(f"generate.py: error: {exc}", file=sys.stderr)
+        return 2
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"serving http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C to stop)", flush=True)
+    url = f"http://127.0.0.1:{server.server_address[1]}{base_path}"
+    print(say(Message("serving {url} (Ctrl+C to stop)", url=url), words), flush=True)
     roots = [config_path, config.incidents_dir, TEMPLATES]
     before = snapshot(roots)
     try:
@@ -140,7 +152,7 @@ def serve(config_path: Path, out: Path, port: int) -> int:
             now = snapshot(roots)
             if now != before:
                 before = now
-                rebuild(config_path, out)
+                rebuild(config_path, out, words)
     except KeyboardInterrupt:
         pass
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,17 +22,17 @@ from .incidents import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     SEVERITIES,
+    Incident,
     parse_incident,
     slugify,
-    split_front_matter,
 )
 from .output import write_text
-from .problems import InputError, Problems, closest, translations
+from .problems import InputError, Message, Problems, closest, translations
 from .problems import say as say_message
 from .times import parse_datetime
-from .yamlsrc import YamlError, YamlMap, parse
 
 T = TypeVar("T")
+LEEWAY = timedelta(minutes=5)  # clocks differ a little; a time further ahead than this is a typo
 Ask = Callable[[str], str]  # shows a prompt, returns the answer; raises EOFError when there is none
 
 
@@ -48,6 +48,7 @@ class IncidentFile:
     text: str
     crlf: bool
     bom: bool
+    incident: Incident  # as the build reads it
 
     def encoded(self, text: str) -> str:
         text = text.replace("\n", "\r\n") if self.crlf else text
@@ -167,10 +168,17 @@ class Staff:
             raise StaffError(
                 self.say("unknown_slug", slug=slug, folder=self.shown(self.incidents_dir()), recent=recent) + close
             )
-        raw = path.read_bytes().decode("utf-8")
-        return IncidentFile(
-            path, raw.removeprefix("\ufeff").replace("\r\n", "\n"), "\r\n" in raw, raw.startswith("\ufeff")
-        )
+        try:
+            raw = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reason = Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason)
+            raise StaffError(f"{self.shown(path)}: {say_message(reason, translations(self.lang.code))}") from None
+        text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
+        problems = Problems()
+        incident = parse_incident(slug, text, self.config, problems, self.shown(path))
+        if incident is None:  # fix the file first: its problems are reported as `check` reports them
+            raise InputError(problems.items)
+        return IncidentFile(path, text, "\r\n" in raw, raw.startswith("\ufeff"), incident)
 
     def save(self, path: Path, slug: str, text: str, encoded: str, new: bool) -> None:
         """Validate ``text`` as a build would; write ``encoded`` only when it is valid."""
@@ -235,6 +243,8 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
             end = staff.moment(text)
             if end <= started:
                 raise StaffError(say("end_before_start", end=_written(end, config), start=_written(started, config)))
+            if end <= staff.now:  # a window that is over would take time out of the figures after the fact
+                raise StaffError(say("end_in_past", end=_written(end, config), now=_written(staff.now, config)))
             return end
 
         resolved = staff.checked(
@@ -247,14 +257,14 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
         say("default_scheduled") if maintenance else say("default_investigating"),
     )
     # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
-    first = NewUpdate(
-        min(staff.now, started) if not maintenance else staff.now,
-        "scheduled" if maintenance else "investigating",
-        message,
-    )
+    if not maintenance and started > staff.now + LEEWAY:
+        raise StaffError(say("future_time", at=_written(started, config), now=_written(staff.now, config)))
+    # The first update is the moment of writing: the chronology says when LPSE said what.
+    opening = "scheduled" if maintenance and started > staff.now else "in_progress" if maintenance else "investigating"
+    first = NewUpdate(staff.now, opening, message)
     text = new_incident(
         title=title, components=components, severity=severity, cause=cause, started=started,
-        resolved=resolved if isinstance(resolved, datetime) else None, first=first, tz=config.timezone,
+        resolved=resolved, first=first, tz=config.timezone,
     )  # fmt: skip
     folder = staff.incidents_dir()
     taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
@@ -269,7 +279,8 @@ def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     found = staff.find(slug)
     say = staff.say
     staff.scripted(options.get("status"), options.get("message"))
-    maintenance = _is_maintenance(found.text)
+    maintenance = found.incident.is_maintenance
+    _refuse_closed(staff, found)
     statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
     status = staff.checked(
         _text(options, "status"),
@@ -278,7 +289,8 @@ def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
         lambda v: staff.choice(v, statuses, say("noun_status")),
     )
     message = staff.answer(_text(options, "message"), say("ask_message"), "--message")
-    at = staff.checked(_text(options, "at"), say("ask_at"), "--at", staff.moment, _written(staff.now, staff.config))
+    default_at = _written(staff.now, staff.config)
+    at = staff.checked(_text(options, "at"), say("ask_at"), "--at", lambda v: _update_time(staff, found, v), default_at)
     tz = staff.config.timezone
     if status == ("completed" if maintenance else "resolved"):
         # The closing update closes the incident too: the same as `resolve`, so it cannot stay "ongoing".
@@ -290,21 +302,48 @@ def resolve(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     """Set ``resolved`` and add the closing update; returns the path."""
     found = staff.find(slug)
     say, config = staff.say, staff.config
-    maintenance = _is_maintenance(found.text)
-    at = staff.moment(_text(options, "at") or _written(staff.now, config))
+    maintenance = found.incident.is_maintenance
+    _refuse_closed(staff, found)
+    at = _update_time(staff, found, _text(options, "at") or _written(staff.now, config))
     message = _text(options, "message") or (say("default_completed") if maintenance else say("default_resolved"))
     return _close(staff, found, at, message, "completed" if maintenance else "resolved")
 
 
+def _refuse_closed(staff: Staff, found: IncidentFile) -> None:
+    """An incident that is over takes no more updates: a recurrence is a new incident."""
+    incident = found.incident
+    closing = [u for u in incident.updates if u.status in ("resolved", "completed")]
+    closed = closing if incident.is_maintenance else incident.resolved is not None and closing
+    if closed:
+        at = _written(closing[0].at, staff.config)
+        raise StaffError(staff.say("already_closed", slug=incident.slug, at=at))
+
+
+def _update_time(staff: Staff, found: IncidentFile, text: str) -> datetime:
+    """The time of a new update: not in the future, not before the start, not before the newest update."""
+    at, config = staff.moment(text), staff.config
+    if at > staff.now + LEEWAY:
+        raise StaffError(staff.say("future_time", at=_written(at, config), now=_written(staff.now, config)))
+    incident = found.incident
+    if at < incident.started and not incident.is_maintenance:
+        raise StaffError(staff.say("before_start", at=_written(at, config), start=_written(incident.started, config)))
+    if incident.updates and at < incident.updates[0].at:
+        newest = _written(incident.updates[0].at, config)
+        raise StaffError(staff.say("before_newest", at=_written(at, config), newest=newest))
+    return at
+
+
 def _close(staff: Staff, found: IncidentFile, at: datetime, message: str, status: str) -> Path:
-    """Set ``resolved: at`` and add the closing update, unless ``at`` is before the start."""
+    """Set ``resolved: at`` and add the closing update; a maintenance window ends at ``at`` or is cancelled."""
     config = staff.config
-    started = _started(found.text, config)
-    if started is not None and at < started:
-        raise StaffError(staff.say("resolve_before_start", at=_written(at, config), start=_written(started, config)))
+    started = found.incident.started
+    if at < started and not found.incident.is_maintenance:
+        raise StaffError(staff.say("before_start", at=_written(at, config), start=_written(started, config)))
+    # Completing maintenance before it starts cancels it: the window shrinks to nothing at its start.
+    end = max(at, started)
     tz = config.timezone
     # The update first: a file the edit must refuse is then reported with its own line numbers.
-    return _edit(staff, found, lambda text: set_resolved(add_update(text, NewUpdate(at, status, message), tz), at, tz))
+    return _edit(staff, found, lambda text: set_resolved(add_update(text, NewUpdate(at, status, message), tz), end, tz))
 
 
 def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Path:
@@ -324,29 +363,3 @@ def _text(options: dict[str, object], key: str) -> str | None:
 
 def _written(moment: datetime, config: Config) -> str:
     return f"{moment.astimezone(config.timezone):%Y-%m-%d %H:%M}"
-
-
-def _front_value(text: str, key: str) -> str | None:
-    """A top-level key's value as written, or None; a file that cannot be read is reported by ``save``."""
-    parsed = split_front_matter(text)
-    if isinstance(parsed[0], int):
-        return None
-    try:
-        data = parse(str(parsed[0]), first_line=2)
-    except YamlError:
-        return None
-    if not isinstance(data, YamlMap) or data.get(key) is None:
-        return None
-    return str(data.text.get(key, data[key]))
-
-
-def _is_maintenance(text: str) -> bool:
-    return (_front_value(text, "severity") or "").strip() == "maintenance"
-
-
-def _started(text: str, config: Config) -> datetime | None:
-    value = _front_value(text, "started")
-    try:
-        return parse_datetime(value, config.timezone) if value else None
-    except ValueError:
-        return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,11 @@ HOSTILE = [
     "--help",
     "{{ 7*7 }} ${HOME} %s",
 ]
+
+
+def epoch(wita: str) -> str:
+    """SOURCE_DATE_EPOCH for a time in WITA: the "now" of a form run."""
+    return str(int(datetime.fromisoformat(wita + "+08:00").timestamp()))
 
 
 def run(cwd: Path, command: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -85,6 +91,7 @@ def test_a_hostile_title_and_message_are_published_as_text(origin: Path, text: s
         INCIDENT_MESSAGE=text,
         INCIDENT_STARTED="2026-11-26 09:00",
         INCIDENT_BRANCH="main",
+        SOURCE_DATE_EPOCH=epoch("2026-11-26 09:05"),
     )
     assert result.returncode == 0, result.stderr
     files = published(origin)
@@ -106,6 +113,7 @@ def test_update_and_resolve_through_the_forms(origin: Path) -> None:
     created = run(
         runner, "new", INCIDENT_TITLE="SPSE lambat", INCIDENT_COMPONENTS="spse",
         INCIDENT_SEVERITY="degraded", INCIDENT_STARTED="2026-11-26 09:00", INCIDENT_BRANCH="main",
+        SOURCE_DATE_EPOCH=epoch("2026-11-26 09:05"),
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     slug = Path(next(iter(published(origin)))).stem
@@ -115,10 +123,13 @@ def test_update_and_resolve_through_the_forms(origin: Path) -> None:
     later = clone(origin, "later")
     updated = run(
         later, "update", INCIDENT_SLUG=slug, INCIDENT_STATUS="identified", INCIDENT_MESSAGE="`touch pwned`",
-        INCIDENT_AT="2026-11-26 09:30", INCIDENT_BRANCH="main",
+        INCIDENT_AT="2026-11-26 09:30", INCIDENT_BRANCH="main", SOURCE_DATE_EPOCH=epoch("2026-11-26 09:35"),
     )  # fmt: skip
     assert updated.returncode == 0, updated.stderr
-    resolved = run(later, "resolve", INCIDENT_SLUG=slug, INCIDENT_AT="2026-11-26 10:00", INCIDENT_BRANCH="main")
+    resolved = run(
+        later, "resolve", INCIDENT_SLUG=slug, INCIDENT_AT="2026-11-26 10:00", INCIDENT_BRANCH="main",
+        SOURCE_DATE_EPOCH=epoch("2026-11-26 10:05"),
+    )  # fmt: skip
     assert resolved.returncode == 0, resolved.stderr
 
     data = front_matter(published(origin)[f"incidents/{slug}.md"])
@@ -164,5 +175,40 @@ def test_the_forms_pass_every_input_through_the_environment() -> None:
         assert step["run"] == f"bash scripts/ci/incident.sh {command}"
         passed = {value for value in step["env"].values() if value.startswith("${{ inputs.")}
         assert passed == {f"${{{{ inputs.{key} }}}}" for key in inputs}, name
-        assert workflow["concurrency"]["group"] == "incidents"
+        assert "concurrency" not in workflow  # a waiting run would be cancelled by a third: no report may be lost
         assert workflow["jobs"]["deploy"]["steps"][0]["run"] == 'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"'
+
+
+def test_two_forms_racing_for_the_same_incident_both_land(origin: Path) -> None:
+    """A second writer pushes between our fetch and our push: the retry starts again from the remote."""
+    runner = clone(origin, "runner")
+    created = run(
+        runner, "new", INCIDENT_TITLE="SPSE lambat", INCIDENT_COMPONENTS="spse", INCIDENT_SEVERITY="degraded",
+        INCIDENT_STARTED="2026-11-26 09:00", INCIDENT_BRANCH="main", SOURCE_DATE_EPOCH=epoch("2026-11-26 09:05"),
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    slug = "2026-11-26-spse-lambat"
+    # A hook that lets another checkout push an update to the same file just before our first push.
+    other = clone(origin, "other")
+    hook = runner / ".git" / "hooks" / "pre-push"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f"[ -f {runner}/.raced ] && exit 0\ntouch {runner}/.raced\n"
+        f"cd {other} && git pull --quiet origin main && "
+        f"python3 {ROOT / 'generate.py'} update {slug} --status identified --message 'dari tempat lain' "
+        "--at '2026-11-26 09:10' >/dev/null && git add -A && "
+        "git -c user.name=o -c user.email=o@example.org commit --quiet -m other && git push --quiet origin HEAD:main\n"
+    )
+    hook.chmod(0o755)
+    updated = run(
+        runner, "update", INCIDENT_SLUG=slug, INCIDENT_STATUS="monitoring", INCIDENT_MESSAGE="dipantau",
+        INCIDENT_AT="2026-11-26 09:20", INCIDENT_BRANCH="main", SOURCE_DATE_EPOCH=epoch("2026-11-26 09:25"),
+    )  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    data = front_matter(published(origin)[f"incidents/{slug}.md"])
+    assert [u["status"] for u in data["updates"]] == ["monitoring", "identified", "investigating"]  # type: ignore[index]
+    assert (runner / ".raced").exists()  # the other writer did push first: the retry is what landed ours
+    assert git(origin, "log", "--format=%s", "main").splitlines()[:2] == [
+        "Incident update: monitoring: " + slug,
+        "other",
+    ]

@@ -42,30 +42,31 @@ case "$command" in
     ;;
 esac
 
-git pull --quiet --rebase "$remote" "$branch"
-# No terminal to answer questions: every prompt gets end-of-input, and a missing field is an error.
-$generate "$command" "${args[@]}" </dev/null
-git add -A incidents
-changed=$(git diff --cached --name-only -- incidents)
-if [ -z "$changed" ]; then
-  echo "nothing changed in incidents/" >&2
-  exit 1
-fi
-# The commit message is built by printf from the variables, never evaluated.
-printf 'Incident %s: %s\n\nFrom the GitHub form, run by %s.\n' "$command" "$summary" "${GITHUB_ACTOR:-unknown}" \
-  | git commit --quiet --file=-
+# Each attempt starts from the branch as it is on the remote now and runs the command again, so a change
+# someone pushed meanwhile (even to the same incident) is seen, validated against, and never overwritten;
+# two reports of the same title get different file names.
 for attempt in 1 2 3 4 5; do
-  if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
-    break
-  fi
-  if [ "$attempt" -eq 5 ]; then
-    echo "could not push the incident after $attempt attempts" >&2
+  git fetch --quiet "$remote" "$branch"
+  git reset --quiet --hard FETCH_HEAD
+  # No terminal to answer questions: every prompt gets end-of-input, and a missing field is an error.
+  $generate "$command" "${args[@]}" </dev/null
+  git add -A incidents
+  changed=$(git diff --cached --name-only -- incidents)
+  if [ -z "$changed" ]; then
+    echo "nothing changed in incidents/" >&2
     exit 1
   fi
+  # The commit message is built by printf from the variables, never evaluated.
+  printf 'Incident %s: %s\n\nFrom the GitHub form, run by %s.\n' "$command" "$summary" "${GITHUB_ACTOR:-unknown}" \
+    | git commit --quiet --file=-
+  if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
+    echo "incident file: $changed"
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+      printf 'Incident file: `%s`\n' "$changed" >>"$GITHUB_STEP_SUMMARY"
+    fi
+    exit 0
+  fi
   sleep $((attempt * ${RETRY_SECONDS:-2}))
-  git pull --quiet --rebase "$remote" "$branch"
 done
-echo "incident file: $changed"
-if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  printf 'Incident file: `%s`\n' "$changed" >>"$GITHUB_STEP_SUMMARY"
-fi
+echo "could not push the incident after 5 attempts: the main branch keeps changing; run the form again" >&2
+exit 1
