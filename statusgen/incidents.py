@@ -203,7 +203,13 @@ def _read_incident(
         fields.warn(
             None, Message("no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
         )
-    elif severity == "maintenance" and started and not any(u.status == "scheduled" for u in updates):
+    elif (
+        severity == "maintenance"
+        and started
+        and updates
+        and not any(u.status == "scheduled" for u in updates)
+        and min(updates, key=lambda u: u.at).status != "in_progress"  # recorded once underway: nothing to fix
+    ):
         fields.warn(
             "updates",
             Message(

@@ -235,7 +235,16 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
         cause_flag, say("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, say("noun_cause")), "internal"
     )
     started_default = None if maintenance else _written(staff.now, config)
-    started = staff.checked(_text(options, "started"), say("ask_started"), "--started", staff.moment, started_default)
+
+    def start_time(text: str) -> datetime:
+        start = staff.moment(text)
+        if maintenance:
+            return start
+        if start > staff.now + LEEWAY:
+            raise StaffError(say("future_time", at=_written(start, config), now=_written(staff.now, config)))
+        return min(start, staff.now)  # a minute or two ahead is the clocks differing: it started now
+
+    started = staff.checked(_text(options, "started"), say("ask_started"), "--started", start_time, started_default)
     resolved = None
     if maintenance:
 
@@ -257,8 +266,6 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
         say("default_scheduled") if maintenance else say("default_investigating"),
     )
     # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
-    if not maintenance and started > staff.now + LEEWAY:
-        raise StaffError(say("future_time", at=_written(started, config), now=_written(staff.now, config)))
     # The first update is the moment of writing: the chronology says when LPSE said what.
     opening = "scheduled" if maintenance and started > staff.now else "in_progress" if maintenance else "investigating"
     first = NewUpdate(staff.now, opening, message)
