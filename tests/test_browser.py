@@ -20,22 +20,12 @@ from urllib.request import urlopen
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
 
 from statusgen.cli import main
 
 from .conftest import DEMO, DEMO_NOW
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PREFIX = "/status-demo/"  # the path of the demo's base_url, https://example.github.io/status-demo/
 SIRUP_INCIDENT = "incidents/2026-11-26-sirup-gangguan/"
 SANITIZED_INCIDENT = "incidents/2021-09-19-kabel-laut-contoh/"  # has a table, a <script> and a javascript: link
@@ -73,17 +63,6 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def base(origin: str) -> str:
     """The URL of the site's home page."""
     return origin + PREFIX
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # No skip when Playwright or Chromium is missing: the import above or the launch here fails loudly.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

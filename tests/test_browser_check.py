@@ -18,11 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from statusgen.cli import main
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from .test_browser import QuietHandler
 
 NOW = "2026-11-26T10:00+08:00"
 VISITOR_NOW = datetime(2026, 11, 26, 2, 10, tzinfo=UTC)  # the visitor's clock: ten minutes after the build
@@ -148,16 +148,6 @@ def origin(servers: dict[str, int], tmp_path_factory: pytest.TempPathFactory) ->
     finally:
         site.shutdown()
         site.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -32,13 +32,12 @@ from playwright.sync_api import (
     Request,
     Response,
     Route,
-    sync_playwright,
 )
 
 from statusgen.cli import main
 
 from .conftest import DEMO, DEMO_NOW, ROOT
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, SIRUP_INCIDENT, QuietHandler
+from .test_browser import PREFIX, SIRUP_INCIDENT, QuietHandler
 
 SETUP = "run `bash scripts/setup-tests.sh` to install it"
 TOOLS = ROOT / ".tools" / "node_modules"
@@ -204,17 +203,6 @@ def inspect(page: Page, result: Visit, width: int, screenshot: Path) -> None:
     page.screenshot(path=screenshot, full_page=True)
     page.add_script_tag(path=AXE_JS)  # last: axe-core adds to the page
     result.violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # No skip when Playwright or Chromium is missing: the import above or the launch here fails loudly.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
