@@ -10,9 +10,11 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
@@ -37,10 +39,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the demo into <tmp>/root/status-demo and serve <tmp>/root; yields http://127.0.0.1:<port>."""
-    tmp = tmp_path_factory.mktemp("browser")
+@contextmanager
+def served_demo(tmp: Path) -> Iterator[tuple[Path, str]]:
+    """Build the demo into <tmp>/root/status-demo and serve <tmp>/root; yields (the site, http://127.0.0.1:<port>)."""
     source = tmp / "demo"
     shutil.copytree(DEMO, source, ignore=shutil.ignore_patterns("site", "__pycache__"))
     root = tmp / "root"
@@ -52,11 +53,18 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, name="status-demo-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield out, f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo site served under its sub-path; yields http://127.0.0.1:<port>."""
+    with served_demo(tmp_path_factory.mktemp("browser")) as (_, served):
+        yield served
 
 
 @pytest.fixture(scope="module")

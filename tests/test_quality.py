@@ -14,11 +14,8 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -34,10 +31,8 @@ from playwright.sync_api import (
     Route,
 )
 
-from statusgen.cli import main
-
-from .conftest import DEMO, DEMO_NOW, ROOT
-from .test_browser import PREFIX, SIRUP_INCIDENT, QuietHandler
+from .conftest import ROOT
+from .test_browser import PREFIX, SIRUP_INCIDENT, served_demo
 
 SETUP = "run `bash scripts/setup-tests.sh` to install it"
 TOOLS = ROOT / ".tools" / "node_modules"
@@ -90,24 +85,9 @@ class Served:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """Build the demo into <tmp>/root/status-demo and serve <tmp>/root under the demo's sub-path."""
-    tmp = tmp_path_factory.mktemp("quality")
-    source = tmp / "demo"
-    shutil.copytree(DEMO, source, ignore=shutil.ignore_patterns("site", "__pycache__"))
-    root = tmp / "root"
-    out = root / PREFIX.strip("/")
-    assert main(["build", "--config", str(source / "status.yml"), "--out", str(out), "--now", DEMO_NOW]) == 0
-    assert (out / "index.html").is_file()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="status-demo-quality-server", daemon=True)
-    thread.start()
-    try:
-        yield Served(out, f"http://127.0.0.1:{server.server_address[1]}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """The demo built into <tmp>/root/status-demo and served under its sub-path."""
+    with served_demo(tmp_path_factory.mktemp("quality")) as (out, origin):
+        yield Served(out, origin)
 
 
 def listed(problems: list[str]) -> str:
