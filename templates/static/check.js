@@ -30,7 +30,12 @@
                     redirect: "follow", signal: controller.signal };
     return fetch(url.href, options).then(
       function (response) { clearTimeout(timer); return !sameOrigin || response.ok; },
-      function () { clearTimeout(timer); return false; }
+      function () {
+        clearTimeout(timer);
+        // A fetch a Content-Security-Policy blocks fails at once, and its "securitypolicyviolation" event is
+        // dispatched as a separate task: give it a moment to arrive before the verdict is written.
+        return new Promise(function (resolve) { setTimeout(function () { resolve(false); }, 100); });
+      }
     );
   }
 
