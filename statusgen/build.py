@@ -11,9 +11,9 @@ from . import __version__
 from .config import Config, load_config
 from .history import ComponentHistory, read_history
 from .incidents import Incident, load_incidents
-from .output import MARKER, check_output, marker, write_site
+from .output import MARKER, check_output, marker, workers, write_site
 from .problems import InputError, Message, Problem, Problems
-from .render import TEMPLATES, render_site
+from .render import TEMPLATES, site_jobs
 from .times import iso
 from .views import site_view
 
@@ -85,11 +85,17 @@ def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
     ]
 
 
-def build(inputs: Inputs, out: Path, now: datetime) -> dict[str, bytes]:
-    """Render the whole site in memory from validated inputs, then swap it into ``out``."""
+def build(inputs: Inputs, out: Path, now: datetime, processes: int | None = None) -> list[str]:
+    """Render the site from validated inputs into a new folder, then swap it into ``out``; returns its paths.
+
+    The pages are shared out among ``processes`` (default: one per core, see output.workers).
+    """
     package = Path(__file__).resolve().parent
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
-    files = render_site(site_view(inputs.config, inputs.incidents, now, inputs.history))
-    files[MARKER] = marker(iso(now, inputs.config.timezone), __version__)
-    write_site(out, files)
-    return files
+    jobs, finish = site_jobs(site_view(inputs.config, inputs.incidents, now, inputs.history))
+    built = marker(iso(now, inputs.config.timezone), __version__)
+
+    def last(written: list[str]) -> dict[str, bytes]:
+        return {**finish(written), MARKER: built}
+
+    return write_site(out, jobs, workers() if processes is None else processes, last)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .problems import Message, Problems
 
@@ -30,9 +31,11 @@ STATUSES = ("up", "degraded", "down")
 ERRORS = ("timeout", "dns", "connection", "tls", "status", "keyword", "redirects", "error")
 
 
-@dataclass(frozen=True, order=True)
-class ProbeSample:
-    """One check of one component. ``time`` is whole seconds since the epoch (UTC)."""
+class ProbeSample(NamedTuple):
+    """One check of one component. ``time`` is whole seconds since the epoch (UTC).
+
+    A named tuple rather than a dataclass: a history holds hundreds of thousands of them.
+    """
 
     time: int
     status: str
@@ -52,8 +55,7 @@ class ProbeSample:
         return datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m")
 
 
-@dataclass(frozen=True, order=True)
-class Run:
+class Run(NamedTuple):
     """Compacted samples: ``[start, end)`` covered by samples that all had ``status``."""
 
     start: int
@@ -80,11 +82,69 @@ def _stamp(moment: int) -> str:
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
-def _moment(stamp: str) -> int:
-    # fromisoformat is many times faster than strptime, which matters at a million lines.
-    if not _STAMP.fullmatch(stamp):
+# A well-formed sample line, all of it checked by one expression; anything else goes through
+# parse_line, which says what is wrong.
+_LINE = re.compile(
+    r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),(\d*),(\d*),"
+    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d*)"
+)
+
+
+def _day_start(day: str, cache: dict[str, int]) -> int | None:
+    """Seconds since the epoch at 00:00 UTC of ``YYYY-MM-DD``, or None for a date that does not exist."""
+    try:
+        start = cache.get(day)
+        if start is None:
+            start = cache[day] = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        return None
+    return start
+
+
+def parse_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str) -> list[ProbeSample]:
+    """Samples from numbered CSV lines; a malformed line is skipped with a warning.
+
+    This is the loop a build spends most of its reading in, so the common case, a well-formed
+    line, costs one regular expression and a dictionary lookup for its day.
+    """
+    found: list[ProbeSample] = []
+    append = found.append
+    new = tuple.__new__  # what ProbeSample(...) ends in, without its Python-level __new__
+    days: dict[str, int] = {}
+    match = _LINE.fullmatch
+    for number, text in lines:
+        fields = match(text)
+        if fields is not None:
+            day, hours, minutes, secs, status, http_status, latency, error, cert_days = fields.groups()
+            start = days.get(day)
+            if start is None:
+                start = _day_start(day, days)
+            if start is not None and hours < "24":
+                sample = (
+                    start + int(hours) * 3600 + int(minutes) * 60 + int(secs),
+                    status,
+                    int(http_status) if http_status else None,
+                    int(latency) if latency else None,
+                    error or None,
+                    int(cert_days) if cert_days else None,
+                )
+                append(new(ProbeSample, sample))
+                continue
+        try:  # not well formed: say why
+            append(parse_line(text.split(",")))
+        except ValueError as exc:
+            problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=str(exc)))
+    return found
+
+
+def _moment(stamp: str, days: dict[str, int] | None = None) -> int:
+    """Seconds since the epoch of ``YYYY-MM-DDTHH:MM:SSZ``; ``days`` caches the start of each date seen."""
+    if not _STAMP.fullmatch(stamp) or stamp[11:13] >= "24" or stamp[14] > "5" or stamp[17] > "5":
         raise ValueError(f"time '{stamp}' is not UTC ISO 8601 like 2026-11-26T02:00:00Z")
-    return int(datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC).timestamp())
+    start = _day_start(stamp[:10], {} if days is None else days)
+    if start is None:
+        raise ValueError(f"time '{stamp}' is not UTC ISO 8601 like 2026-11-26T02:00:00Z")
+    return start + int(stamp[11:13]) * 3600 + int(stamp[14:16]) * 60 + int(stamp[17:19])
 
 
 def parse_line(fields: list[str]) -> ProbeSample:
@@ -110,18 +170,18 @@ class Unreadable(Exception):
     """A history file that cannot be read at all (as opposed to a line that is malformed)."""
 
 
-def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each data row.
+def _lines(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each data line: not blank, not the header.
 
-    Lines are decoded one at a time and split on commas (the format has no quoting), so one
-    bad byte or stray quote costs one line, with a warning, never the rest of the file.
-    Raises Unreadable when the file cannot be opened.
+    Lines are decoded one at a time (the format has no quoting), so one bad byte costs one
+    line, with a warning, never the rest of the file. Raises Unreadable when the file cannot be opened.
     """
     try:
         data = path.read_bytes()
     except OSError as exc:
         problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
         raise Unreadable(shown) from None
+    heading = ",".join(header)
     for number, raw in enumerate(data.split(b"\n"), start=1):
         line = raw.rstrip(b"\r")
         if not line:
@@ -131,9 +191,14 @@ def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -
         except UnicodeDecodeError:
             problems.warning(shown, number, Message("skipped a line that is not UTF-8 text"))
             continue
-        row = text.split(",")
-        if tuple(row) != header:
-            yield number, row
+        if text != heading:
+            yield number, text
+
+
+def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each data line; see _lines."""
+    for number, text in _lines(path, shown, problems, header):
+        yield number, text.split(",")
 
 
 def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
@@ -141,13 +206,11 @@ def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample
 
     Raises Unreadable when the file cannot be opened.
     """
-    found = []
-    for number, row in _rows(path, shown, problems, HEADER):
-        try:
-            found.append(parse_line(row))
-        except ValueError as exc:
-            problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=str(exc)))
-    return found
+    return parse_lines(_lines(path, shown, problems, HEADER), problems, shown)
+
+
+_RUN_STAMP = r"((\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z)"
+_RUN_LINE = re.compile(rf"(\d{{4}}-\d\d),{_RUN_STAMP},{_RUN_STAMP},(up|degraded|down)")
 
 
 def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
@@ -156,17 +219,36 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
     if not path.is_file():
         return []
     try:
-        rows = list(_rows(path, shown, problems, RUNS_HEADER))
+        lines = list(_lines(path, shown, problems, RUNS_HEADER))
     except Unreadable:
         return []
-    for number, row in rows:
-        try:
+    days: dict[str, int] = {}
+    match = _RUN_LINE.fullmatch
+    new = tuple.__new__
+    for number, text in lines:
+        fields = match(text)
+        if fields is not None:
+            month, _, day, hours, minutes, secs, _, end_day, end_hours, end_minutes, end_secs, status = fields.groups()
+            start = days.get(day)
+            if start is None:
+                start = _day_start(day, days)
+            end = days.get(end_day)
+            if end is None:
+                end = _day_start(end_day, days)
+            if start is not None and end is not None and hours < "24" and end_hours < "24":
+                start += int(hours) * 3600 + int(minutes) * 60 + int(secs)
+                end += int(end_hours) * 3600 + int(end_minutes) * 60 + int(end_secs)
+                if end > start:
+                    runs.add(new(Run, (start, end, status, month)))
+                    continue
+        try:  # not well formed: say why
+            row = text.split(",")
             if len(row) != len(RUNS_HEADER):
                 raise ValueError(f"expected {len(RUNS_HEADER)} fields, found {len(row)}")
-            month, start, end, status = row
+            month, start_text, end_text, status = row
             if status not in STATUSES:
                 raise ValueError(f"status '{status}' is not one of {', '.join(STATUSES)}")
-            run = Run(_moment(start), _moment(end), status, month)
+            run = Run(_moment(start_text, days), _moment(end_text, days), status, month)
             if run.end <= run.start:
                 raise ValueError("the run ends before it starts")
             runs.add(run)

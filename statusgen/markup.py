@@ -7,6 +7,7 @@ script, event handler, ``javascript:`` link or third-party image gets through.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -21,9 +22,27 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# One converter, reset before each use: building one costs more than converting a short message.
+_CONVERTER = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+
+
+# One line of words and ordinary punctuation, which Markdown would only wrap in a paragraph:
+# nothing that starts a list, heading, quote or code block, and no character that marks up,
+# escapes or breaks a line. Most update messages are like this, and skip the converter.
+_PLAIN = re.compile(r"(?![-+*#>=]|\d+[.)])[^\s\\`*_\[\]<>&#!|~{}=]+(?: [^\s\\`*_\[\]<>&#!|~{}=]+)*")
+
+
+@lru_cache(maxsize=4096)
 def to_html(source: str) -> Markup:
-    """Render Markdown and sanitize the result. Headings start at h3, under the page's own h1 and h2."""
-    html = markdown.markdown(source, extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    """Render Markdown and sanitize the result. Headings start at h3, under the page's own h1 and h2.
+
+    The same text gives the same HTML, so repeated messages ("Sudah pulih.") are rendered once.
+    """
+    source = str(source)
+    line = source.rstrip("\n")
+    if _PLAIN.fullmatch(line):
+        return Markup(f"<p>{line}</p>")
+    html = _CONVERTER.reset().convert(source)
     html = _demote_headings(html)
     clean = nh3.clean(
         html,

@@ -7,12 +7,17 @@ was, and readers never see half a site.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pickle
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .history import (
     COMPACTED,
@@ -69,19 +74,50 @@ def _is_built_site(folder: Path) -> bool:
         return False
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` (relative path → content) as the whole of ``out``, atomically swapped in.
+Job = Callable[[], Iterable[tuple[str, bytes]]]  # makes some files of the site: (relative path, content)
 
-    Entries named in KEPT that the build does not make are moved over from the old folder.
+
+class WorkerFailed(Exception):
+    """A worker process that rendered part of the site failed; the message holds its traceback."""
+
+
+def workers() -> int:
+    """How many processes render the site: one per core, at most four; ``STATUSGEN_WORKERS`` overrides."""
+    chosen = os.environ.get("STATUSGEN_WORKERS", "").strip()
+    if chosen.isdigit() and int(chosen) > 0:
+        count = int(chosen)
+    else:
+        count = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
+    return count if hasattr(os, "fork") else 1
+
+
+def write_site(
+    out: Path,
+    files: Mapping[str, bytes] | Sequence[Job],
+    processes: int = 1,
+    finish: Callable[[list[str]], Mapping[str, bytes]] | None = None,
+) -> list[str]:
+    """Write the site as the whole of ``out``, atomically swapped in; returns the paths written.
+
+    ``files`` maps relative paths to content, or is a list of jobs that make them. With more
+    than one process, the jobs are shared out among forked workers that write as they go, so
+    the site is never held in memory whole. ``finish`` makes the last files (a sitemap) from
+    the paths the jobs wrote. A file whose bytes are unchanged is linked to the old one rather
+    than written again, which keeps its modification time. Entries named in KEPT that the
+    build does not make are moved over from the old folder.
     """
+    jobs: Sequence[Job] = [lambda: sorted(files.items())] if isinstance(files, Mapping) else files
     out = out.resolve()  # through a symlink: replace the folder it points to, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        for relative, content in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        writer = _Writer(staging, out if _is_built_site(out) else None)
+        written = _run_shared(jobs, writer, processes)
+        if finish is not None:
+            last = finish(sorted(written))
+            for relative, content in sorted(last.items()):
+                writer.put(relative, content)
+            written += list(last)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; Pages and local servers must read it
         if out.exists():
             _swap(out, staging)
@@ -90,6 +126,110 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return sorted(written)
+
+
+class _Writer:
+    """Puts files into the staging folder; one whose bytes match the old site's is hard-linked to it."""
+
+    def __init__(self, staging: Path, old: Path | None):
+        self.staging = staging
+        self.old = old
+        self.folders: set[Path] = set()
+        self.linked = 0
+
+    def put(self, relative: str, content: bytes) -> None:
+        target = self.staging / relative
+        folder = target.parent
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        if self.old is not None and self._same(self.old / relative, content):
+            try:
+                os.link(self.old / relative, target)
+                self.linked += 1
+                return
+            except OSError:
+                pass  # a file system without hard links: write it
+        target.write_bytes(content)
+
+    @staticmethod
+    def _same(path: Path, content: bytes) -> bool:
+        try:
+            if path.stat().st_size != len(content):
+                return False
+            return path.read_bytes() == content
+        except OSError:
+            return False
+
+
+def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
+    written = []
+    for job in jobs:
+        for relative, content in job():
+            writer.put(relative, content)
+            written.append(relative)
+    return written
+
+
+def _run_shared(jobs: Sequence[Job], writer: _Writer, processes: int) -> list[str]:
+    """Run every job, this process taking one share and each forked worker another.
+
+    Workers report the paths they wrote, or their traceback, through a pipe; any failure
+    fails the whole build, and the staging folder is then removed by the caller.
+    """
+    processes = max(1, min(processes, len(jobs)))
+    if processes == 1:
+        return _run_jobs(jobs, writer)
+    children: list[tuple[int, int]] = []
+    try:
+        for share in range(1, processes):
+            readable, writable = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(readable)
+                _worker(jobs[share::processes], writer, writable)
+            os.close(writable)
+            children.append((pid, readable))
+        written = _run_jobs(jobs[0::processes], writer)
+        failures = []
+        for pid, readable in children:
+            with os.fdopen(readable, "rb") as stream:
+                report = stream.read()
+            _, status = os.waitpid(pid, 0)
+            try:
+                outcome, value = pickle.loads(report)
+            except Exception:
+                outcome, value = "error", f"a worker process ended without a report (wait status {status})"
+            if outcome == "ok":
+                written += value
+            else:
+                failures.append(value)
+        children = []
+        if failures:
+            raise WorkerFailed("\n".join(failures))
+        return written
+    finally:
+        for pid, readable in children:  # this process failed first: stop the workers
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(readable)
+
+
+def _worker(jobs: Sequence[Job], writer: _Writer, writable: int) -> NoReturn:
+    code = 0
+    try:
+        report = pickle.dumps(("ok", _run_jobs(jobs, writer)))
+    except BaseException:
+        report = pickle.dumps(("error", traceback.format_exc()))
+        code = 1
+    try:
+        with os.fdopen(writable, "wb") as stream:
+            stream.write(report)
+    finally:
+        os._exit(code)  # skip the parent's exit handlers and buffered output
 
 
 def _swap(out: Path, staging: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -53,11 +55,16 @@ def environment(config: Config, lang: Language, languages: list[Language], templ
         percent=lang.percent,
         minutes=lambda value: lang.decimal(value, 1),
         plain=lambda value: translated(value or "", code)[0],
-        day_label=lambda day: day_label(lang, day),
         tel=lambda phone: re.sub(r"[^0-9+]", "", phone),  # "(0511) 3350215" → "05113350215" for a tel: link
     )
+
+    def url(path: str = "") -> str:
+        return config.base_path + lang.prefix + path
+
+    cells = DayCells(lang, url)
+    env.filters.update(bar_cell=cells.bar, calendar_cell=cells.calendar)
     env.globals.update(
-        url=lambda path="": config.base_path + lang.prefix + path,
+        url=url,
         shared_url=lambda path="": config.base_path + path,
         absolute_url=lambda path="": config.base_url + lang.prefix + path,
         shared_absolute_url=lambda path="": config.base_url + path,
@@ -99,68 +106,147 @@ def day_label(lang: Language, day: DayView) -> DayWords:
     return DayWords("; ".join(words), Markup("; ").join(html))
 
 
-def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
-    """Every file of the site, keyed by its path inside the output folder.
+class DayCells:
+    """The markup of each day in the bars and calendars of one language.
+
+    A site has a cell for every component and every day since its history began, and most
+    read alike: the same date, level and figures on every component. Each distinct day is
+    put into words and markup once, and the pages reuse it.
+    """
+
+    def __init__(self, lang: Language, url: Callable[[str], str]):
+        self.lang = lang
+        self.url = url
+        self._cells: dict[tuple[object, ...], Markup] = {}
+        self.made = 0  # distinct cells put into words: the work done, for the tests
+
+    def bar(self, day: DayView) -> Markup:
+        """One ``<li>`` of a 90-day bar."""
+        return self._cell("bar", day)
+
+    def calendar(self, day: DayView) -> Markup:
+        """One ``<td>`` of a month grid, with the day's number."""
+        return self._cell("calendar", day)
+
+    def _cell(self, kind: str, day: DayView) -> Markup:
+        key = (kind, day.date, day.level, day.figures, tuple(view.path for view in day.incidents))
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = self._make(kind, day)
+        return cell
+
+    def _make(self, kind: str, day: DayView) -> Markup:
+        self.made += 1
+        words = day_label(self.lang, day)
+        inner = Markup('<span class="vh">{}</span>').format(words.html)
+        if kind == "calendar":
+            inner = Markup('<span aria-hidden="true">{}</span>').format(day.date.day) + inner
+        if day.incidents:
+            inner = Markup('<a href="{}">{}</a>').format(self.url(day.incidents[-1].path), inner)
+        tag = "td" if kind == "calendar" else "li"
+        return Markup('<{tag} class="day day-{level}" title="{title}">{inner}</{tag}>').format(
+            tag=Markup(tag), level=day.level, title=words.text, inner=inner
+        )
+
+
+Job = Callable[[], list[tuple[str, bytes]]]
+PAGES_PER_JOB = 25  # small enough to share out evenly, large enough to cost little to hand out
+
+
+def site_jobs(view: SiteView, templates: Path = TEMPLATES) -> tuple[list[Job], Callable[[list[str]], dict[str, bytes]]]:
+    """The work of making the site: jobs that each make some files, and a last step that makes
+    the sitemap from the paths they wrote.
 
     Each language has the same pages under its prefix (none for the default); the API, the
-    figures and the static files are shared.
+    figures and the static files are shared. Jobs run in any order and in any process.
     """
     languages = i18n.languages(list(view.config.languages), templates / "locales")
-    files: dict[str, bytes] = {}
+    jobs: list[Job] = []
     for lang in languages:
-        files.update(render_language(view, lang, languages, templates))
-    for path, document in api.documents(view).items():
-        files[f"api/v2/{path}"] = to_json(document)
+        jobs += language_jobs(view, lang, languages, templates)
+    jobs.append(lambda: shared_files(view, templates))
+
+    def finish(written: list[str]) -> dict[str, bytes]:
+        pages = sorted(path for path in written if path.endswith(".html") and path != "404.html")
+        return {
+            "sitemap.xml": sitemap(view.config.base_url, pages),
+            "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {view.config.base_url}sitemap.xml\n".encode(),
+        }
+
+    return jobs, finish
+
+
+def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
+    """Every file of the site in memory, keyed by its path inside the output folder, made in this process."""
+    jobs, finish = site_jobs(view, templates)
+    files = {path: content for job in jobs for path, content in job()}
+    files.update(finish(list(files)))
+    return files
+
+
+def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
+    """The files every language shares: the API, the figures and the static files."""
+    files = [(f"api/v2/{path}", to_json(document)) for path, document in api.documents(view).items()]
     for component_id, days in view.daily.items():
-        files[f"api/v1/components/{component_id}/daily.json"] = daily_json(view, component_id, days)
+        files.append((f"api/v1/components/{component_id}/daily.json", daily_json(view, component_id, days)))
     for group in view.groups:
         for item in group.components:
-            files[f"api/v1/components/{item.component.id}/monthly.json"] = monthly_json(item)
+            files.append((f"api/v1/components/{item.component.id}/monthly.json", monthly_json(item)))
     for asset in sorted((templates / "static").iterdir()):
         if asset.is_file():
-            files[f"static/{asset.name}"] = asset.read_bytes()
-    pages = sorted(path for path in files if path.endswith(".html") and path != "404.html")
-    files["sitemap.xml"] = sitemap(view.config.base_url, pages)
-    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {view.config.base_url}sitemap.xml\n".encode()
+            files.append((f"static/{asset.name}", asset.read_bytes()))
     return files
 
 
-def render_language(view: SiteView, lang: Language, languages: list[Language], templates: Path) -> dict[str, bytes]:
-    """The pages, feeds, calendar and badges of one language, keyed by their path in the output folder."""
+def language_jobs(view: SiteView, lang: Language, languages: list[Language], templates: Path) -> list[Job]:
+    """The jobs that make the pages, feeds, calendar and badges of one language."""
     env = environment(view.config, lang, languages, templates)
-    files: dict[str, bytes] = {}
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".svg"))):
+        env.get_template(name)  # compiled once, here, before any worker is forked
     prefix = lang.prefix
-
-    def page(path: str, template: str, **context: object) -> None:
-        html = env.get_template(template).render(site=view, page_path=path, **context)
-        files[prefix + (path + "index.html" if path.endswith("/") or not path else path)] = html.encode("utf-8")
-
-    page("", "index.html")
-    for incident in view.incidents:
-        page(incident.path, "incident.html", incident=incident)
+    pages: list[tuple[str, str, dict[str, object]]] = [("", "index.html", {})]
+    pages += [(incident.path, "incident.html", {"incident": incident}) for incident in view.incidents]
     for group in view.groups:
         for component in group.components:
-            page(component.path, "component.html", item=component)
-    page("history/", "history.html")
-    for year in view.years:
-        page(f"history/{year.year}/", "history_year.html", year=year)
+            pages.append((component.path, "component.html", {"item": component}))
+            cid = component.component.id
+            pages += [
+                (f"components/{cid}/{period.label}/", "component_year.html", {"item": component, "year": period})
+                for period in component.years
+            ]
+    pages.append(("history/", "history.html", {}))
+    pages += [(f"history/{year.year}/", "history_year.html", {"year": year}) for year in view.years]
     if not prefix:
-        page("404.html", "404.html")  # GitHub Pages serves one 404 page for the whole site: it speaks every language
-    page("sla/", "sla.html")
-    files[prefix + "feed.xml"] = render_feed(view, lang)
-    files[prefix + "atom.xml"] = render_atom(view, lang)
-    files[prefix + "maintenance.ics"] = render_calendar(view, lang)
-    badge = env.get_template("badge.svg")
-    files[prefix + "badge.svg"] = badge.render(badge=Badge.of(lang.t("badge.label"), view.overall, lang)).encode()
-    for group in view.groups:
-        for item in group.components:
-            cid = item.component.id
-            files[f"{prefix}components/{cid}/feed.xml"] = render_feed(view, lang, cid)
-            name = translated(item.component.name, lang.code)[0]
-            files[f"{prefix}badges/{cid}.svg"] = badge.render(badge=Badge.of(name, item.status, lang)).encode()
-            for period in item.years:
-                page(f"components/{cid}/{period.label}/", "component_year.html", item=item, year=period)
-    return files
+        pages.append(("404.html", "404.html", {}))  # GitHub Pages serves one 404 for the whole site: all languages
+    pages.append(("sla/", "sla.html", {}))
+
+    def render(chunk: list[tuple[str, str, dict[str, object]]]) -> list[tuple[str, bytes]]:
+        files = []
+        for path, template, context in chunk:
+            html = env.get_template(template).render(site=view, page_path=path, **context)
+            files.append((prefix + (path + "index.html" if path.endswith("/") or not path else path), html.encode()))
+        return files
+
+    def feeds() -> list[tuple[str, bytes]]:
+        files = [
+            (prefix + "feed.xml", render_feed(view, lang)),
+            (prefix + "atom.xml", render_atom(view, lang)),
+            (prefix + "maintenance.ics", render_calendar(view, lang)),
+        ]
+        badge = env.get_template("badge.svg")
+        overall = Badge.of(lang.t("badge.label"), view.overall, lang)
+        files.append((prefix + "badge.svg", badge.render(badge=overall).encode()))
+        for group in view.groups:
+            for item in group.components:
+                cid = item.component.id
+                files.append((f"{prefix}components/{cid}/feed.xml", render_feed(view, lang, cid)))
+                name = translated(item.component.name, lang.code)[0]
+                own = Badge.of(name, item.status, lang)
+                files.append((f"{prefix}badges/{cid}.svg", badge.render(badge=own).encode()))
+        return files
+
+    chunks = [pages[n : n + PAGES_PER_JOB] for n in range(0, len(pages), PAGES_PER_JOB)]
+    return [feeds, *(partial(render, chunk) for chunk in chunks)]
 
 
 def sitemap(base_url: str, pages: list[str]) -> bytes:

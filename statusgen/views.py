@@ -160,6 +160,16 @@ def site_view(
     bar_start = today - timedelta(days=BAR_DAYS - 1)
     first_ever = min([config.history_start, *(config.first_day(c) for c in config.components)])
     per_day = _incidents_by_day(newest_first, config, now, first_ever)
+    # Indexed once: each component's pages and figures then look only at its own incidents.
+    records: dict[str, list[Incident]] = defaultdict(list)
+    listed: dict[str, list[IncidentView]] = defaultdict(list)
+    for item in newest_first:
+        for cid in item.incident.components:
+            listed[cid].append(item)
+    for incident in incidents:
+        for cid in incident.components:
+            records[cid].append(incident)
+    bounds = uptime.day_bounds(first_ever, now, tz)  # every component's days are a tail of these
 
     daily: dict[str, list[uptime.DailyUptime]] = {}
     statuses: dict[str, str] = {}
@@ -167,16 +177,15 @@ def site_view(
     for component in config.components:
         recorded = history.get(component.id, ComponentHistory())
         mine = recorded.samples
-        parts, era_start = uptime.component_segments(incidents, component.id, now, mine, config.max_gap, recorded.runs)
-        sla_parts, _ = uptime.component_segments(
-            incidents, component.id, now, mine, config.max_gap, recorded.runs, sla=True
-        )
+        own = records[component.id]
+        parts, era_start = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs)
+        sla_parts, _ = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs, sla=True)
         first = config.first_day(component)
-        days = daily[component.id] = uptime.daily(uptime.day_bounds(first, now, tz), parts, era_start)
+        days = daily[component.id] = uptime.daily(bounds[(first - first_ever).days :], parts, era_start)
         past = [s for s in mine if s.time <= now.timestamp()]
         latest = past[-1] if past else None
         state = statuses[component.id] = status.component_status(
-            component.id, incidents, now, latest, component.probe is not None, config.stale_after
+            component.id, own, now, latest, component.probe is not None, config.stale_after
         )
         window = [d for d in days if d.date >= bar_start]
         known = {d.date: d for d in days}
@@ -198,12 +207,12 @@ def site_view(
             checked_before=datetime.fromtimestamp(recorded.runs[-1].end, tz) if recorded.runs and not latest else None,
             windows=_windows(parts, era_start, first, now, tz),
             charts=response_charts(past, now, tz, BAR_DAYS),
-            incidents=tuple(v for v in newest_first if component.id in v.incident.components),
+            incidents=tuple(listed[component.id]),
             target=config.target(component),
             months=months,
             years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
             calendars=tuple(_calendar(year, first, today, cell, months) for year in range(first.year, today.year + 1)),
-            excused=_excused(component.id, newest_first, months, config, now),
+            excused=_excused(component.id, tuple(listed[component.id]), months, config, now),
         )
         groups.setdefault(component.group, []).append(view)
 
