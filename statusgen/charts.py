@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from .history import ProbeSample, percentile
+from .times import local_dates, midnight
 
 WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
 
@@ -41,8 +42,12 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     by_day: dict[date, list[int]] = defaultdict(list)
+    local_date = local_dates(tz)
+    start = int(midnight(first_day, tz).timestamp())
     for sample in timed:
-        day = datetime.fromtimestamp(sample.time, tz).date()
+        if sample.time < start:
+            continue  # before the first day drawn
+        day = local_date(sample.time)
         if day >= first_day:
             by_day[day].append(int(sample.latency_ms or 0))
     recent = [s for s in timed if end - 86400 <= s.time <= end]

@@ -31,7 +31,7 @@ from .config import Component, Probe
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = 64
-RETRY_PAUSE = 2.0  # seconds between a failure and its retry
+RETRY_PAUSE = 0.5  # seconds between a failure and its retry: short, so a hung target costs two timeouts and little more
 USER_AGENT = f"statusgen/{__version__} (status page probe)"
 
 

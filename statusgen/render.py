@@ -129,6 +129,10 @@ class DayCells:
         return self._cell("calendar", day)
 
     def _cell(self, kind: str, day: DayView) -> Markup:
+        if kind == "calendar" and plain(day):
+            # The grid gives the date; a day that was simply up needs only its number (the
+            # page says that days without words were operational all day).
+            return Markup(f'<td class="day day-ok">{day.date.day}</td>')
         key = (kind, day.date, day.level, day.figures, tuple(view.path for view in day.incidents))
         cell = self._cells.get(key)
         if cell is None:
@@ -138,15 +142,26 @@ class DayCells:
     def _make(self, kind: str, day: DayView) -> Markup:
         self.made += 1
         words = day_label(self.lang, day)
-        inner = Markup('<span class="vh">{}</span>').format(words.html)
+        inner = f'<span class="vh">{words.html}</span>'
         if kind == "calendar":
-            inner = Markup('<span aria-hidden="true">{}</span>').format(day.date.day) + inner
+            inner = f'<span aria-hidden="true">{day.date.day}</span>{inner}'
         if day.incidents:
-            inner = Markup('<a href="{}">{}</a>').format(self.url(day.incidents[-1].path), inner)
+            inner = f'<a href="{escape(self.url(day.incidents[-1].path))}">{inner}</a>'
         tag = "td" if kind == "calendar" else "li"
-        return Markup('<{tag} class="day day-{level}" title="{title}">{inner}</{tag}>').format(
-            tag=Markup(tag), level=day.level, title=words.text, inner=inner
-        )
+        return Markup(f'<{tag} class="day day-{day.level}" title="{escape(words.text)}">{inner}</{tag}>')
+
+
+def plain(day: DayView) -> bool:
+    """A day that was simply up all day: no incident, nothing unmeasured, nothing left out."""
+    figures = day.figures
+    return (
+        day.level == "ok"
+        and not day.incidents
+        and figures is not None
+        and figures.uptime == 100
+        and not figures.no_data_minutes
+        and not figures.maintenance_minutes
+    )
 
 
 Job = Callable[[], list[tuple[str, bytes]]]
@@ -215,7 +230,8 @@ def language_jobs(view: SiteView, lang: Language, languages: list[Language], tem
                 for period in component.years
             ]
     pages.append(("history/", "history.html", {}))
-    pages += [(f"history/{year.year}/", "history_year.html", {"year": year}) for year in view.years]
+    for year in view.years:
+        pages += [(page.path, "history_year.html", {"year": year, "page": page}) for page in year.pages]
     if not prefix:
         pages.append(("404.html", "404.html", {}))  # GitHub Pages serves one 404 for the whole site: all languages
     pages.append(("sla/", "sla.html", {}))

@@ -22,10 +22,11 @@ false alarm voids probe failures inside its window.
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from .history import ProbeSample, Run
 from .incidents import Incident
@@ -75,9 +76,11 @@ class ProbeRecord:
     voids: tuple[Window, ...] = ()  # false alarms: probe failures inside count as up
 
 
-@dataclass(frozen=True)
-class DailyUptime:
-    """One day's figures. Minutes are exact; ``uptime`` is None when nothing is measurable."""
+class DailyUptime(NamedTuple):
+    """One day's figures. Minutes are exact; ``uptime`` is None when nothing is measurable.
+
+    A named tuple: a site holds one for every component and every day since 2011.
+    """
 
     date: date
     minutes: float
@@ -170,43 +173,53 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
         if era_start is not None:
             events += [(era_start, 0, era, 0), (probes.until, 0, era, 0)]
     events.sort()
-    active: dict[int, Counter[int]] = {kind: Counter() for kind in (incident, maintenance, probe, void)}
+    # What is active, kept so that each stretch is judged in constant time: weight → count for
+    # incidents and probes (a weight leaves when its count drops to 0), counts for the rest.
+    incidents: dict[int, int] = {}
+    probed: dict[int, int] = {}
+    maintenance_count = void_count = 0
     result: list[Segment] = []
     previous: int | None = None
     index = 0
-    while index < len(events):
+    total = len(events)
+    while index < total:
         moment = events[index][0]
         if previous is not None and moment > previous:
-            piece = _piece(active, previous, era_start)
+            piece: tuple[int, bool, bool] | None
+            if maintenance_count > 0:
+                piece = (0, True, False)
+            else:
+                incident_weight = max(incidents) if incidents else -1
+                probe_weight = max(probed) if probed else -1
+                if probe_weight > 0 and void_count > 0:
+                    probe_weight = 0  # a false alarm: the failure counts as up
+                if era_start is not None and previous >= era_start and incident_weight < 0 and probe_weight < 0:
+                    piece = (0, False, True)
+                else:
+                    weight = max(incident_weight, probe_weight, 0)
+                    piece = (weight, False, False) if weight else None
             if piece is not None:
-                weight, in_maintenance, no_data = piece
                 last = result[-1] if result else None
                 if last and last.end == previous and (last.weight, last.maintenance, last.no_data) == piece:
-                    result[-1] = Segment(last.start, moment, weight, in_maintenance, no_data)
+                    result[-1] = Segment(last.start, moment, *piece)
                 else:
-                    result.append(Segment(previous, moment, weight, in_maintenance, no_data))
-        while index < len(events) and events[index][0] == moment:
+                    result.append(Segment(previous, moment, *piece))
+        while index < total and events[index][0] == moment:
             _, change, kind, weight = events[index]
-            if kind != era:
-                active[kind][weight] += change
+            if kind in (incident, probe):
+                counts = incidents if kind == incident else probed
+                left = counts.get(weight, 0) + change
+                if left:
+                    counts[weight] = left
+                else:
+                    del counts[weight]
+            elif kind == maintenance:
+                maintenance_count += change
+            elif kind == void:
+                void_count += change
             index += 1
         previous = moment
     return result
-
-
-def _piece(active: dict[int, Counter[int]], moment: int, era_start: int | None) -> tuple[int, bool, bool] | None:
-    """(weight, maintenance, no data) of the stretch starting at ``moment``; None when it is simply up."""
-    incidents, maintenance, probes, voids = (active[kind] for kind in range(4))
-    if maintenance[0] > 0:
-        return 0, True, False
-    incident_weight = max((w for w, n in incidents.items() if n > 0), default=-1)
-    probe_weight = max((w for w, n in probes.items() if n > 0), default=-1)
-    if probe_weight > 0 and voids[0] > 0:
-        probe_weight = 0  # a false alarm: the failure counts as up
-    if era_start is not None and moment >= era_start and incident_weight < 0 and probe_weight < 0:
-        return 0, False, True
-    weight = max(incident_weight, probe_weight, 0)
-    return (weight, False, False) if weight else None
 
 
 def day_bounds(first: date, now: datetime, tz: tzinfo) -> list[tuple[date, int, int]]:
@@ -235,10 +248,20 @@ def daily(
     A window reaching into the probe era (from ``era_start``) has the source "probes".
     """
     result = []
-    first = 0
+    # The first segment that ends after the first window starts, found by bisection: a window
+    # late in a long history (the last year of fifteen) does not walk the years before it.
+    first = bisect.bisect_right([part.end for part in parts], days[0][1]) if days else 0
+    whole: dict[tuple[int, str], DailyUptime] = {}  # a day nothing touched, by its length and source
     for day, start, end in days:
         while first < len(parts) and parts[first].end <= start:
             first += 1
+        if first == len(parts) or parts[first].start >= end:  # most days: fully up
+            source = "probes" if era_start is not None and end > era_start else "incidents"
+            clean = whole.get((end - start, source))
+            if clean is None:
+                clean = whole[(end - start, source)] = figures(day, max(end - start, 0), 0, 0, source)
+            result.append(tuple.__new__(DailyUptime, (day, *clean[1:])))
+            continue
         down = maintenance = no_data = 0  # down in second-per-mille units, the others in seconds
         index = first
         while index < len(parts) and parts[index].start < end:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from functools import partial
+from functools import cached_property, partial
 
 from . import sla, status, uptime
 from .charts import Chart, response_charts
@@ -18,10 +18,16 @@ from .history import ComponentHistory, ProbeSample
 from .i18n import Html, Text
 from .incidents import Incident, Update
 from .markup import to_html
-from .times import midnight
+from .times import local_dates, midnight
 
 BAR_DAYS = 90
 RECENT_DAYS = 14
+# Caps that keep every page bounded however long the history grows: a list longer than its
+# cap shows the newest and points to the pages that hold the rest.
+RECENT_MAX = 10  # incidents on the index's "last 14 days"
+COMPONENT_RECENT = 10  # incidents on a component's page; the rest are on its yearly pages
+PAGE_SIZE = 100  # incidents on one page of a year's history
+SLA_MONTHS = 12  # months in the SLA report's tables; earlier ones are on the yearly calendars
 CERT_WARNING_DAYS = 14
 WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365))  # message keys, days
 
@@ -29,8 +35,12 @@ WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365
 @dataclass(frozen=True)
 class UpdateView:
     update: Update
-    html: Html  # of the message, with its translations
     anchor: str  # id of the update on the incident page
+
+    @cached_property
+    def html(self) -> Html:
+        """The message as sanitized HTML, with its translations; rendered when a page or feed first shows it."""
+        return _html(self.update.message)
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,14 @@ class IncidentView:
     components: tuple[Component, ...]
     duration_seconds: int | None  # up to resolved, or up to now while ongoing; None before start
     updates: tuple[UpdateView, ...]  # newest first
-    body_html: Html  # with its translations
+
+    @cached_property
+    def body_html(self) -> Html:
+        """The body as sanitized HTML, with its translations; rendered when its page or a feed first shows it.
+
+        Rendering waits until then so that it happens in the worker that makes the page.
+        """
+        return _html(self.incident.body)
 
     @property
     def latest(self) -> UpdateView | None:
@@ -88,20 +105,39 @@ class ComponentView:
     target: float = 99.5  # SLA target, percent
     months: tuple[sla.Period, ...] = ()  # oldest first
     years: tuple[sla.Period, ...] = ()  # oldest first
-    calendars: tuple[CalendarYear, ...] = ()  # oldest first
+    # Makes the month grids of a year; called by the worker that renders that year's page, so
+    # that the days of fifteen years are not all held, or all made, by one process.
+    make_calendar: Callable[[int], CalendarYear] | None = None
     excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
 
     @property
-    def excused_incidents(self) -> list[IncidentView]:
-        """Every incident some month's SLA figure leaves minutes out for, newest first."""
+    def recent_incidents(self) -> tuple[IncidentView, ...]:
+        """The newest incidents, at most COMPONENT_RECENT: what the component's page lists."""
+        return self.incidents[:COMPONENT_RECENT]
+
+    def incidents_in(self, year: str) -> list[IncidentView]:
+        """The incidents that started in ``year`` (a label such as "2021"), newest first."""
+        return [view for view in self.incidents if str(view.year) == year]
+
+    @property
+    def recent_months(self) -> list[sla.Period]:
+        """The last SLA_MONTHS months, newest first: what the SLA report and the component page show."""
+        return list(reversed(self.months[-SLA_MONTHS:]))
+
+    @property
+    def recent_excused(self) -> list[IncidentView]:
+        """The incidents left out of the recent months' figures, newest first."""
+        shown = {period.label for period in self.months[-SLA_MONTHS:]}
         seen: dict[str, IncidentView] = {}
-        for month in sorted(self.excused, reverse=True):
+        for month in sorted(shown & set(self.excused), reverse=True):
             for view in reversed(self.excused[month]):
                 seen.setdefault(view.incident.slug, view)
         return list(seen.values())
 
     def calendar(self, label: str) -> CalendarYear:
-        return next(c for c in self.calendars if str(c.year) == label)
+        if self.make_calendar is None or not any(period.label == label for period in self.years):
+            raise KeyError(f"no calendar for {label}")
+        return self.make_calendar(int(label))
 
     @property
     def cert_warning(self) -> bool:
@@ -121,9 +157,17 @@ class GroupView:
 
 
 @dataclass(frozen=True)
-class YearView:
+class HistoryPage:
+    """One page of a year's history: at most PAGE_SIZE incidents, newest first."""
+
     year: int
-    incidents: tuple[IncidentView, ...]  # newest first
+    number: int  # 1-based
+    count: int  # pages the year has
+    incidents: tuple[IncidentView, ...]
+
+    @property
+    def path(self) -> str:
+        return f"history/{self.year}/" if self.number == 1 else f"history/{self.year}/{self.number}/"
 
     @property
     def months(self) -> list[tuple[int, list[IncidentView]]]:
@@ -135,6 +179,18 @@ class YearView:
 
 
 @dataclass(frozen=True)
+class YearView:
+    year: int
+    incidents: tuple[IncidentView, ...]  # newest first
+
+    @property
+    def pages(self) -> list[HistoryPage]:
+        """The year's history in pages of at most PAGE_SIZE incidents; a year with none has one empty page."""
+        chunks = [self.incidents[n : n + PAGE_SIZE] for n in range(0, len(self.incidents), PAGE_SIZE)] or [()]
+        return [HistoryPage(self.year, n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
+
+
+@dataclass(frozen=True)
 class SiteView:
     config: Config
     now: datetime
@@ -142,7 +198,8 @@ class SiteView:
     groups: tuple[GroupView, ...]
     active: tuple[IncidentView, ...]
     upcoming: tuple[IncidentView, ...]
-    recent: tuple[IncidentView, ...]
+    recent: tuple[IncidentView, ...]  # ended in the last RECENT_DAYS days, newest first, at most RECENT_MAX
+    recent_total: int  # how many ended in those days
     incidents: tuple[IncidentView, ...]  # all, newest first
     years: tuple[YearView, ...]  # newest first
     daily: dict[str, list[uptime.DailyUptime]]
@@ -170,6 +227,7 @@ def site_view(
         for cid in incident.components:
             records[cid].append(incident)
     bounds = uptime.day_bounds(first_ever, now, tz)  # every component's days are a tail of these
+    local_date = local_dates(tz)
 
     daily: dict[str, list[uptime.DailyUptime]] = {}
     statuses: dict[str, str] = {}
@@ -179,7 +237,10 @@ def site_view(
         mine = recorded.samples
         own = records[component.id]
         parts, era_start = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs)
-        sla_parts, _ = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs, sla=True)
+        if any(incident.cause == "external" for incident in own):
+            sla_parts, _ = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs, True)
+        else:
+            sla_parts = parts  # only external causes make the SLA figure differ
         first = config.first_day(component)
         days = daily[component.id] = uptime.daily(bounds[(first - first_ever).days :], parts, era_start)
         past = [s for s in mine if s.time <= now.timestamp()]
@@ -191,7 +252,7 @@ def site_view(
         known = {d.date: d for d in days}
         probed: dict[date, set[str]] = defaultdict(set)
         for sample in past:
-            probed[datetime.fromtimestamp(sample.time, tz).date()].add(sample.status)
+            probed[local_date(sample.time)].add(sample.status)
 
         cell = partial(_cell, known, per_day, probed, component.id)
         cells = tuple(cell(bar_start + timedelta(days=n)) for n in range(BAR_DAYS))
@@ -211,13 +272,18 @@ def site_view(
             target=config.target(component),
             months=months,
             years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
-            calendars=tuple(_calendar(year, first, today, cell, months) for year in range(first.year, today.year + 1)),
+            make_calendar=partial(_calendar, first=first, today=today, cell=cell, months=months),
             excused=_excused(component.id, tuple(listed[component.id]), months, config, now),
         )
         groups.setdefault(component.group, []).append(view)
 
     overall = status.worst(statuses.values())
     recent_since = now - timedelta(days=RECENT_DAYS)
+    recent = tuple(
+        v
+        for v in newest_first
+        if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
+    )
     return SiteView(
         config=config,
         now=now,
@@ -232,11 +298,8 @@ def site_view(
                 key=lambda v: (v.incident.started, v.incident.slug),
             )
         ),
-        recent=tuple(
-            v
-            for v in newest_first
-            if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
-        ),
+        recent=recent[:RECENT_MAX],
+        recent_total=len(recent),
         incidents=newest_first,
         years=_years(newest_first, config, now),
         daily=daily,
@@ -262,11 +325,10 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
         duration_seconds=duration,
         # An update dated after now is held back until its time, like a post scheduled ahead.
         updates=tuple(
-            UpdateView(u, _html(u.message), f"pembaruan-{count - n}")
+            UpdateView(u, f"pembaruan-{count - n}")
             for n, u in enumerate(incident.updates)
             if u.at <= now
         ),
-        body_html=_html(incident.body),
     )
 
 
@@ -284,6 +346,8 @@ def day_level(
     """
     if figures is None or (figures.uptime is None and not figures.maintenance_minutes):
         return "nodata"
+    if not incidents and not probed:  # most days of a long history
+        return "maintenance" if figures.maintenance_minutes else "ok"
     severities = {view.incident.severity for view in incidents}
     if "major" in severities or ("down" in probed and figures.downtime_minutes > 0):
         return "major"

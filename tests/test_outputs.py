@@ -267,18 +267,35 @@ def test_sla_page_explains_and_links_the_exclusions(site: Path) -> None:
     assert "Cara menghitung" in page
     for component in ("spse", "ruang-bidding", "sikap", "sirup", "internet", "listrik"):
         assert f'id="sla-{component}"' in page
-    assert "✓ Tercapai" in page and "✗ Tidak tercapai" in page
-    # The external cable cut is named as the cause of excluded minutes, with a link.
-    assert 'Eksternal: <a href="/status-demo/incidents/2021-09-19-kabel-laut-contoh/">' in page
-    # In SPSE's monthly table, September 2021 names the cable cut, November 2026 the coming maintenance
-    # not at all (it has not started), and July 2020 its maintenance window.
+    assert "✓ Tercapai" in page
+    # The report's month table holds the last 12 months (December 2025 to November 2026, the build's
+    # month); earlier months are on each year's calendar page, which it links.
     spse = page[page.index('id="sla-spse"') : page.index('id="sla-ruang-bidding"')]
+    months = re.findall(r'<th scope="row">(\d{4}-\d\d)</th>', spse)
+    years = [m for m in months if len(m) == 4]
+    monthly = [m for m in months if len(m) == 7]
+    assert monthly == [f"2026-{n:02d}" for n in range(11, 0, -1)] + ["2025-12"], years
+    assert 'href="/status-demo/components/spse/2021/"' in spse
+    # In SPSE's 2021 and 2020 calendars, September 2021 names the external cable cut as the cause
+    # of excluded minutes, with a link, and July 2020 its maintenance window; November 2026 (in the
+    # report) names the coming maintenance not at all, as it has not started.
     rows = dict(re.findall(r'<th scope="row">(\d{4}-\d\d)</th>.*?<td class="causes">(.*?)</td>', spse, re.S))
-    assert "Eksternal: Internet melambat akibat kabel laut putus" in rows["2021-09"]
-    assert "Pemeliharaan: Pemeliharaan server SPSE" in rows["2020-07"]
     assert rows["2026-11"] == ""
-    monthly = json.loads(read(site, "api/v1/components/sirup/monthly.json"))
-    assert monthly["target"] == 99.9  # the component's own target
+    for year, month, cause in (
+        ("2021", "2021-09", "Eksternal: Internet melambat akibat kabel laut putus"),
+        ("2020", "2020-07", "Pemeliharaan: Pemeliharaan server SPSE"),
+    ):
+        calendar = read(site, f"components/spse/{year}/index.html")
+        rows = dict(re.findall(r'<th scope="row">(\d{4}-\d\d)</th>.*?<td class="causes">(.*?)</td>', calendar, re.S))
+        assert cause in rows[month]
+    # The 2021 page lists the year's incidents: the cable cut is linked and called external.
+    calendar = read(site, "components/spse/2021/index.html")
+    line = re.search(r'<li data-incident="2021-09-19-kabel-laut-contoh">(.*?)</li>', calendar, re.S)
+    assert line is not None
+    assert '<a href="/status-demo/incidents/2021-09-19-kabel-laut-contoh/">' in line[1]
+    assert "Eksternal (nasional)" in line[1]
+    monthly_json = json.loads(read(site, "api/v1/components/sirup/monthly.json"))
+    assert monthly_json["target"] == 99.9  # the component's own target
 
 
 def test_review_fixes_on_a_small_site(make_site, cli) -> None:
