@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
+from .cache import FOLDER as CACHE
+from .cache import HistoryCache
 from .config import Config, load_config
 from .history import ComponentHistory, read_history
 from .incidents import Incident, load_incidents
@@ -44,7 +46,7 @@ def load_settings(config_path: Path) -> tuple[Config, list[Problem]]:
     return config, sorted(problems.warnings)
 
 
-def load(config_path: Path, strict: bool = False, with_history: bool = True) -> Inputs:
+def load(config_path: Path, strict: bool = False, with_history: bool = True, cache: bool = True) -> Inputs:
     """Read and validate the configuration and every incident, and (for a build) the probe history.
 
     Raises InputError with every problem found when anything is invalid
@@ -62,7 +64,10 @@ def load(config_path: Path, strict: bool = False, with_history: bool = True) -> 
     # Probe history is append-only and cannot be corrected by editing, so what is wrong in it
     # is skipped with a warning that never fails a run, not even a strict one.
     history = Problems()
-    recorded = read_history(config.history_dir, list(config.component_ids), history, shown_path(config.history_dir))
+    parsed = HistoryCache(config.root / CACHE) if cache else None
+    recorded = read_history(
+        config.history_dir, list(config.component_ids), history, shown_path(config.history_dir), parsed, workers()
+    )
     return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from operator import attrgetter
 
 from .history import ProbeSample, percentile
-from .times import local_dates, midnight
+from .times import local_days, midnight
 
 WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
 
@@ -42,12 +44,9 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     by_day: dict[date, list[int]] = defaultdict(list)
-    local_date = local_dates(tz)
     start = int(midnight(first_day, tz).timestamp())
-    for sample in timed:
-        if sample.time < start:
-            continue  # before the first day drawn
-        day = local_date(sample.time)
+    shown = timed[bisect.bisect_left(timed, start, key=attrgetter("time")) :]  # sorted by time
+    for day, sample in zip(local_days([sample.time for sample in shown], tz), shown, strict=True):
         if day >= first_day:
             by_day[day].append(int(sample.latency_ms or 0))
     recent = [s for s in timed if end - 86400 <= s.time <= end]

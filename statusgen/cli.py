@@ -45,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
         help="the build time, ISO 8601 (e.g. 2021-09-20T09:00+08:00); default: SOURCE_DATE_EPOCH, else the clock",
     )
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="parse all probe history again, without .cache/statusgen/ (the output is the same)",
+    )
     build.add_argument("--lang", help="language of the messages (default: the site's first language)")
     check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
     check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
@@ -136,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_probe(args.config, message_language(args))
         if args.command == "compact":
             return run_compact(args.config, args.keep_months, args.now, message_language(args))
-        return run_build(args.config, args.out, args.now, args.strict, message_language(args))
+        return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache)
     except UsageError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -237,8 +243,10 @@ def run_staff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_build(config: Path, out: Path, now_option: str | None, strict: bool, code: str = "id") -> int:
-    inputs = pipeline.load(config, strict)
+def run_build(
+    config: Path, out: Path, now_option: str | None, strict: bool, code: str = "id", cache: bool = True
+) -> int:
+    inputs = pipeline.load(config, strict, cache=cache)
     # A --now without an offset is in the site time zone, known only once the config is read.
     now = resolve_now(now_option, os.environ, inputs.config.timezone)
     try:

@@ -9,14 +9,19 @@ warning; nothing here ever rewrites a file.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .problems import Message, Problems
+
+if TYPE_CHECKING:
+    from .cache import HistoryCache
 
 HEADER = ("time", "status", "http_status", "latency_ms", "error", "cert_days")
 # Compacted history: a month of samples as runs of one status, and a line of figures per UTC day.
@@ -170,19 +175,25 @@ class Unreadable(Exception):
     """A history file that cannot be read at all (as opposed to a line that is malformed)."""
 
 
-def _lines(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each data line: not blank, not the header.
-
-    Lines are decoded one at a time (the format has no quoting), so one bad byte costs one
-    line, with a warning, never the rest of the file. Raises Unreadable when the file cannot be opened.
-    """
+def read_data(path: Path, shown: str, problems: Problems) -> bytes:
+    """The bytes of a history file; raises Unreadable, with a warning, when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
         raise Unreadable(shown) from None
+
+
+def lines_of(
+    data: bytes, shown: str, problems: Problems, before: int = 0, header: tuple[str, ...] = HEADER
+) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each data line: not blank, not the header; ``before`` lines precede ``data``.
+
+    Lines are decoded one at a time (the format has no quoting), so one bad byte costs one
+    line, with a warning, never the rest of the file.
+    """
     heading = ",".join(header)
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(data.split(b"\n"), start=before + 1):
         line = raw.rstrip(b"\r")
         if not line:
             continue
@@ -195,8 +206,13 @@ def _lines(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) 
             yield number, text
 
 
+def _lines(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each data line of a file; raises Unreadable when it cannot be opened."""
+    return lines_of(read_data(path, shown, problems), shown, problems, 0, header)
+
+
 def _rows(path: Path, shown: str, problems: Problems, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of each data line; see _lines."""
+    """(line number, fields) of each data line; see lines_of."""
     for number, text in _lines(path, shown, problems, header):
         yield number, text.split(",")
 
@@ -215,13 +231,25 @@ _RUN_LINE = re.compile(rf"(\d{{4}}-\d\d),{_RUN_STAMP},{_RUN_STAMP},(up|degraded|
 
 def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
     """Compacted runs, sorted and de-duplicated; malformed lines are skipped with a warning."""
-    runs: set[Run] = set()
     if not path.is_file():
         return []
     try:
         lines = list(_lines(path, shown, problems, RUNS_HEADER))
     except Unreadable:
         return []
+    return in_order(parse_run_lines(lines, problems, shown))
+
+
+def in_order(runs: list[Run]) -> list[Run]:
+    """Runs sorted, each once; those that compaction wrote alone are so already and are returned as they are."""
+    if all(a < b for a, b in itertools.pairwise(runs)):
+        return runs
+    return sorted(set(runs))
+
+
+def parse_run_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str) -> list[Run]:
+    """Runs from numbered CSV lines, in file order; a malformed line is skipped with a warning."""
+    runs: list[Run] = []
     days: dict[str, int] = {}
     match = _RUN_LINE.fullmatch
     new = tuple.__new__
@@ -239,7 +267,7 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
                 start += int(hours) * 3600 + int(minutes) * 60 + int(secs)
                 end += int(end_hours) * 3600 + int(end_minutes) * 60 + int(end_secs)
                 if end > start:
-                    runs.add(new(Run, (start, end, status, month)))
+                    runs.append(new(Run, (start, end, status, month)))
                     continue
         try:  # not well formed: say why
             row = text.split(",")
@@ -251,10 +279,10 @@ def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:
             run = Run(_moment(start_text, days), _moment(end_text, days), status, month)
             if run.end <= run.start:
                 raise ValueError("the run ends before it starts")
-            runs.add(run)
+            runs.append(run)
         except ValueError as exc:
             problems.warning(shown, number, Message("skipped a malformed run line: {reason}", reason=str(exc)))
-    return sorted(runs)
+    return runs
 
 
 def compacted_months(folder: Path, problems: Problems, shown: str) -> set[str]:
@@ -277,14 +305,25 @@ def read_component(folder: Path, problems: Problems, shown_root: str) -> list[Pr
     return list(read_folder(folder, problems, shown_root).samples)
 
 
-def read_folder(folder: Path, problems: Problems, shown_root: str) -> ComponentHistory:
+def read_folder(
+    folder: Path, problems: Problems, shown_root: str, cache: HistoryCache | None = None
+) -> ComponentHistory:
+    """One component's compacted runs and raw samples; ``cache`` (a cache.HistoryCache) saves parsing again."""
     done = compacted_months(folder, problems, shown_root)
-    runs = [r for r in read_runs(folder / RUNS, problems, f"{shown_root}/{RUNS}") if r.month in done]
+    runs_path = folder / RUNS
+    if cache is not None and runs_path.is_file():
+        every_run: list[Run] = []
+        with contextlib.suppress(Unreadable):
+            every_run = in_order(cache.runs(runs_path, problems, f"{shown_root}/{RUNS}"))
+    else:
+        every_run = read_runs(runs_path, problems, f"{shown_root}/{RUNS}")
+    runs = [r for r in every_run if r.month in done]
     samples: list[ProbeSample] = []
     for path in sorted(folder.glob("????-??.csv")):
         if path.stem not in done:
+            shown = f"{shown_root}/{path.name}"
             with contextlib.suppress(Unreadable):
-                samples += read_samples(path, problems, f"{shown_root}/{path.name}")
+                samples += (read_samples if cache is None else cache.samples)(path, problems, shown)
     return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
 
 
@@ -294,6 +333,9 @@ def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
     Of two different lines for one time (two racing runs), the one whose text sorts first wins,
     so every reader picks the same one.
     """
+    times = [sample.time for sample in samples]
+    if all(a < b for a, b in itertools.pairwise(times)):
+        return samples  # already in order, one per time: what a history that no race touched holds
     kept: dict[int, ProbeSample] = {}
     for sample in samples:
         other = kept.get(sample.time)
@@ -303,15 +345,33 @@ def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
 
 
 def read_history(
-    history: Path, component_ids: list[str], problems: Problems, shown: str
+    history: Path,
+    component_ids: list[str],
+    problems: Problems,
+    shown: str,
+    cache: HistoryCache | None = None,
+    processes: int = 1,
 ) -> dict[str, ComponentHistory]:
-    """The history of each component that has a folder under ``history/``."""
-    result: dict[str, ComponentHistory] = {}
-    for cid in component_ids:
-        folder = history / cid
-        if folder.is_dir():
-            result[cid] = read_folder(folder, problems, f"{shown}/{cid}")
-    return result
+    """The history of each component that has a folder under ``history/``.
+
+    With a ``cache`` and more than one process, forked workers first parse what the cache lacks,
+    a share of the components each; this process then reads it all from the cache.
+    """
+    folders = [(cid, history / cid) for cid in component_ids if (history / cid).is_dir()]
+    missing = [(cid, folder) for cid, folder in folders if cache is not None and not _cached(folder, cache)]
+    if cache is not None and processes > 1 and len(missing) > 1:
+        from .cache import warm
+
+        warm([partial(read_folder, folder, Problems(), f"{shown}/{cid}", cache) for cid, folder in missing], processes)
+    return {cid: read_folder(folder, problems, f"{shown}/{cid}", cache) for cid, folder in folders}
+
+
+def _cached(folder: Path, cache: HistoryCache) -> bool:
+    """Whether every history file of ``folder`` is in ``cache``, but perhaps for lines appended since."""
+    runs = folder / RUNS
+    if runs.is_file() and not cache.holds(runs, "runs"):
+        return False
+    return all(cache.holds(path, "samples") for path in folder.glob("????-??.csv"))
 
 
 def compact_month(

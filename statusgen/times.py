@@ -8,6 +8,7 @@ Everything here is pure: the clock is read only by the command line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 # "2021-09-19 18:33", "2021-09-19T17:33+07:00", "2021-09-19 18:33:05Z", "2021-09-19".
@@ -97,41 +98,17 @@ def iso(moment: datetime, tz: tzinfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def local_dates(tz: tzinfo) -> LocalDates:
-    """The shared LocalDates of ``tz``: every caller reuses what the others have asked."""
-    found = _LOCAL_DATES.get(tz)
-    if found is None:
-        found = _LOCAL_DATES[tz] = LocalDates(tz)
-    return found
+def local_days(moments: Sequence[int], tz: tzinfo) -> Iterator[date]:
+    """The calendar date in ``tz`` of each instant of a time-sorted sequence (seconds since the epoch).
 
-
-class LocalDates:
-    """The calendar date in ``tz`` of many instants (seconds since the epoch), found quickly.
-
-    Probe samples come every few minutes, so this asks the time zone once per quarter hour of
-    UTC and reuses the answer for every instant in it. Where a quarter hour holds a change of
-    date (or of offset, in a zone with odd historic offsets), each instant is asked about alone.
+    The date is looked up again only when an instant leaves the day of the one before it, so a
+    day's worth of probe samples costs one lookup and a comparison each.
     """
-
-    QUARTER = 900
-
-    def __init__(self, tz: tzinfo):
-        self.tz = tz
-        self._quarters: dict[int, date | None] = {}
-        self.asked = 0  # questions put to the time zone: the work done, for the tests
-
-    def __call__(self, moment: int) -> date:
-        quarter = moment // self.QUARTER
-        day = self._quarters.get(quarter, False)
-        if day is False:
-            first = self._ask(quarter * self.QUARTER)
-            day = first if first == self._ask(quarter * self.QUARTER + self.QUARTER - 1) else None
-            self._quarters[quarter] = day
-        return day if isinstance(day, date) else self._ask(moment)
-
-    def _ask(self, moment: int) -> date:
-        self.asked += 1
-        return datetime.fromtimestamp(moment, self.tz).date()
-
-
-_LOCAL_DATES: dict[tzinfo, LocalDates] = {}
+    start = end = 0
+    day: date | None = None
+    for moment in moments:
+        if day is None or not start <= moment < end:
+            day = datetime.fromtimestamp(moment, tz).date()
+            start = int(midnight(day, tz).timestamp())
+            end = int(midnight(day + timedelta(days=1), tz).timestamp())
+        yield day

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
@@ -133,19 +133,27 @@ def component_record(
 def probe_spans(samples: Sequence[ProbeSample], max_gap: int, now: int) -> list[Outage]:
     """The time each sample covers: up to the next sample, at most ``max_gap``, never past ``now``.
 
-    Neighbouring samples of the same weight that touch are joined into one span.
+    Neighbouring samples of the same weight that touch are joined into one span. The loop keeps
+    the open span in local names: it runs once for every sample of every component.
     """
     spans: list[Outage] = []
-    for index, sample in enumerate(samples):
-        if sample.time >= now:
+    start = end = weight = -1  # the open span; none while start < 0
+    count = len(samples)
+    for index in range(count):
+        time, status = samples[index][0], samples[index][1]
+        if time >= now:
             break
-        following = samples[index + 1].time if index + 1 < len(samples) else now
-        end = min(following, sample.time + max_gap, now)
-        weight = PROBE_WEIGHTS[sample.status]
-        if spans and spans[-1].end == sample.time and spans[-1].weight == weight:
-            spans[-1] = Outage(spans[-1].start, end, weight)
-        elif end > sample.time:
-            spans.append(Outage(sample.time, end, weight))
+        following = samples[index + 1][0] if index + 1 < count else now
+        stop = min(following, time + max_gap, now)
+        level = PROBE_WEIGHTS[status]
+        if start >= 0 and end == time and weight == level:
+            end = stop  # the same span goes on
+        elif stop > time:
+            if start >= 0:
+                spans.append(Outage(start, end, weight))
+            start, end, weight = time, stop, level
+    if start >= 0:
+        spans.append(Outage(start, end, weight))
     return spans
 
 
@@ -321,10 +329,18 @@ def component_segments(
     max_gap: int = 15 * 60,
     runs: Sequence[Run] = (),
     sla: bool = False,
+    probed: ProbeRecord | None = None,
 ) -> tuple[list[Segment], int | None]:
-    """Disjoint segments of one component and the start of its probe era (``sla``: see component_record)."""
+    """Disjoint segments of one component and the start of its probe era (``sla``: see component_record).
+
+    ``probed``, the component's probe record made once (component_probes), spares making it again
+    from ``samples`` and ``runs`` for the SLA figures; its false alarms are replaced by this record's.
+    """
     outages, windows, voids = component_record(incidents, component_id, now, sla)
-    probes = component_probes(samples, voids, max_gap, now, runs)
+    if probed is None:
+        probes = component_probes(samples, voids, max_gap, now, runs)
+    else:
+        probes = replace(probed, voids=tuple(voids))
     return segments(outages, windows, probes), probes.era_start
 
 

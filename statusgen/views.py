@@ -5,11 +5,13 @@ Templates only lay these out; they decide no status and do no arithmetic.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property, partial
+from operator import attrgetter
 
 from . import sla, status, uptime
 from .charts import Chart, response_charts
@@ -18,7 +20,7 @@ from .history import ComponentHistory, ProbeSample
 from .i18n import Html, Text
 from .incidents import Incident, Update
 from .markup import to_html
-from .times import local_dates, midnight
+from .times import local_days, midnight
 
 BAR_DAYS = 90
 RECENT_DAYS = 14
@@ -227,7 +229,6 @@ def site_view(
         for cid in incident.components:
             records[cid].append(incident)
     bounds = uptime.day_bounds(first_ever, now, tz)  # every component's days are a tail of these
-    local_date = local_dates(tz)
 
     daily: dict[str, list[uptime.DailyUptime]] = {}
     statuses: dict[str, str] = {}
@@ -236,14 +237,15 @@ def site_view(
         recorded = history.get(component.id, ComponentHistory())
         mine = recorded.samples
         own = records[component.id]
-        parts, era_start = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs)
+        probed_record = uptime.component_probes(mine, (), config.max_gap, now, recorded.runs)
+        parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
         if any(incident.cause == "external" for incident in own):
-            sla_parts, _ = uptime.component_segments(own, component.id, now, mine, config.max_gap, recorded.runs, True)
+            sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
         else:
             sla_parts = parts  # only external causes make the SLA figure differ
         first = config.first_day(component)
         days = daily[component.id] = uptime.daily(bounds[(first - first_ever).days :], parts, era_start)
-        past = [s for s in mine if s.time <= now.timestamp()]
+        past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
         latest = past[-1] if past else None
         state = statuses[component.id] = status.component_status(
             component.id, own, now, latest, component.probe is not None, config.stale_after
@@ -251,8 +253,8 @@ def site_view(
         window = [d for d in days if d.date >= bar_start]
         known = {d.date: d for d in days}
         probed: dict[date, set[str]] = defaultdict(set)
-        for sample in past:
-            probed[local_date(sample.time)].add(sample.status)
+        for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
+            probed[day].add(sample.status)
 
         cell = partial(_cell, known, per_day, probed, component.id)
         cells = tuple(cell(bar_start + timedelta(days=n)) for n in range(BAR_DAYS))
@@ -280,9 +282,7 @@ def site_view(
     overall = status.worst(statuses.values())
     recent_since = now - timedelta(days=RECENT_DAYS)
     recent = tuple(
-        v
-        for v in newest_first
-        if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
+        v for v in newest_first if v.phase in ("resolved", "completed") and (v.incident.resolved or now) >= recent_since
     )
     return SiteView(
         config=config,
@@ -324,11 +324,7 @@ def incident_view(incident: Incident, config: Config, now: datetime) -> Incident
         components=tuple(components[cid] for cid in incident.components),
         duration_seconds=duration,
         # An update dated after now is held back until its time, like a post scheduled ahead.
-        updates=tuple(
-            UpdateView(u, f"pembaruan-{count - n}")
-            for n, u in enumerate(incident.updates)
-            if u.at <= now
-        ),
+        updates=tuple(UpdateView(u, f"pembaruan-{count - n}") for n, u in enumerate(incident.updates) if u.at <= now),
     )
 
 

@@ -1,0 +1,162 @@
+"""A cache of parsed probe history, so that a build reads each history line once, not on every build.
+
+History files only grow: a probe run appends one line to each component's month file. An entry
+remembers how many bytes of a file were parsed and their SHA-256, with what they parsed to. When
+those bytes are still the start of the file, only the lines after them are parsed; when they are
+not (the file was edited, shortened or replaced), the whole file is parsed again. The key is the
+content, never a modification time, so a fresh checkout of the same files hits the cache.
+
+A file whose parse gave a warning is never stored, so its warning is given on every build, and so
+is one whose last line is unfinished. An entry that cannot be read is a miss. Nothing here
+affects what a build outputs: only how fast it gets there. ``generate.py build --no-cache``
+proves it in the tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from .history import RUNS_HEADER, ProbeSample, Run, lines_of, parse_lines, parse_run_lines, read_data
+from .problems import Problems
+
+VERSION = 1  # of the entry format; an entry of another version is a miss
+FOLDER = Path(".cache") / "statusgen"  # under the folder of status.yml
+
+
+class HistoryCache:
+    """Parsed history files under ``folder``; ``parsed`` counts the lines parsed (the work done, for the tests)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.parsed = 0
+
+    def samples(self, path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
+        """What ``history.read_samples`` returns for ``path``, from the cache where it can be."""
+        columns = self._read(path, shown, problems, "samples", _sample_columns)
+        new = tuple.__new__
+        return [new(ProbeSample, row) for row in zip(*columns, strict=True)] if columns[0] else []
+
+    def runs(self, path: Path, problems: Problems, shown: str) -> list[Run]:
+        """The runs of a ``runs.csv`` in file order, malformed lines skipped with a warning."""
+        columns = self._read(path, shown, problems, "runs", _run_columns)
+        return list(map(tuple.__new__, repeat(Run), zip(*columns, strict=True))) if columns[0] else []
+
+    def _read(
+        self,
+        path: Path,
+        shown: str,
+        problems: Problems,
+        kind: str,
+        parse: Callable[[bytes, int, str, Problems], list[list[Any]]],
+    ) -> list[list[Any]]:
+        data = read_data(path, shown, problems)  # raises Unreadable, with a warning
+        entry = self._entry(path, kind)
+        columns: list[list[Any]] | None = None
+        start, lines = 0, 0
+        if entry is not None:
+            size, digest, lines, cached = entry
+            if size <= len(data) and hashlib.sha256(memoryview(data)[:size]).hexdigest() == digest:
+                columns, start = cached, size
+        if columns is not None and start == len(data):
+            return columns
+        found = Problems()
+        tail = parse(data[start:], lines, shown, found)
+        self.parsed += sum(1 for _ in tail[0])
+        problems.items += found.items
+        columns = [old + new for old, new in zip(columns, tail, strict=True)] if columns is not None else tail
+        if not found.items and (not data or data.endswith(b"\n")):
+            self._store(
+                path, kind, (len(data), hashlib.sha256(data).hexdigest(), lines + data.count(b"\n", start), columns)
+            )
+        return columns
+
+    def _name(self, path: Path, kind: str) -> Path:
+        key = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()[:32]
+        return self.folder / "history" / f"{key}.bin"
+
+    def _entry(self, path: Path, kind: str) -> tuple[int, str, int, list[list[Any]]] | None:
+        try:
+            data = memoryview(self._name(path, kind).read_bytes())
+            length = int.from_bytes(data[:4], "big")
+            version, size, digest, lines = marshal.loads(data[4 : 4 + length])
+            columns = marshal.loads(data[4 + length :]) if version == VERSION else None
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(columns, list):
+            return None
+        return size, digest, lines, columns
+
+    def holds(self, path: Path, kind: str) -> bool:
+        """Whether the entry of ``path`` covers the start of the file as it is now (reading only its header)."""
+        try:
+            with self._name(path, kind).open("rb") as stream:
+                version, size, digest, _ = marshal.loads(stream.read(int.from_bytes(stream.read(4), "big")))
+            data = path.read_bytes()
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        if version != VERSION or size > len(data):
+            return False
+        return bool(hashlib.sha256(memoryview(data)[:size]).hexdigest() == digest)
+
+    def _store(self, path: Path, kind: str, entry: tuple[int, str, int, list[list[Any]]]) -> None:
+        """Write an entry atomically: a reader sees the old one or the new one. A cache that cannot be
+        written is skipped."""
+        target = self._name(path, kind)
+        size, digest, lines, columns = entry
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
+            try:
+                header = marshal.dumps((VERSION, size, digest, lines))  # read alone by holds()
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(len(header).to_bytes(4, "big") + header + marshal.dumps(columns))
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+
+def _sample_columns(data: bytes, before: int, shown: str, problems: Problems) -> list[list[Any]]:
+    samples = parse_lines(lines_of(data, shown, problems, before), problems, shown)
+    return [list(column) for column in zip(*samples, strict=True)] if samples else [[] for _ in range(6)]
+
+
+def _run_columns(data: bytes, before: int, shown: str, problems: Problems) -> list[list[Any]]:
+    runs = parse_run_lines(lines_of(data, shown, problems, before, RUNS_HEADER), problems, shown)
+    return [list(column) for column in zip(*runs, strict=True)] if runs else [[] for _ in range(4)]
+
+
+def warm(tasks: Sequence[Callable[[], object]], processes: int) -> None:
+    """Run ``tasks`` (each parses some files into the cache) in forked workers, this process taking a share.
+
+    Only the cache is their product: the caller then reads it. A worker that fails costs only
+    speed, as the caller parses what the cache lacks.
+    """
+    processes = max(1, min(processes, len(tasks)))
+    children = []
+    for share in range(1, processes):
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            code = 0
+            try:
+                for task in tasks[share::processes]:
+                    task()
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    try:
+        for task in tasks[0::processes]:
+            task()
+    finally:
+        for pid in children:
+            os.waitpid(pid, 0)
