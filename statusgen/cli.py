@@ -250,7 +250,7 @@ def run_build(
     # A --now without an offset is in the site time zone, known only once the config is read.
     now = resolve_now(now_option, os.environ, inputs.config.timezone)
     try:
-        pipeline.build(inputs, out, now)
+        pipeline.build(inputs, out, now, cache=cache)
     except UnsafeOutput as exc:
         raise UsageError(str(exc)) from None
     report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=problems.translations(code))

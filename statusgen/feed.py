@@ -6,12 +6,15 @@ There is one item per incident update, so every change reaches subscribers.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from .i18n import Language, translated
 from .views import IncidentView, SiteView
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 MAX_ITEMS = 50
 
@@ -47,6 +50,8 @@ def build_feed(
     home = config.base_url + lang.prefix
     page = home if component_id is None else f"{home}components/{component_id}/"
     own = own or ("feed.xml" if component_id is None else f"components/{component_id}/feed.xml")
+    from feedgen.feed import FeedGenerator  # imported by the worker that makes the feeds, not by every build step
+
     feed = FeedGenerator()
     feed.id(page)
     feed.title(title)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
-
 from .i18n import Language, translated
 from .views import SiteView
 
@@ -17,6 +15,8 @@ def render_calendar(view: SiteView, lang: Language) -> bytes:
     """Upcoming maintenance, and maintenance of the last 90 days, in ``lang``. UIDs are stable; times are UTC."""
     code = lang.code
     host = urlsplit(view.config.base_url).hostname or "status"
+    from icalendar import Calendar, Event  # imported by the worker that makes the calendar, not by every build step
+
     calendar = Calendar()
     calendar.add("prodid", "-//statusgen//Status LPSE//ID")
     calendar.add("version", "2.0")

@@ -11,6 +11,9 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -22,8 +25,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-# One converter, reset before each use: building one costs more than converting a short message.
-_CONVERTER = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter, made on first use and reset before each: making one costs more than converting a message.
+
+    The extensions are given as objects, not names, which spares looking them up among the installed packages.
+    """
+    return markdown.Markdown(
+        extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension()], output_format="html"
+    )
 
 
 # One line of words and ordinary punctuation, which Markdown would only wrap in a paragraph:
@@ -42,7 +52,7 @@ def to_html(source: str) -> Markup:
     line = source.rstrip("\n")
     if _PLAIN.fullmatch(line):
         return Markup(f"<p>{line}</p>")
-    html = _CONVERTER.reset().convert(source)
+    html = _converter().reset().convert(source)
     html = _demote_headings(html)
     clean = nh3.clean(
         html,

@@ -11,7 +11,14 @@ from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from . import api, i18n, sla, times
@@ -25,9 +32,19 @@ from .views import ComponentView, DayView, SiteView
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def environment(config: Config, lang: Language, languages: list[Language], templates: Path = TEMPLATES) -> Environment:
-    """A Jinja environment for the pages of one language: autoescaping, its messages, and its date style."""
+def environment(
+    config: Config,
+    lang: Language,
+    languages: list[Language],
+    templates: Path = TEMPLATES,
+    compiled: BytecodeCache | None = None,
+) -> Environment:
+    """A Jinja environment for the pages of one language: autoescaping, its messages, and its date style.
+
+    ``compiled`` keeps the compiled templates between builds; Jinja checks each against its source.
+    """
     env = Environment(
+        bytecode_cache=compiled,
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html", "xml", "svg"]),
         undefined=StrictUndefined,
@@ -168,7 +185,9 @@ Job = Callable[[], list[tuple[str, bytes]]]
 PAGES_PER_JOB = 25  # small enough to share out evenly, large enough to cost little to hand out
 
 
-def site_jobs(view: SiteView, templates: Path = TEMPLATES) -> tuple[list[Job], Callable[[list[str]], dict[str, bytes]]]:
+def site_jobs(
+    view: SiteView, templates: Path = TEMPLATES, cache: Path | None = None
+) -> tuple[list[Job], Callable[[list[str]], dict[str, bytes]]]:
     """The work of making the site: jobs that each make some files, and a last step that makes
     the sitemap from the paths they wrote.
 
@@ -176,9 +195,16 @@ def site_jobs(view: SiteView, templates: Path = TEMPLATES) -> tuple[list[Job], C
     figures and the static files are shared. Jobs run in any order and in any process.
     """
     languages = i18n.languages(list(view.config.languages), templates / "locales")
+    compiled = None
+    if cache is not None:
+        try:
+            (cache / "templates").mkdir(parents=True, exist_ok=True)
+            compiled = FileSystemBytecodeCache(str(cache / "templates"))
+        except OSError:
+            pass  # a folder that cannot be written: compile the templates each time
     jobs: list[Job] = []
     for lang in languages:
-        jobs += language_jobs(view, lang, languages, templates)
+        jobs += language_jobs(view, lang, languages, templates, compiled)
     jobs.append(lambda: shared_files(view, templates))
 
     def finish(written: list[str]) -> dict[str, bytes]:
@@ -213,9 +239,11 @@ def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
     return files
 
 
-def language_jobs(view: SiteView, lang: Language, languages: list[Language], templates: Path) -> list[Job]:
+def language_jobs(
+    view: SiteView, lang: Language, languages: list[Language], templates: Path, compiled: BytecodeCache | None = None
+) -> list[Job]:
     """The jobs that make the pages, feeds, calendar and badges of one language."""
-    env = environment(view.config, lang, languages, templates)
+    env = environment(view.config, lang, languages, templates, compiled)
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".svg"))):
         env.get_template(name)  # compiled once, here, before any worker is forked
     prefix = lang.prefix
