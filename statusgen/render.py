@@ -27,7 +27,7 @@ from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
 from .uptime import DailyUptime
-from .views import ComponentView, DayView, SiteView
+from .views import CalendarMonth, ComponentView, DayView, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -79,7 +79,7 @@ def environment(
         return config.base_path + lang.prefix + path
 
     cells = DayCells(lang, url)
-    env.filters.update(bar_cell=cells.bar, calendar_cell=cells.calendar)
+    env.filters.update(bar_cell=cells.bar, calendar_weeks=cells.weeks)
     env.globals.update(
         url=url,
         shared_url=lambda path="": config.base_path + path,
@@ -141,9 +141,14 @@ class DayCells:
         """One ``<li>`` of a 90-day bar."""
         return self._cell("bar", day)
 
-    def calendar(self, day: DayView) -> Markup:
-        """One ``<td>`` of a month grid, with the day's number."""
-        return self._cell("calendar", day)
+    def weeks(self, month: CalendarMonth) -> Markup:
+        """The rows of a month grid, a week (Monday first) to a row; empty cells before day 1 and after the last."""
+        cells = ["<td></td>"] * month.blanks + [
+            "<td></td>" if day is None else self._cell("calendar", day) for day in month.days
+        ]
+        cells += ["<td></td>"] * (-len(cells) % 7)
+        rows = ("<tr>" + "".join(cells[n : n + 7]) + "</tr>" for n in range(0, len(cells), 7))
+        return Markup("\n      ".join(rows))
 
     def _cell(self, kind: str, day: DayView) -> Markup:
         if kind == "calendar" and plain(day):
