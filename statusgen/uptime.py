@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
@@ -258,7 +259,7 @@ def daily(
     result = []
     # The first segment that ends after the first window starts, found by bisection: a window
     # late in a long history (the last year of fifteen) does not walk the years before it.
-    first = bisect.bisect_right([part.end for part in parts], days[0][1]) if days else 0
+    first = bisect.bisect_right(parts, days[0][1], key=attrgetter("end")) if days else 0
     whole: dict[tuple[int, str], DailyUptime] = {}  # a day nothing touched, by its length and source
     for day, start, end in days:
         while first < len(parts) and parts[first].end <= start:

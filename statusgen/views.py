@@ -121,6 +121,10 @@ class ComponentView:
         """The incidents that started in ``year`` (a label such as "2021"), newest first."""
         return [view for view in self.incidents if str(view.year) == year]
 
+    def listed_in(self, year: str) -> list[IncidentView]:
+        """What the page of ``year`` lists: its newest PAGE_SIZE incidents (the year's history has them all)."""
+        return self.incidents_in(year)[:PAGE_SIZE]
+
     @property
     def recent_months(self) -> list[sla.Period]:
         """The last SLA_MONTHS months, newest first: what the SLA report and the component page show."""

@@ -1,0 +1,697 @@
+"""The properties that make builds fast, and the proof that they leave the output correct.
+
+Every speed-up of the build rests on a property that can be checked without a clock: the history
+cache parses each line once and gives what a full parse gives; forked workers make the same bytes
+as one process; an unchanged file is hard-linked, not written again; every page lists a bounded
+number of incidents; the helpers that run over every day or sample do work in proportion to what
+they are asked about. This file checks those properties by comparing outputs and by counting
+operations. The benchmarks live in benchmarks/ and are never timed here: nothing in this file
+measures wall time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import string
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from statusgen import i18n, markup, output, times, uptime
+from statusgen.cache import HistoryCache
+from statusgen.cli import main
+from statusgen.history import ComponentHistory, read_history
+from statusgen.problems import Problems
+from statusgen.render import DayCells, plain
+from statusgen.views import COMPONENT_RECENT, PAGE_SIZE, RECENT_MAX, SLA_MONTHS, CalendarMonth, DayView
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import sites  # benchmarks/ is a folder of scripts, not a package
+
+NOW_5 = "2026-11-26T10:05+08:00"  # sites.NOW_ARG plus five minutes
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(cli, config: Path, out: Path, now: str, *extra: str) -> None:
+    run = cli("build", "--config", config, "--out", out, "--now", now, *extra)
+    assert run.code == 0, run.err
+
+
+def staging_left(out: Path) -> list[str]:
+    """Staging or retired folders of ``out`` left beside it."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.new-", f".{out.name}.old-")))
+
+
+# 1. The history cache changes nothing a build outputs.
+
+
+class _Recorded(HistoryCache):
+    """The cache a build makes, kept so the test can read how many lines it parsed."""
+
+    made: ClassVar[list[HistoryCache]] = []
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        _Recorded.made.append(self)
+
+
+def data_lines(history: Path) -> int:
+    """The lines a full parse reads: every line of runs.csv and of the raw month files, but headers and blanks."""
+    files = [*history.glob("*/runs.csv"), *history.glob("*/????-??.csv")]
+    return sum(1 for path in files for line in path.read_text().splitlines()[1:] if line)
+
+
+def test_the_history_cache_gives_the_bytes_of_a_full_parse(cli, tmp_path, monkeypatch) -> None:
+    """A build from the cache is byte for byte a build with --no-cache, before and after the probes append
+    a run; the cache is really used (a warm build parses no line, an appended run costs one line per
+    component), and the appended run reaches the pages."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")  # the parent parses every line, so the counts are exact
+    monkeypatch.setattr("statusgen.build.HistoryCache", _Recorded)
+    _Recorded.made.clear()
+    size = sites.Size(20, 3, raw_days=40, rollup_years=1)
+    config = sites.make_site(tmp_path / "src", size)
+    history = tmp_path / "src" / "history"
+    every_line = data_lines(history)
+    # Raw samples every 5 minutes from 1 October 00:00Z to NOW, 26 November 02:00Z (exclusive): 56 days
+    # and 2 hours, 56 × 288 + 24 = 16,152 a component; then a year (365 days) of runs, one to three a day.
+    raw = sum(len(path.read_text().splitlines()) - 1 for path in history.glob("*/????-??.csv"))
+    assert raw == 3 * 16_152
+    assert 3 * 365 <= every_line - raw <= 3 * 3 * 365
+
+    build(cli, config, tmp_path / "cached", sites.NOW_ARG)
+    assert _Recorded.made[-1].parsed == every_line  # a cold cache: every line parsed once
+    build(cli, config, tmp_path / "warm", sites.NOW_ARG)
+    assert _Recorded.made[-1].parsed == 0  # a warm cache: nothing parsed again
+    build(cli, config, tmp_path / "full", sites.NOW_ARG, "--no-cache")
+    cached, full = tree(tmp_path / "cached"), tree(tmp_path / "full")
+    assert len(cached) > 100
+    assert cached == full
+    assert tree(tmp_path / "warm") == full
+
+    # The same moment five minutes on, before the probes append anything: the newest sample is
+    # 01:55Z (samples run up to NOW = 02:00Z, exclusive), 09:55 WITA.
+    build(cli, config, tmp_path / "before", NOW_5)
+    before = tree(tmp_path / "before")
+
+    sites.add_probe_run(tmp_path / "src", size, sites.NOW + timedelta(minutes=5))
+    build(cli, config, tmp_path / "after", NOW_5)
+    assert _Recorded.made[-1].parsed == 3  # one appended line for each of the 3 components
+    build(cli, config, tmp_path / "after-full", NOW_5, "--no-cache")
+    after = tree(tmp_path / "after")
+    assert after == tree(tmp_path / "after-full")
+
+    # A changed input changes the output: the run appended at 02:05Z (10:05 WITA) is now the last check.
+    assert after != before
+    assert after != cached
+    # The site speaks Indonesian: "Terakhir diperiksa" is "Last checked".
+    index_before, index_after = before["index.html"].decode(), after["index.html"].decode()
+    assert index_before.count('Terakhir diperiksa <time datetime="2026-11-26T09:55:00+08:00">') == 3
+    assert index_after.count('Terakhir diperiksa <time datetime="2026-11-26T10:05:00+08:00">') == 3
+    assert 'datetime="2026-11-26T09:55:00+08:00"' not in index_after
+
+
+# 2. The cache parses only what was appended, and falls back to a full parse when it must.
+
+HEADER = "time,status,http_status,latency_ms,error,cert_days\n"
+SPSE_10 = [  # history/spse/2026-10.csv: 4 data lines
+    "2026-10-31T23:45:00Z,up,200,120,,40\n",
+    "2026-10-31T23:50:00Z,up,200,130,,40\n",
+    "2026-10-31T23:55:00Z,down,,,timeout,\n",
+    "2026-10-31T23:58:00Z,degraded,200,6100,,40\n",
+]
+SPSE_11 = [  # history/spse/2026-11.csv: 3 data lines
+    "2026-11-01T00:00:00Z,up,200,110,,40\n",
+    "2026-11-01T00:05:00Z,up,200,115,,40\n",
+    "2026-11-01T00:10:00Z,up,200,118,,40\n",
+]
+SIKAP_RUNS = [  # history/sikap/runs.csv: 2 data lines, of September, which compacted.csv lists as done
+    "2026-09,2026-09-01T00:00:00Z,2026-09-15T00:00:00Z,up\n",
+    "2026-09,2026-09-15T00:00:00Z,2026-09-15T00:30:00Z,down\n",
+]
+SIKAP_11 = [  # history/sikap/2026-11.csv: 2 data lines
+    "2026-11-01T00:00:00Z,up,200,90,,12\n",
+    "2026-11-01T00:05:00Z,down,,,dns,\n",
+]
+IDS = ["spse", "sikap", "internet"]  # internet has no folder: nothing to read
+
+
+def write_history(history: Path) -> None:
+    (history / "spse").mkdir(parents=True)
+    (history / "sikap").mkdir()
+    (history / "spse" / "2026-10.csv").write_text(HEADER + "".join(SPSE_10))
+    (history / "spse" / "2026-11.csv").write_text(HEADER + "".join(SPSE_11))
+    (history / "sikap" / "runs.csv").write_text("month,start,end,status\n" + "".join(SIKAP_RUNS))
+    (history / "sikap" / "compacted.csv").write_text("month,runs,days\n2026-09,2,0\n")
+    (history / "sikap" / "2026-11.csv").write_text(HEADER + "".join(SIKAP_11))
+
+
+def read(history: Path, cache: HistoryCache | None) -> tuple[dict[str, ComponentHistory], list[str]]:
+    """What read_history returns, and the warnings it gives, in one process."""
+    problems = Problems()
+    found = read_history(history, IDS, problems, "history", cache, processes=1)
+    return found, [str(p) for p in problems.items]
+
+
+def parses(cache: HistoryCache, history: Path) -> tuple[int, dict[str, ComponentHistory], list[str]]:
+    """Lines parsed by one read from ``cache``, with its result and warnings."""
+    before = cache.parsed
+    found, warnings = read(history, cache)
+    return cache.parsed - before, found, warnings
+
+
+def test_the_cache_parses_each_line_once_and_what_changed_again(tmp_path) -> None:
+    """Counted in lines parsed: a cold read parses every line, a warm one none, an appended line alone;
+    a line rewritten in the middle of a file makes that file (and only it) be parsed again; a corrupt
+    entry is a miss. After every step the result is what a read without cache gives."""
+    history = tmp_path / "history"
+    write_history(history)
+    cache = HistoryCache(tmp_path / ".cache" / "statusgen")
+
+    # Cold: 4 (spse October) + 3 (spse November) + 2 (sikap runs) + 2 (sikap November) = 11 lines.
+    count, found, warnings = parses(cache, history)
+    assert count == 4 + 3 + 2 + 2 == 11
+    assert (found, warnings) == read(history, None)
+    assert warnings == []
+    assert sorted(found) == ["sikap", "spse"]
+    assert len(found["spse"].samples) == 7 and len(found["sikap"].runs) == 2
+
+    # Warm: nothing parsed, the same result.
+    count, again, _ = parses(cache, history)
+    assert count == 0
+    assert again == found
+
+    # One line appended to one file: exactly that line is parsed.
+    november = history / "spse" / "2026-11.csv"
+    with november.open("a") as handle:
+        handle.write("2026-11-01T00:15:00Z,down,,,connection,\n")
+    count, found, warnings = parses(cache, history)
+    assert count == 1
+    assert (found, warnings) == read(history, None)
+    assert found["spse"].samples[-1].error == "connection"
+
+    # A line in the middle of a file rewritten with the same length (130 → 131 ms): the bytes the
+    # entry covers changed, so the whole file, its 4 lines, is parsed again, and no other file.
+    october = history / "spse" / "2026-10.csv"
+    october.write_text(HEADER + "".join(SPSE_10).replace(",130,", ",131,"))
+    count, found, warnings = parses(cache, history)
+    assert count == 4
+    assert (found, warnings) == read(history, None)
+    assert found["spse"].samples[1].latency_ms == 131
+
+    # And with another length (131 → 1310 ms): again the 4 lines of that file.
+    october.write_text(HEADER + "".join(SPSE_10).replace(",130,", ",1310,"))
+    count, found, warnings = parses(cache, history)
+    assert count == 4
+    assert (found, warnings) == read(history, None)
+    assert found["spse"].samples[1].latency_ms == 1310
+
+    # A file cut shorter than its entry (its last line removed): parsed whole again, 3 lines.
+    november.write_text(HEADER + "".join(SPSE_11))
+    count, found, warnings = parses(cache, history)
+    assert count == 3
+    assert (found, warnings) == read(history, None)
+    assert len(found["spse"].samples) == 7
+
+    # Corrupt entries are misses, never errors: each variant makes every file parse again,
+    # 4 + 3 + 2 + 2 = 11 lines, and the result is the full parse's.
+    entries = sorted((tmp_path / ".cache" / "statusgen").rglob("*.bin"))
+    assert len(entries) == 4  # one per file: spse October and November, sikap runs and November
+    garbage = [
+        b"",  # empty
+        b"garbage",  # too short for its own header
+        bytes(range(256)),  # a length field past the end, then no marshal data
+        b"\x00\x00\x00\x02N.",  # a header that reads as None
+    ]
+    for junk in [*garbage, "truncated"]:
+        for entry in entries:
+            if junk == "truncated":  # the header whole, the parsed columns cut in half
+                whole = entry.read_bytes()
+                entry.write_bytes(whole[: len(whole) // 2])
+            else:
+                entry.write_bytes(junk)
+        count, found, warnings = parses(cache, history)
+        assert count == 11, junk
+        assert (found, warnings) == read(history, None), junk
+        assert warnings == []
+        assert parses(cache, history)[0] == 0  # and the entries were written again
+
+
+def test_a_line_cut_short_is_never_stored(tmp_path) -> None:
+    """A last line without its line end may be half written: it gives the same warning with and without
+    the cache on every read, and once completed it is read as completed, not as the half the cache saw."""
+    history = tmp_path / "history"
+    write_history(history)
+    cache = HistoryCache(tmp_path / ".cache" / "statusgen")
+    read(history, cache)
+    november = history / "spse" / "2026-11.csv"
+
+    # Cut inside the third field: 3 fields of 6. Header is line 1, the 3 data lines 2-4, the cut one 5.
+    november.write_text(HEADER + "".join(SPSE_11) + "2026-11-01T00:15:00Z,up,2")
+    expected = ["history/spse/2026-11.csv:5: warning: skipped a malformed probe line: expected 6 fields, found 3"]
+    full = read(history, None)
+    assert full[1] == expected
+    for _ in range(3):  # on every read, not only the first
+        count, found, warnings = parses(cache, history)
+        assert count == 0  # the 3 whole lines come from the entry; the cut one parses to nothing
+        assert (found, warnings) == full
+
+    # Cut so that what is there reads as a whole line: cert_days 4 of what will be 40.
+    november.write_text(HEADER + "".join(SPSE_11) + "2026-11-01T00:15:00Z,up,200,150,,4")
+    for _ in range(2):
+        count, found, warnings = parses(cache, history)
+        assert count == 1  # parsed from the bytes after the entry, every time: it was not stored
+        assert (found, warnings) == read(history, None)
+        assert found["spse"].samples[-1].cert_days == 4
+    with november.open("a") as handle:
+        handle.write("0\n")
+    count, found, warnings = parses(cache, history)
+    assert count == 1
+    assert (found, warnings) == read(history, None)
+    assert found["spse"].samples[-1].cert_days == 40
+    assert warnings == []
+    assert parses(cache, history)[0] == 0  # a whole line is stored
+
+
+# 3. Forked workers make what one process makes.
+
+
+def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, monkeypatch) -> None:
+    """Two workers (forked to parse the history into a cold cache, then to render) give the bytes of one
+    process without the cache."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")
+    build(cli, demo.config, tmp_path / "one", sites.NOW_ARG, "--no-cache")
+    monkeypatch.setenv("STATUSGEN_WORKERS", "2")
+    assert output.workers() == 2
+    shutil.rmtree(demo.root / ".cache", ignore_errors=True)  # a cold cache, whatever the example folder held
+    build(cli, demo.config, tmp_path / "two", sites.NOW_ARG)
+    assert len(list((demo.root / ".cache" / "statusgen" / "history").glob("*.bin"))) == 3  # the 3 components
+    one = tree(tmp_path / "one")
+    assert len(one) > 80
+    assert tree(tmp_path / "two") == one
+
+
+def _failing(text: str):
+    def job() -> list[tuple[str, bytes]]:
+        raise RuntimeError(text)
+
+    return job
+
+
+def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> None:
+    """An exception in a forked worker reaches the caller as WorkerFailed with the worker's traceback;
+    one in this process's own share propagates as itself. Either way the old site stays as it was and
+    no staging folder is left behind."""
+    out = tmp_path / "site"
+    old = {output.MARKER: output.marker("2026-11-26T10:00:00+08:00", "0"), "index.html": b"old"}
+    output.write_site(out, old)
+    assert tree(out) == old
+
+    def fine() -> list[tuple[str, bytes]]:
+        return [("index.html", b"new"), ("a.html", b"a")]
+
+    # jobs[0::2] run in this process, jobs[1::2] in the one forked worker.
+    with pytest.raises(output.WorkerFailed) as raised:
+        output.write_site(out, [fine, _failing("boom in the worker")], processes=2)
+    assert "RuntimeError: boom in the worker" in str(raised.value)
+    assert tree(out) == old
+    assert staging_left(out) == []
+
+    with pytest.raises(RuntimeError, match="boom in this process"):
+        output.write_site(out, [_failing("boom in this process"), fine], processes=2)
+    assert tree(out) == old
+    assert staging_left(out) == []
+
+    # The same jobs without a failure do replace it.
+    output.write_site(out, [fine, fine], processes=2)
+    assert tree(out) == {"index.html": b"new", "a.html": b"a"}
+
+
+# 4. Unchanged files are linked to the old ones, not written again.
+
+
+def test_unchanged_files_keep_their_inode_and_mtime(cli, demo, tmp_path) -> None:
+    out = tmp_path / "site"
+
+    def stats() -> dict[str, tuple[int, int, bytes]]:
+        return {
+            str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
+        }
+
+    build(cli, demo.config, out, sites.NOW_ARG)
+    first = stats()
+    build(cli, demo.config, out, sites.NOW_ARG)
+    second = stats()
+    # The same --now: every file has the same bytes, so every file is the old one, linked.
+    assert second.keys() == first.keys()
+    assert second == first
+
+    # An hour later: the files whose bytes changed are new files, the others are still the old ones.
+    # The old site is there while the new one is written, so a new file cannot reuse an old inode.
+    build(cli, demo.config, out, "2026-11-26T11:00+08:00")
+    third = stats()
+    changed = {path for path in third if path not in second or third[path][2] != second[path][2]}
+    kept = set(third) - changed
+    assert {"index.html", output.MARKER} <= changed
+    # Every page says when it was built, so most change; the static files, the badges and the figures
+    # of the components without news do not.
+    assert {path for path in third if path.startswith("static/")} <= kept
+    assert len(kept) >= 20 and len(changed) >= 100
+    for path in kept:
+        assert third[path][:2] == second[path][:2], path
+    for path in changed & set(second):
+        assert third[path][0] != second[path][0], path
+
+
+# 5. Every page lists a bounded number of incidents.
+
+YEAR_CONFIG = """\
+title: Uji
+base_url: https://example.github.io/status/
+languages: [en]
+timezone: Asia/Makassar
+history_start: 2024-01-01
+components:
+  - id: spse
+    name: SPSE
+  - id: sikap
+    name: SIKaP
+"""
+YEAR_NOW = "2025-12-31T12:00+08:00"
+LAST_START = datetime(2025, 12, 30, 10, 0)  # WITA; incident i starts 8 h × i before it
+
+
+def year_site(root: Path, count: int) -> list[str]:
+    """A site whose ``count`` incidents all start in 2025 (8 hours apart, newest first); returns their slugs.
+
+    The oldest of 750 starts 5992 h = 249 days 16 h before 30 December: on 24 April 2025.
+    """
+    (root / "incidents").mkdir(parents=True)
+    (root / "status.yml").write_text(YEAR_CONFIG, encoding="utf-8")
+    slugs = []
+    for n in range(count):
+        start = LAST_START - timedelta(hours=8 * n)
+        started, resolved = f"{start:%Y-%m-%d %H:%M}", f"{start + timedelta(minutes=30):%Y-%m-%d %H:%M}"
+        slug = f"{start:%Y-%m-%d}-gangguan-{n:04d}"
+        slugs.append(slug)
+        (root / "incidents" / f"{slug}.md").write_text(
+            "---\n"
+            f"title: Gangguan nomor {n}\n"
+            "components: [spse]\n"
+            "severity: partial\n"
+            f"started: {started}\n"
+            f"resolved: {resolved}\n"
+            "updates:\n"
+            f"  - at: {resolved}\n"
+            "    status: resolved\n"
+            f"    message: Layanan pulih kembali, nomor {n}.\n"
+            f"  - at: {started}\n"
+            "    status: investigating\n"
+            "    message: Layanan SPSE tidak dapat diakses, sedang diperiksa.\n"
+            "---\n"
+            f"Catatan singkat untuk gangguan nomor {n}.\n",
+            encoding="utf-8",
+        )
+    return slugs
+
+
+@pytest.fixture(scope="module")
+def year_sites(tmp_path_factory) -> dict[int, tuple[Path, list[str]]]:
+    """Sites of 250 and 750 incidents in 2025, built for YEAR_NOW: (output folder, slugs newest first)."""
+    built = {}
+    for count in (250, 750):
+        root = tmp_path_factory.mktemp(f"year-{count}")
+        slugs = year_site(root / "src", count)
+        out = root / "site"
+        code = main(["build", "--config", str(root / "src" / "status.yml"), "--out", str(out), "--now", YEAR_NOW])
+        assert code == 0
+        built[count] = (out, slugs)
+    return built
+
+
+def listed(html: str) -> list[str]:
+    return re.findall(r'data-incident="([^"]+)"', html)
+
+
+def year_pages(out: Path, year: int) -> list[Path]:
+    """The pages of a year's history in order: history/<year>/, then history/<year>/2/, …"""
+    pages = [out / "history" / str(year) / "index.html"]
+    while (page := out / "history" / str(year) / str(len(pages) + 1) / "index.html").exists():
+        pages.append(page)
+    return pages
+
+
+def test_a_years_history_is_paged_and_every_list_is_capped(year_sites) -> None:
+    out, slugs = year_sites[250]
+    assert (PAGE_SIZE, RECENT_MAX, COMPONENT_RECENT, SLA_MONTHS) == (100, 10, 10, 12)
+
+    # 250 incidents in 2025: ceil(250 / 100) = 3 pages of 100, 100 and 50, newest first.
+    pages = year_pages(out, 2025)
+    assert len(pages) == math.ceil(250 / PAGE_SIZE) == 3
+    on_pages = [listed(page.read_text()) for page in pages]
+    assert [len(found) for found in on_pages] == [100, 100, 50]
+    assert all(len(found) <= PAGE_SIZE for found in on_pages)
+    everywhere = [slug for found in on_pages for slug in found]
+    assert sorted(everywhere) == sorted(slugs)  # each incident of the year on exactly one page
+    assert on_pages[0] == slugs[:100]
+
+    # Each page links the one before and after it (the links are above and below the list).
+    def links(page: Path, rel: str) -> set[str]:
+        return set(re.findall(rf'<a href="([^"]+)" rel="{rel}">', page.read_text()))
+
+    assert [links(page, "prev") for page in pages] == [set(), {"/status/history/2025/"}, {"/status/history/2025/2/"}]
+    assert [links(page, "next") for page in pages] == [{"/status/history/2025/2/"}, {"/status/history/2025/3/"}, set()]
+    assert "(page 2 of 3)" in pages[1].read_text()
+
+    # The component page: its 10 newest of 250, and says so; the rest are on its year page.
+    component = (out / "components" / "spse" / "index.html").read_text()
+    assert listed(component) == slugs[:COMPONENT_RECENT]
+    assert "Showing the newest 10 of 250 records; older ones are on the page of each year." in component
+    # Its 2025 page lists the newest PAGE_SIZE of them and points to the year's history for all 250.
+    calendar = (out / "components" / "spse" / "2025" / "index.html").read_text()
+    assert listed(calendar) == slugs[:PAGE_SIZE]
+    assert "Showing the newest 100 of 250 records; all of them are in" in calendar
+    assert '<a href="/status/history/2025/">' in calendar
+
+    # The index: incidents that ended in the last 14 days, from 17 December 12:00. Incident n ended at
+    # 30 December 10:30 − 8 h × n, which is after that while 8 n ≤ 12 days 22 h 30 min = 310.5 h,
+    # that is n ≤ 38: 39 recent incidents, of which the 10 newest are listed.
+    index = (out / "index.html").read_text()
+    assert listed(index) == slugs[:RECENT_MAX]
+    assert "Showing the newest 10 of 39 records; the rest are in the history." in index
+
+    # The SLA report: months from January 2024 to December 2025 are 24; each component's month
+    # table shows the last 12, newest first, and its year table both years.
+    report = (out / "sla" / "index.html").read_text()
+    sections = report.split('<section aria-labelledby="sla-')[1:]
+    assert len(sections) == 2
+    for section in sections:
+        months = re.findall(r'<th scope="row">(\d{4}-\d\d)</th>', section)
+        assert months == [f"2025-{m:02d}" for m in range(12, 0, -1)]
+        assert len(months) == SLA_MONTHS
+        assert re.findall(r'<th scope="row">(\d{4})</th>', section) == ["2025", "2024"]
+
+
+def test_more_incidents_in_a_year_add_pages_not_page_size(year_sites) -> None:
+    """Three times the incidents in a year: ceil(750 / 100) = 8 pages instead of 3, and no larger page.
+
+    Every page but a component's year page lists a capped number of incidents (PAGE_SIZE on a page of
+    a year's history, RECENT_MAX, COMPONENT_RECENT, SLA_MONTHS months); what else is on it does not
+    depend on how many incidents there are, but for the numbers in words ("750 records", "page 7 of 8")
+    and the links between a year's pages: 5 more of them, each about 60 bytes, above and below the list.
+    The incidents of both sites are written alike, so the largest page of the larger site may differ from
+    the largest of the smaller only by those, and by date words of other lengths: far less than the 5 %
+    allowed here, where listing every incident on one page would make it about three times larger.
+
+    A component's year page is left out of the comparison: its calendar labels every day something
+    happened, and three times the incidents touch more of the year's 365 days. Its list of the year's
+    incidents is capped like the others, at PAGE_SIZE lines, and points to the year's history for the rest.
+    """
+    small, large = year_sites[250][0], year_sites[750][0]
+    assert len(year_pages(small, 2025)) == 3
+    assert len(year_pages(large, 2025)) == math.ceil(750 / PAGE_SIZE) == 8
+
+    def sizes(out: Path) -> dict[str, int]:
+        return {
+            str(p.relative_to(out)): p.stat().st_size
+            for p in out.rglob("*.html")
+            if not re.fullmatch(r"components/[^/]+/\d{4}/index\.html", str(p.relative_to(out)))
+        }
+
+    small_sizes, large_sizes = sizes(small), sizes(large)
+    largest = max(small_sizes.values())
+    assert largest == max(p.stat().st_size for p in year_pages(small, 2025))  # a full page of the year
+    assert max(large_sizes.values()) <= largest * 1.05
+    for page in year_pages(large, 2025):
+        assert page.stat().st_size <= largest * 1.05, page
+        assert len(listed(page.read_text())) <= PAGE_SIZE
+    calendar = (large / "components/spse/2025/index.html").read_text()
+    assert len(re.findall(r'<li data-incident="', calendar)) == PAGE_SIZE
+    assert "Showing the newest 100 of 750 records; all of them are in" in calendar
+    # The capped pages hold what they held: the same page of the larger site is no larger.
+    for path in ("index.html", "components/spse/index.html", "sla/index.html", "history/index.html"):
+        assert large_sizes[path] <= small_sizes[path] * 1.05, path
+
+
+# 6. The helpers that run over every day and sample do work in proportion to what they are asked.
+
+
+def test_day_cells_are_put_into_words_once_per_distinct_day() -> None:
+    """Five components with the same 90 days, each simply up: 90 cells made for the bars, not 5 × 90;
+    the calendar shows such a day by its number alone and makes none."""
+    lang = i18n.languages(["en"])[0]
+    cells = DayCells(lang, lambda path: "/status/" + path)
+    first = date(2026, 8, 29)
+    days = [first + timedelta(days=n) for n in range(90)]  # to 26 November 2026
+    up = [DayView(d, "ok", uptime.figures(d, 86400, 0, 0, "probes"), ()) for d in days]
+    assert all(plain(day) for day in up)
+    bars = [[cells.bar(day) for day in up] for _ in range(5)]
+    assert cells.made == 90
+    assert all(bar == bars[0] for bar in bars)
+
+    # November's grid: 1 November 2026 is a Sunday, 6 blanks before it; days 1-26, then 4 after today.
+    def november(last: DayView) -> CalendarMonth:
+        return CalendarMonth(11, date(2026, 11, 1).weekday(), (*up[-26:-1], last, None, None, None, None), None)
+
+    grids = [cells.weeks(november(up[-1])) for _ in range(5)]
+    assert cells.made == 90
+    assert grids[0].count('<td class="day day-ok">') == 26
+
+    # A day with 10 minutes down on one component is another cell: one more for its bar, one for its
+    # calendar, however often each is shown.
+    down = DayView(days[-1], "major", uptime.figures(days[-1], 86400, 600 * 1000, 0, "probes"), ())
+    assert not plain(down)
+    for _ in range(3):
+        cells.bar(down)
+        cells.weeks(november(down))
+    assert cells.made == 92
+
+
+class Counted(Sequence[uptime.Segment]):
+    """A sequence that counts the segments read from it, by index, by slice or by iterating."""
+
+    def __init__(self, items: list[uptime.Segment]):
+        self.items = items
+        self.visits = 0
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        found = self.items[index]
+        self.visits += len(found) if isinstance(index, slice) else 1
+        return found
+
+    def __iter__(self) -> Iterator[uptime.Segment]:
+        for item in self.items:
+            self.visits += 1
+            yield item
+
+
+def test_daily_reads_only_the_segments_near_its_windows() -> None:
+    """10,000 segments, an hour down every two hours (833 days): one day at the end overlaps 12 of them.
+
+    Finding the first one by bisection reads about log2(10,000) ≈ 14 segments, then the day reads its 12
+    and one past them: a few dozen, bounded here by 100, where a walk from the start reads 10,000.
+    """
+    parts = [uptime.Segment(n * 7200, n * 7200 + 3600, 1000, False) for n in range(10_000)]
+    end = parts[-1].end
+    window = [(date(2013, 4, 13), end - 86400, end)]
+    counted = Counted(parts)
+    result = uptime.daily(window, counted)
+    # 24 hours hold 12 segments of 1 hour down: 720 minutes, 50 %.
+    assert result == uptime.daily(window, parts)
+    assert (result[0].downtime_minutes, result[0].uptime) == (720.0, 50.0)
+    assert counted.visits <= 100
+
+
+class CountingWita(tzinfo):
+    """UTC+08:00, counting how often it is asked: fromutc converts an instant, utcoffset a wall time."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+
+    def _count(self, name: str) -> None:
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        self._count("utcoffset")
+        return timedelta(hours=8)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        self._count("dst")
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        self._count("tzname")
+        return "WITA"
+
+    def fromutc(self, dt: datetime) -> datetime:
+        self._count("fromutc")
+        return dt + timedelta(hours=8)
+
+
+def test_local_days_asks_the_time_zone_once_a_day() -> None:
+    """288 samples a day (every 5 minutes) for 3 days from midnight WITA: 864 instants, 3 days.
+
+    Each new day costs one conversion of an instant (fromutc) and two of wall times (the day's start
+    and the next day's, utcoffset): 3 × 1 fromutc and 3 × 2 utcoffset, 9 calls, not one per sample.
+    """
+    tz = CountingWita()
+    start = int(datetime(2026, 11, 22, 16, 0, tzinfo=UTC).timestamp())  # 23 November 00:00 WITA
+    moments = [start + 300 * n for n in range(3 * 288)]
+    found = list(times.local_days(moments, tz))
+    expected = [date(2026, 11, 23)] * 288 + [date(2026, 11, 24)] * 288 + [date(2026, 11, 25)] * 288
+    assert found == expected
+    assert tz.calls.get("fromutc") == 3
+    assert sum(tz.calls.values()) <= 3 * 3
+
+
+# 7. The plain-line shortcut of the Markdown converter gives what the converter gives.
+
+PLAIN_CHARACTERS = string.ascii_letters + string.digits + ".,;:'\"()/%-+@?" + "éüñßÄçøŁΩжİı"
+OTHER_CHARACTERS = "=#*_\n\t\xa0 "
+
+
+def converted(text: str) -> str:
+    """What to_html gives by the full converter: the shortcut's pattern replaced by one that never matches."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markup, "_PLAIN", re.compile(r"(?!)"))
+        return str(markup.to_html.__wrapped__(text))
+
+
+words = st.text(alphabet=PLAIN_CHARACTERS, min_size=1, max_size=12)
+plain_lines = st.builds(
+    lambda parts, end: " ".join(parts) + end,
+    st.lists(words, min_size=1, max_size=8),
+    st.sampled_from(["", "\n", "\n\n"]),
+)
+any_text = st.text(alphabet=PLAIN_CHARACTERS + OTHER_CHARACTERS, max_size=40)
+
+
+def test_the_shortcut_is_taken_for_a_plain_line() -> None:
+    assert markup._PLAIN.fullmatch("Sudah pulih.")
+    for text in ("- a", "1. a", "# a", "a  b", "a *b*", "a\nb", "a\xa0b", "a_b", "a=b", " a", "a "):
+        assert not markup._PLAIN.fullmatch(text), text
+    assert converted("Sudah pulih.") == "<p>Sudah pulih.</p>" == markup.to_html("Sudah pulih.")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(plain_lines, plain_lines, any_text))
+def test_the_plain_shortcut_gives_what_the_converter_gives(text: str) -> None:
+    taken = markup._PLAIN.fullmatch(text.rstrip("\n")) is not None
+    event("shortcut" if taken else "converter")
+    assert str(markup.to_html(text)) == converted(text)
