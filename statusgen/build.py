@@ -46,11 +46,14 @@ def load_settings(config_path: Path) -> tuple[Config, list[Problem]]:
     return config, sorted(problems.warnings)
 
 
-def load(config_path: Path, strict: bool = False, with_history: bool = True, cache: bool = True) -> Inputs:
+def load(
+    config_path: Path, strict: bool = False, with_history: bool = True, cache: bool = True, processes: int | None = None
+) -> Inputs:
     """Read and validate the configuration and every incident, and (for a build) the probe history.
 
     Raises InputError with every problem found when anything is invalid
-    (warnings too, when ``strict``).
+    (warnings too, when ``strict``). With ``cache``, parsed history is kept in ``.cache/statusgen/``
+    beside ``status.yml``, and what it lacks is parsed by ``processes`` forked workers (default: one per core).
     """
     problems = Problems()
     config = load_config(config_path, problems, shown_path(config_path))
@@ -66,7 +69,12 @@ def load(config_path: Path, strict: bool = False, with_history: bool = True, cac
     history = Problems()
     parsed = HistoryCache(config.root / CACHE) if cache else None
     recorded = read_history(
-        config.history_dir, list(config.component_ids), history, shown_path(config.history_dir), parsed, workers()
+        config.history_dir,
+        list(config.component_ids),
+        history,
+        shown_path(config.history_dir),
+        parsed,
+        workers() if processes is None else processes,
     )
     return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 

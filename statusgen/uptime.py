@@ -25,8 +25,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from datetime import date, datetime, timedelta, tzinfo
+from operator import attrgetter
 from typing import NamedTuple
 
 from .history import ProbeSample, Run

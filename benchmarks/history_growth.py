@@ -1,6 +1,6 @@
 """Measure probe-history growth and build time, raw and compacted.
 
-    python3 scripts/bench_history.py [--components 9] [--years 1]
+    python3 benchmarks/history_growth.py [--components 9] [--years 1]
 
 Writes a synthetic site into a temporary folder: samples every 5 minutes, mostly up, with a
 failure about once a day and a slow spell about twice a day. Prints sizes and build times.
