@@ -31,7 +31,7 @@ from .config import Component, Probe
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = 64
-RETRY_PAUSE = 0.5  # seconds between a failure and its retry: short, so a hung target costs two timeouts and little more
+RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
 USER_AGENT = f"statusgen/{__version__} (status page probe)"
 
 
@@ -129,13 +129,19 @@ def probe_all(
 def probe_component(
     session: requests.Session, probe: Probe | None, pause: float, wall_clock: Callable[[], float] = time.time
 ) -> Outcome:
-    """Check once, and again after ``pause`` on failure, up to ``probe.retries`` times."""
+    """Check once, and again on failure, up to ``probe.retries`` times.
+
+    A failure that came quickly (refused, reset, an error page) is tried again after ``pause``,
+    to let a blip pass. One that took the whole timeout has waited long enough: it is tried again
+    at once, so a target that never answers costs ``retries + 1`` timeouts and nothing more.
+    """
     assert probe is not None
     outcome = attempt(session, probe, wall_clock)
     for _ in range(probe.retries):
         if outcome.status != "down":
             break
-        time.sleep(pause)
+        if outcome.error != "timeout":
+            time.sleep(pause)
         outcome = attempt(session, probe, wall_clock)
     return outcome
 

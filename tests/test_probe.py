@@ -481,6 +481,19 @@ def test_a_failure_is_retried(server: Server, retries: int, status: str, code: i
         assert elapsed >= 0.2  # the pause before the retry
 
 
+def test_a_timeout_is_retried_at_once(server: Server) -> None:
+    """A target that never answers has had its wait: the retry comes without the pause. With a 0.5 s
+    timeout, one retry and a 2 s pause, two attempts take 2 × 0.5 = 1 s; with the pause they would take 3 s."""
+    probe = Probe(f"{server.base}/hang", timeout=0.5, retries=1)
+    start = time.monotonic()
+    with requests.Session() as session:
+        outcome = probe_component(session, probe, 2.0)
+    elapsed = time.monotonic() - start
+    assert (outcome.status, outcome.error) == ("down", "timeout")
+    assert server.hits["/hang"] == 2
+    assert 1.0 <= elapsed < 2.0
+
+
 def test_retries_stop_after_the_last_one(server: Server) -> None:
     outcome, elapsed = probe_one(f"{server.base}/status/500", retries=2)
     assert (outcome.status, outcome.error) == ("down", "status")
