@@ -631,7 +631,7 @@ def section_d(bench: Bench) -> None:
     say(series_line("imports floor", imports))
     say(
         f"  {'':<30} a hanging endpoint takes (retries + 1) × timeout = {(D_RETRIES + 1) * D_TIMEOUT:g} s"
-        " plus the probe's pause between attempts"
+        " (a timeout is retried at once, without the pause a quick failure gets)"
     )
     verdict = "PASS" if not failures else "FAIL"
     say(f"  records: {verdict} (each run adds one line per endpoint: the {hung} hanging ones 'down' with error")

