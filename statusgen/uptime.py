@@ -144,8 +144,11 @@ def probe_spans(samples: Sequence[ProbeSample], max_gap: int, now: int) -> list[
         time, status = samples[index][0], samples[index][1]
         if time >= now:
             break
-        following = samples[index + 1][0] if index + 1 < count else now
-        stop = min(following, time + max_gap, now)
+        stop = samples[index + 1][0] if index + 1 < count else now  # min(next, time + max_gap, now)
+        if stop > time + max_gap:
+            stop = time + max_gap
+        if stop > now:
+            stop = now
         level = PROBE_WEIGHTS[status]
         if start >= 0 and end == time and weight == level:
             end = stop  # the same span goes on
@@ -205,8 +208,8 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
                 if era_start is not None and previous >= era_start and incident_weight < 0 and probe_weight < 0:
                     piece = (0, False, True)
                 else:
-                    weight = max(incident_weight, probe_weight, 0)
-                    piece = (weight, False, False) if weight else None
+                    weight = incident_weight if incident_weight > probe_weight else probe_weight
+                    piece = (weight, False, False) if weight > 0 else None
             if piece is not None:
                 last = result[-1] if result else None
                 if last and last.end == previous and (last.weight, last.maintenance, last.no_data) == piece:
@@ -273,9 +276,11 @@ def daily(
             continue
         down = maintenance = no_data = 0  # down in second-per-mille units, the others in seconds
         index = first
-        while index < len(parts) and parts[index].start < end:
+        count = len(parts)
+        while index < count and parts[index].start < end:
             part = parts[index]
-            overlap = min(end, part.end) - max(start, part.start)
+            # min(end, part.end) - max(start, part.start), without the calls: this runs for every segment of every day
+            overlap = (end if end < part.end else part.end) - (start if start > part.start else part.start)
             if part.maintenance:
                 maintenance += overlap
             elif part.no_data:
