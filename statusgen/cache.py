@@ -27,7 +27,7 @@ from typing import Any
 from .history import RUNS_HEADER, ProbeSample, Run, lines_of, parse_lines, parse_run_lines, read_data
 from .problems import Problems
 
-VERSION = 1  # of the entry format; an entry of another version is a miss
+VERSION = 1  # of the entries: raise it when their format or the reading of a line changes (an old entry is then a miss)
 FOLDER = Path(".cache") / "statusgen"  # under the folder of status.yml
 
 
@@ -60,16 +60,16 @@ class HistoryCache:
         data = read_data(path, shown, problems)  # raises Unreadable, with a warning
         entry = self._entry(path, kind)
         columns: list[list[Any]] | None = None
-        start, lines = 0, 0
+        start, lines = 0, 0  # bytes and lines already parsed
         if entry is not None:
-            size, digest, lines, cached = entry
+            size, digest, counted, cached = entry
             if size <= len(data) and hashlib.sha256(memoryview(data)[:size]).hexdigest() == digest:
-                columns, start = cached, size
+                columns, start, lines = cached, size, counted
         if columns is not None and start == len(data):
             return columns
         found = Problems()
         tail = parse(data[start:], lines, shown, found)
-        self.parsed += sum(1 for _ in tail[0])
+        self.parsed += len(tail[0])
         problems.items += found.items
         columns = [old + new for old, new in zip(columns, tail, strict=True)] if columns is not None else tail
         if not found.items and (not data or data.endswith(b"\n")):

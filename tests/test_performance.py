@@ -217,6 +217,18 @@ def test_the_cache_parses_each_line_once_and_what_changed_again(tmp_path) -> Non
     assert (found, warnings) == read(history, None)
     assert found["spse"].samples[1].latency_ms == 1310
 
+    # A line in the middle of a file made malformed ("up" → "upp" on line 3, the second sample):
+    # the file is parsed again from its first line, so the warning names line 3, as without cache.
+    october.write_text(HEADER + "".join(SPSE_10).replace(",up,200,130,", ",upp,200,130,"))
+    count, found, warnings = parses(cache, history)
+    assert count == 3  # the 3 lines left well formed
+    assert (found, warnings) == read(history, None)
+    assert len(warnings) == 1 and "2026-10.csv:3:" in warnings[0], warnings
+    # A parse with a warning was not stored, so the entry of the file as it was (1310 ms) still holds:
+    # put back, the file needs no parsing at all.
+    october.write_text(HEADER + "".join(SPSE_10).replace(",130,", ",1310,"))
+    assert parses(cache, history)[0] == 0
+
     # A file cut shorter than its entry (its last line removed): parsed whole again, 3 lines.
     november.write_text(HEADER + "".join(SPSE_11))
     count, found, warnings = parses(cache, history)
