@@ -14,6 +14,7 @@ import pickle
 import shutil
 import signal
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -82,13 +83,19 @@ class WorkerFailed(Exception):
 
 
 def workers() -> int:
-    """How many processes render the site: one per core, at most four; ``STATUSGEN_WORKERS`` overrides."""
+    """How many processes render the site: one per core, at most four; ``STATUSGEN_WORKERS`` overrides.
+
+    Only a process with no other thread forks: a thread does not survive a fork, and a lock it held
+    would stay held in the copy.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
     chosen = os.environ.get("STATUSGEN_WORKERS", "").strip()
     if chosen.isdigit() and int(chosen) > 0:
         count = int(chosen)
     else:
         count = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
-    return count if hasattr(os, "fork") else 1
+    return count
 
 
 def write_site(

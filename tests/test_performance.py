@@ -16,6 +16,7 @@ import re
 import shutil
 import string
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -312,6 +313,22 @@ def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, mon
     one = tree(tmp_path / "one")
     assert len(one) > 80
     assert tree(tmp_path / "two") == one
+
+
+def test_a_process_with_another_thread_does_not_fork(monkeypatch) -> None:
+    """A thread does not survive a fork (and a lock it holds stays held in the copy): while one runs,
+    the build keeps to one process, whatever STATUSGEN_WORKERS asks."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "2")
+    assert output.workers() == 2
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert output.workers() == 1
+    finally:
+        release.set()
+        thread.join()
+    assert output.workers() == 2
 
 
 def _failing(text: str):
