@@ -16,7 +16,8 @@ from .cache import HistoryCache
 from .config import Config, load_config
 from .history import ComponentHistory, read_history
 from .incidents import Incident, load_incidents
-from .output import MARKER, check_output, marker, workers, write_site
+from .output import MARKER, check_output, marker, write_site
+from .parallel import workers
 from .problems import InputError, Message, Problem, Problems
 from .render import TEMPLATES, site_jobs
 from .times import iso
@@ -72,14 +73,16 @@ def load(
     """Read and validate the configuration and every incident, and (for a build) the probe history.
 
     Raises InputError with every problem found when anything is invalid
-    (warnings too, when ``strict``). With ``cache``, parsed history is kept in ``.cache/statusgen/``
-    beside ``status.yml``, and what it lacks is parsed by ``processes`` forked workers (default: one per core).
+    (warnings too, when ``strict``). Many incident files, and history the cache lacks, are read by
+    ``processes`` forked workers (default: one per core). With ``cache``, parsed history is kept in
+    ``.cache/statusgen/`` beside ``status.yml``.
     """
+    processes = workers() if processes is None else processes
     problems = Problems()
     config = load_config(config_path, problems, shown_path(config_path))
     incidents: list[Incident] = []
     if config is not None:
-        incidents = load_incidents(config, problems, shown_path(config.root))
+        incidents = load_incidents(config, problems, shown_path(config.root), processes)
     if problems.failing(strict) or config is None:
         raise InputError(problems.items)
     if not with_history:
@@ -94,7 +97,7 @@ def load(
         history,
         shown_path(config.history_dir),
         parsed,
-        workers() if processes is None else processes,
+        processes,
     )
     return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 

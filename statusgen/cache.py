@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .history import RUNS_HEADER, ProbeSample, Run, lines_of, parse_lines, parse_run_lines, read_data
+from .parallel import WorkerFailed, shared
 from .problems import Problems
 
 VERSION = 1  # of the entries: raise it when their format or the reading of a line changes (an old entry is then a miss)
@@ -140,23 +141,10 @@ def warm(tasks: Sequence[Callable[[], object]], processes: int) -> None:
     Only the cache is their product: the caller then reads it. A worker that fails costs only
     speed, as the caller parses what the cache lacks.
     """
-    processes = max(1, min(processes, len(tasks)))
-    children = []
-    for share in range(1, processes):
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns
-            code = 0
-            try:
-                for task in tasks[share::processes]:
-                    task()
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        children.append(pid)
-    try:
-        for task in tasks[0::processes]:
-            task()
-    finally:
-        for pid in children:
-            os.waitpid(pid, 0)
+    with contextlib.suppress(WorkerFailed):
+        shared(_run_all, tasks, processes)
+
+
+def _run_all(tasks: Sequence[Callable[[], object]]) -> None:
+    for task in tasks:
+        task()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 from .config import ID_PATTERN, Config
 from .fields import Fields
 from .i18n import Text
-from .problems import Message, Problems, did_you_mean, listing
+from .parallel import shared
+from .problems import Message, Problem, Problems, did_you_mean, listing
 from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
@@ -58,17 +60,21 @@ class Incident:
         return self.severity == "maintenance"
 
 
+PER_WORKER = 200  # incident files below which a share is not worth a fork (a fork and its pickles cost about 20 ms)
+
+
 def slugify(text: str) -> str:
     """ASCII slug: ``Kabel Laut Putus!`` → ``kabel-laut-putus``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> list[Incident]:
+def load_incidents(config: Config, problems: Problems, shown_root: str = "", processes: int = 1) -> list[Incident]:
     """Read every ``*.md`` file in the incidents folder. Errors go to ``problems``.
 
     ``shown_root`` prefixes the paths in messages (the config's folder as the user wrote it).
-    Returns the valid incidents, oldest first.
+    Returns the valid incidents, oldest first. With ``processes`` > 1 and many files, forked
+    workers read a share of them each.
     """
     folder = config.incidents_dir
     shown_folder = str(Path(shown_root) / "incidents") if shown_root else str(folder)
@@ -79,8 +85,8 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> 
             shown_folder, 1, Message("'incidents' must be a folder of .md files, not a file: rename this file")
         )
         return []
-    incidents = []
     slugs = {path.stem for path in folder.iterdir()}
+    files = []
     for path in sorted(folder.iterdir()):
         shown = str(Path(shown_folder) / path.name)
         if path.name.startswith("."):
@@ -89,9 +95,17 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "") -> 
             if not path.is_dir():
                 problems.warning(shown, 1, Message("ignored: incident files must end in '.md'"))
             continue
-        incident = load_incident(path, config, problems, shown, slugs)
-        if incident is not None:
-            incidents.append(incident)
+        files.append((path, shown))
+
+    def read(share: Sequence[tuple[Path, str]]) -> tuple[list[Incident], list[Problem]]:
+        found = Problems()
+        read = [load_incident(path, config, found, shown, slugs) for path, shown in share]
+        return [incident for incident in read if incident is not None], found.items
+
+    # Many files are read by forked workers, a share each; a few are not worth a fork.
+    shares = shared(read, files, processes if len(files) >= PER_WORKER * 2 else 1)
+    incidents = [incident for found, _ in shares for incident in found]
+    problems.items += [problem for _, found in shares for problem in found]
     return sorted(incidents, key=lambda i: (i.started, i.slug))
 
 

@@ -7,18 +7,13 @@ was, and readers never see half a site.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pickle
 import shutil
-import signal
 import tempfile
-import threading
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import NoReturn
 
 from .history import (
     COMPACTED,
@@ -31,6 +26,7 @@ from .history import (
     ProbeSample,
     Run,
 )
+from .parallel import shared
 
 # Every build writes this file. A non-empty folder without it is not ours to replace.
 MARKER = "api/v1/build.json"
@@ -78,26 +74,6 @@ def _is_built_site(folder: Path) -> bool:
 Job = Callable[[], Iterable[tuple[str, bytes]]]  # makes some files of the site: (relative path, content)
 
 
-class WorkerFailed(Exception):
-    """A worker process that rendered part of the site failed; the message holds its traceback."""
-
-
-def workers() -> int:
-    """How many processes render the site: one per core, at most four; ``STATUSGEN_WORKERS`` overrides.
-
-    Only a process with no other thread forks: a thread does not survive a fork, and a lock it held
-    would stay held in the copy.
-    """
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
-    chosen = os.environ.get("STATUSGEN_WORKERS", "").strip()
-    if chosen.isdigit() and int(chosen) > 0:
-        count = int(chosen)
-    else:
-        count = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
-    return count
-
-
 def write_site(
     out: Path,
     files: Mapping[str, bytes] | Sequence[Job],
@@ -119,7 +95,7 @@ def write_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         writer = _Writer(staging, out if _is_built_site(out) else None)
-        written = _run_shared(jobs, writer, processes)
+        written = [path for share in shared(partial(_run_jobs, writer=writer), jobs, processes) for path in share]
         if finish is not None:
             last = finish(sorted(written))
             for relative, content in sorted(last.items()):
@@ -171,72 +147,13 @@ class _Writer:
 
 
 def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
+    """Run some jobs, writing what they make; returns the paths written."""
     written = []
     for job in jobs:
         for relative, content in job():
             writer.put(relative, content)
             written.append(relative)
     return written
-
-
-def _run_shared(jobs: Sequence[Job], writer: _Writer, processes: int) -> list[str]:
-    """Run every job, this process taking one share and each forked worker another.
-
-    Workers report the paths they wrote, or their traceback, through a pipe; any failure
-    fails the whole build, and the staging folder is then removed by the caller.
-    """
-    processes = max(1, min(processes, len(jobs)))
-    if processes == 1:
-        return _run_jobs(jobs, writer)
-    children: list[tuple[int, int]] = []
-    try:
-        for share in range(1, processes):
-            readable, writable = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(readable)
-                _worker(jobs[share::processes], writer, writable)
-            os.close(writable)
-            children.append((pid, readable))
-        written = _run_jobs(jobs[0::processes], writer)
-        failures = []
-        for pid, readable in children:
-            with os.fdopen(readable, "rb") as stream:
-                report = stream.read()
-            _, status = os.waitpid(pid, 0)
-            try:
-                outcome, value = pickle.loads(report)
-            except Exception:
-                outcome, value = "error", f"a worker process ended without a report (wait status {status})"
-            if outcome == "ok":
-                written += value
-            else:
-                failures.append(value)
-        children = []
-        if failures:
-            raise WorkerFailed("\n".join(failures))
-        return written
-    finally:
-        for pid, readable in children:  # this process failed first: stop the workers
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            with contextlib.suppress(OSError):
-                os.close(readable)
-
-
-def _worker(jobs: Sequence[Job], writer: _Writer, writable: int) -> NoReturn:
-    code = 0
-    try:
-        report = pickle.dumps(("ok", _run_jobs(jobs, writer)))
-    except BaseException:
-        report = pickle.dumps(("error", traceback.format_exc()))
-        code = 1
-    try:
-        with os.fdopen(writable, "wb") as stream:
-            stream.write(report)
-    finally:
-        os._exit(code)  # skip the parent's exit handlers and buffered output
 
 
 def _swap(out: Path, staging: Path) -> None:

@@ -28,6 +28,10 @@ class Message(str):
         text.template, text.values = template, values
         return text
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        """Made again from its template and values when unpickled (a worker sends its problems back)."""
+        return (self.template,), dict(self.values)
+
 
 MESSAGES = Path(__file__).resolve().parent / "messages"
 

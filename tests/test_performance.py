@@ -26,7 +26,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from statusgen import i18n, markup, output, times, uptime
+from statusgen import i18n, markup, output, parallel, times, uptime
 from statusgen.cache import HistoryCache
 from statusgen.cli import main
 from statusgen.history import ComponentHistory, read_history
@@ -306,7 +306,7 @@ def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, mon
     monkeypatch.setenv("STATUSGEN_WORKERS", "1")
     build(cli, demo.config, tmp_path / "one", sites.NOW_ARG, "--no-cache")
     monkeypatch.setenv("STATUSGEN_WORKERS", "2")
-    assert output.workers() == 2
+    assert parallel.workers() == 2
     shutil.rmtree(demo.root / ".cache", ignore_errors=True)  # a cold cache, whatever the example folder held
     build(cli, demo.config, tmp_path / "two", sites.NOW_ARG)
     assert len(list((demo.root / ".cache" / "statusgen" / "history").glob("*.bin"))) == 3  # the 3 components
@@ -319,16 +319,16 @@ def test_a_process_with_another_thread_does_not_fork(monkeypatch) -> None:
     """A thread does not survive a fork (and a lock it holds stays held in the copy): while one runs,
     the build keeps to one process, whatever STATUSGEN_WORKERS asks."""
     monkeypatch.setenv("STATUSGEN_WORKERS", "2")
-    assert output.workers() == 2
+    assert parallel.workers() == 2
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert output.workers() == 1
+        assert parallel.workers() == 1
     finally:
         release.set()
         thread.join()
-    assert output.workers() == 2
+    assert parallel.workers() == 2
 
 
 def _failing(text: str):
@@ -351,7 +351,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> No
         return [("index.html", b"new"), ("a.html", b"a")]
 
     # jobs[0::2] run in this process, jobs[1::2] in the one forked worker.
-    with pytest.raises(output.WorkerFailed) as raised:
+    with pytest.raises(parallel.WorkerFailed) as raised:
         output.write_site(out, [fine, _failing("boom in the worker")], processes=2)
     assert "RuntimeError: boom in the worker" in str(raised.value)
     assert tree(out) == old
@@ -455,6 +455,37 @@ def year_site(root: Path, count: int) -> list[str]:
             encoding="utf-8",
         )
     return slugs
+
+
+def test_incident_files_read_by_workers_give_what_one_process_reads(tmp_path) -> None:
+    """450 incident files (more than the PER_WORKER × 2 = 400 worth a fork), 3 of them broken: two
+    processes return the same incidents, in the same order, and the same problems as one."""
+    from statusgen.build import load
+    from statusgen.incidents import PER_WORKER
+    from statusgen.problems import InputError
+
+    count = 450
+    assert count >= PER_WORKER * 2
+    year_site(tmp_path, count)
+    config = tmp_path / "status.yml"
+    one, two = load(config, processes=1), load(config, processes=2)
+    assert len(one.incidents) == count
+    assert [repr(i) for i in two.incidents] == [repr(i) for i in one.incidents]
+    # Broken files: an unknown severity, a bad date, and a name that is not a slug. Each is reported
+    # once, with its file and line, by either way of reading.
+    folder = tmp_path / "incidents"
+    first = sorted(folder.iterdir())[0]
+    first.write_text(first.read_text().replace("severity: partial", "severity: parsial"))
+    second = sorted(folder.iterdir())[1]
+    second.write_text(second.read_text().replace("started: 2025-", "started: 2025-13-"))
+    (folder / "Salah Nama.md").write_text(first.read_text())
+    errors = []
+    for processes in (1, 2):
+        with pytest.raises(InputError) as raised:
+            load(config, processes=processes)
+        errors.append([str(problem) for problem in raised.value.problems])
+    assert errors[0] == errors[1]
+    assert len(errors[0]) == 3, errors[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,98 @@
+"""Sharing work out among forked worker processes.
+
+A build's work splits into independent pieces (incident files to read, pages to render). On a
+machine with several cores, ``os.fork`` gives each worker a copy of everything read so far at no
+cost; a worker sends back only what the parent needs, pickled through a pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class WorkerFailed(Exception):
+    """A worker process failed; the message holds its traceback."""
+
+
+def workers() -> int:
+    """How many processes share a build: one per core, at most four; ``STATUSGEN_WORKERS`` overrides.
+
+    Only a process with no other thread forks: a thread does not survive a fork, and a lock it held
+    would stay held in the copy.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    chosen = os.environ.get("STATUSGEN_WORKERS", "").strip()
+    if chosen.isdigit() and int(chosen) > 0:
+        return int(chosen)
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
+
+
+def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], processes: int) -> list[Result]:
+    """``work`` applied to ``processes`` shares of ``items`` (every n-th item), this process taking the first.
+
+    Returns each share's result in share order. A worker's failure raises WorkerFailed with its
+    traceback; a failure in this process stops the workers and is raised as it is.
+    """
+    processes = max(1, min(processes, len(items)))
+    if processes == 1:
+        return [work(items)]
+    children: list[tuple[int, int]] = []
+    try:
+        for share in range(1, processes):
+            readable, writable = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(readable)
+                _worker(work, items[share::processes], writable)
+            os.close(writable)
+            children.append((pid, readable))
+        results = [work(items[0::processes])]
+        failures = []
+        for pid, readable in children:
+            with os.fdopen(readable, "rb") as stream:
+                report = stream.read()
+            _, status = os.waitpid(pid, 0)
+            try:
+                outcome, value = pickle.loads(report)
+            except Exception:
+                outcome, value = "error", f"a worker process ended without a report (wait status {status})"
+            if outcome == "ok":
+                results.append(value)
+            else:
+                failures.append(value)
+        children = []
+        if failures:
+            raise WorkerFailed("\n".join(failures))
+        return results
+    finally:
+        for pid, readable in children:  # this process failed first: stop the workers
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(readable)
+
+
+def _worker(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], writable: int) -> NoReturn:
+    code = 0
+    try:
+        report = pickle.dumps(("ok", work(items)), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        report = pickle.dumps(("error", traceback.format_exc()))
+        code = 1
+    try:
+        with os.fdopen(writable, "wb") as stream:
+            stream.write(report)
+    finally:
+        os._exit(code)  # skip the parent's exit handlers and buffered output
