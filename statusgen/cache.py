@@ -28,7 +28,7 @@ from .history import RUNS_HEADER, ProbeSample, Run, lines_of, parse_lines, parse
 from .parallel import WorkerFailed, shared
 from .problems import Problems
 
-VERSION = 1  # of the entries: raise it when their format or the reading of a line changes (an old entry is then a miss)
+VERSION = 2  # of the entries: raise it when their format or the reading of a line changes (an old entry is then a miss)
 FOLDER = Path(".cache") / "statusgen"  # under the folder of status.yml
 
 
@@ -80,7 +80,7 @@ class HistoryCache:
         return columns
 
     def _name(self, path: Path, kind: str) -> Path:
-        key = hashlib.sha256(f"{kind}\0{path.resolve()}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(kind.encode() + b"\0" + os.fsencode(path.resolve())).hexdigest()[:32]
         return self.folder / "history" / f"{key}.bin"
 
     def _entry(self, path: Path, kind: str) -> tuple[int, str, int, list[list[Any]]] | None:

@@ -84,14 +84,15 @@ def _stamp(moment: int) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # ASCII: \d would take any script's digits
 
 
 # A well-formed sample line, all of it checked by one expression; anything else goes through
 # parse_line, which says what is wrong.
 _LINE = re.compile(
     r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),(\d*),(\d*),"
-    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d*)"
+    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d*)",
+    re.ASCII,
 )
 
 
@@ -226,7 +227,7 @@ def read_samples(path: Path, problems: Problems, shown: str) -> list[ProbeSample
 
 
 _RUN_STAMP = r"((\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z)"
-_RUN_LINE = re.compile(rf"(\d{{4}}-\d\d),{_RUN_STAMP},{_RUN_STAMP},(up|degraded|down)")
+_RUN_LINE = re.compile(rf"(\d{{4}}-\d\d),{_RUN_STAMP},{_RUN_STAMP},(up|degraded|down)", re.ASCII)
 
 
 def read_runs(path: Path, problems: Problems, shown: str) -> list[Run]:

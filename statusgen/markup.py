@@ -38,8 +38,11 @@ def _converter() -> markdown.Markdown:
 
 # One line of words and ordinary punctuation, which Markdown would only wrap in a paragraph:
 # nothing that starts a list, heading, quote or code block, and no character that marks up,
-# escapes or breaks a line. Most update messages are like this, and skip the converter.
-_PLAIN = re.compile(r"(?![-+*#>=]|\d+[.)])[^\s\\`*_\[\]<>&#!|~{}=]+(?: [^\s\\`*_\[\]<>&#!|~{}=]+)*")
+# escapes or breaks a line, and no control character. Most update messages are like this, and skip
+# the converter.
+_PLAIN = re.compile(
+    r"(?![-+*#>=]|\d+[.)])[^\s\x00-\x1f\x7f\\`*_\[\]<>&#!|~{}=]+(?: [^\s\x00-\x1f\x7f\\`*_\[\]<>&#!|~{}=]+)*"
+)
 
 
 @lru_cache(maxsize=4096)

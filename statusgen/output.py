@@ -127,6 +127,8 @@ class _Writer:
         if folder not in self.folders:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
+        # Never write into a file that is there already: it may be a link to the live site's copy.
+        target.unlink(missing_ok=True)
         if self.old is not None and self._same(self.old / relative, content):
             try:
                 os.link(self.old / relative, target)

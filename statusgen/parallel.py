@@ -11,6 +11,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -47,22 +48,30 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
     processes = max(1, min(processes, len(items)))
     if processes == 1:
         return [work(items)]
-    children: list[tuple[int, int]] = []
+    children: list[tuple[int, int]] = []  # (pid, read end) of each worker not yet reaped
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # a worker must not inherit, and later write, what this process has buffered
     try:
         for share in range(1, processes):
             readable, writable = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
+            try:
+                pid = os.fork()
+            except BaseException:
                 os.close(readable)
-                _worker(work, items[share::processes], writable)
+                os.close(writable)
+                raise
+            if pid == 0:  # the worker: never returns
+                _worker(work, items[share::processes], readable, writable)
             os.close(writable)
             children.append((pid, readable))
         results = [work(items[0::processes])]
         failures = []
-        for pid, readable in children:
+        while children:
+            pid, readable = children[0]
             with os.fdopen(readable, "rb") as stream:
                 report = stream.read()
             _, status = os.waitpid(pid, 0)
+            children.pop(0)  # reaped: its pid may be reused, and its pipe is closed
             try:
                 outcome, value = pickle.loads(report)
             except Exception:
@@ -71,7 +80,6 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
                 results.append(value)
             else:
                 failures.append(value)
-        children = []
         if failures:
             raise WorkerFailed("\n".join(failures))
         return results
@@ -84,15 +92,17 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
                 os.close(readable)
 
 
-def _worker(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], writable: int) -> NoReturn:
-    code = 0
+def _worker(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], readable: int, writable: int) -> NoReturn:
+    """A worker's whole life: whatever happens, even an interrupt while it reports, it ends here."""
+    code = 1
     try:
-        report = pickle.dumps(("ok", work(items)), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:
-        report = pickle.dumps(("error", traceback.format_exc()))
-        code = 1
-    try:
+        os.close(readable)
+        try:
+            report = pickle.dumps(("ok", work(items)), protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except BaseException:
+            report = pickle.dumps(("error", traceback.format_exc()))
         with os.fdopen(writable, "wb") as stream:
             stream.write(report)
     finally:
-        os._exit(code)  # skip the parent's exit handlers and buffered output
+        os._exit(code)  # never back into the parent's code, its exit handlers or its buffered output

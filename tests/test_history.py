@@ -90,11 +90,13 @@ def test_malformed_lines_are_skipped_with_their_line_numbers(tmp_path: Path) -> 
         + "2026-11-26T02:15:00Z,up,abc,12,,\n"  # 5: not a number
         + "<<<<<<< HEAD\n"  # 6: a conflict marker
         + "2026-11-26T02:20:00Z,up,200,12,,\n"  # 7: fine
+        + "2026-11-26T0\u0662:\u0660\u0660:00Z,up,200,12,,\n"  # 8: Arabic-Indic digits in the time
     )
     problems = Problems()
     found = read_component(folder, problems, "history/spse")
     assert [s.time for s in found] == [T0 + 1200]
-    assert [(p.line, p.warning) for p in problems.items] == [(2, True), (3, True), (4, True), (5, True), (6, True)]
+    lines = [(p.line, p.warning) for p in problems.items]
+    assert lines == [(2, True), (3, True), (4, True), (5, True), (6, True), (8, True)]
     assert "status 'sideways' is not one of up, degraded, down" in problems.items[1].message
 
 

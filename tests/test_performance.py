@@ -755,3 +755,49 @@ def test_the_plain_shortcut_gives_what_the_converter_gives(text: str) -> None:
     taken = markup._PLAIN.fullmatch(text.rstrip("\n")) is not None
     event("shortcut" if taken else "converter")
     assert str(markup.to_html(text)) == converted(text)
+
+
+# 8. libyaml reads what the pure-Python parser reads, the same way, or is not used.
+
+YAML_TOKENS = [
+    "a", "b", ":", ": ", " ", "  ", "\n", "\n  ", "\n- ", "- ", "[", "]", "{", "}", ",", "'", '"', "#",
+    "&x ", "*x", "? ", "|", ">", "!!str ", "\t", "\x85", "\u2028", "\ufeff", "\\", "1", "-1", "~", "%",
+    "<<", "---", "...", "é", "\U0001f600", "!", "@", "`",
+]  # fmt: skip
+
+
+def _read_yaml(text: str, fast: bool) -> object:
+    from statusgen import yamlsrc
+
+    def shape(value: object) -> object:
+        if isinstance(value, yamlsrc.YamlMap):
+            return ("map", value.line, {k: shape(v) for k, v in value.items()}, dict(value.key_lines))
+        if isinstance(value, yamlsrc.YamlList):
+            return ("list", value.line, [shape(v) for v in value], list(value.item_lines))
+        return (type(value).__name__, value)
+
+    saved = yamlsrc._FastLoader
+    yamlsrc._FastLoader = saved if fast else yamlsrc._Loader
+    try:
+        return shape(yamlsrc.parse(text))
+    except yamlsrc.YamlError as exc:
+        return ("error", exc.line, str(exc.message))
+    finally:
+        yamlsrc._FastLoader = saved
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(YAML_TOKENS), min_size=1, max_size=14).map("".join))
+def test_libyaml_and_the_python_parser_read_alike(text: str) -> None:
+    """Whether PyYAML was built with libyaml must not change what a file means or which line an
+    error names: documents libyaml reads differently are given to the pure-Python parser (yamlsrc)."""
+    assert _read_yaml(text, fast=True) == _read_yaml(text, fast=False)
+
+
+def test_deep_nesting_is_refused_not_crashed() -> None:
+    """100,000 nested brackets: libyaml's composer would recurse in C until the process dies; the
+    text goes to the pure-Python parser, which stops at MAX_DEPTH with a message."""
+    from statusgen import yamlsrc
+
+    with pytest.raises(yamlsrc.YamlError, match="nested more than 50 levels"):
+        yamlsrc.parse("a: " + "[" * 100_000 + "]" * 100_000)
