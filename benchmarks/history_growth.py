@@ -18,6 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sites import samples
 
 from statusgen.cli import main
 from statusgen.history import HEADER
@@ -35,23 +38,7 @@ def make_site(root: Path, components: int, years: int) -> None:
     for n in range(components):
         folder = root / "history" / f"c{n}"
         folder.mkdir(parents=True)
-        moment = NOW - timedelta(days=365 * years)
-        files: dict[str, list[str]] = {}
-        down_left = slow_left = 0
-        while moment < NOW:
-            if rng.random() < 1 / 288:
-                down_left = rng.randint(1, 6)
-            if rng.random() < 2 / 288:
-                slow_left = rng.randint(1, 4)
-            if down_left:
-                row, down_left = "down,,,timeout,", down_left - 1
-            elif slow_left:
-                row, slow_left = f"degraded,200,{rng.randint(3000, 6000)},,40", slow_left - 1
-            else:
-                row = f"up,200,{rng.randint(80, 400)},,40"
-            files.setdefault(moment.strftime("%Y-%m"), []).append(f"{moment:%Y-%m-%dT%H:%M:%SZ},{row}\n")
-            moment += timedelta(minutes=5)
-        for month, rows in files.items():
+        for month, rows in samples(rng, NOW - timedelta(days=365 * years), NOW).items():
             (folder / f"{month}.csv").write_text(",".join(HEADER) + "\n" + "".join(rows))
 
 

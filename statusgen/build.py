@@ -124,16 +124,19 @@ def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
 def build(inputs: Inputs, out: Path, now: datetime, processes: int | None = None, cache: bool = True) -> list[str]:
     """Render the site from validated inputs into a new folder, then swap it into ``out``; returns its paths.
 
-    The pages are shared out among ``processes`` (default: one per core, see output.workers). With
-    ``cache``, compiled templates are kept in ``.cache/statusgen/`` beside ``status.yml``.
+    The figures (with a long probe history) and the pages are shared out among ``processes`` (default:
+    one per core, see parallel.workers). With ``cache``, compiled templates are kept in
+    ``.cache/statusgen/`` beside ``status.yml``.
     """
     package = Path(__file__).resolve().parent
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
-    jobs, finish = site_jobs(site_view(inputs.config, inputs.incidents, now, inputs.history), TEMPLATES, compiled)
+    processes = workers() if processes is None else processes
+    view = site_view(inputs.config, inputs.incidents, now, inputs.history, processes)
+    jobs, finish = site_jobs(view, TEMPLATES, compiled)
     built = marker(iso(now, inputs.config.timezone), __version__)
 
     def last(written: list[str]) -> dict[str, bytes]:
         return {**finish(written), MARKER: built}
 
-    return write_site(out, jobs, workers() if processes is None else processes, last)
+    return write_site(out, jobs, processes, last)

@@ -92,6 +92,15 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
                 os.close(readable)
 
 
+def mapped(function: Callable[[Item], Result], items: Sequence[Item], processes: int) -> list[Result]:
+    """``function`` of each item, in the items' order, worked out in ``processes`` shares (see shared)."""
+    shares = shared(lambda share: [function(item) for item in share], items, processes)
+    results: list[Result | None] = [None] * len(items)
+    for number, share in enumerate(shares):
+        results[number :: len(shares)] = share
+    return results  # type: ignore[return-value]  # every place was filled by its share
+
+
 def _worker(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], readable: int, writable: int) -> NoReturn:
     """A worker's whole life: whatever happens, even an interrupt while it reports, it ends here."""
     code = 1

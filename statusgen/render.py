@@ -222,14 +222,6 @@ def site_jobs(
     return jobs, finish
 
 
-def render_site(view: SiteView, templates: Path = TEMPLATES) -> dict[str, bytes]:
-    """Every file of the site in memory, keyed by its path inside the output folder, made in this process."""
-    jobs, finish = site_jobs(view, templates)
-    files = {path: content for job in jobs for path, content in job()}
-    files.update(finish(list(files)))
-    return files
-
-
 def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
     """The files every language shares: the API, the figures and the static files."""
     files = [(f"api/v2/{path}", to_json(document)) for path, document in api.documents(view).items()]

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property, partial
 from operator import attrgetter
 
-from . import sla, status, uptime
+from . import parallel, sla, status, uptime
 from .charts import Chart, response_charts
 from .config import Component, Config
 from .history import ComponentHistory, ProbeSample
@@ -30,6 +30,7 @@ RECENT_MAX = 10  # incidents on the index's "last 14 days"
 COMPONENT_RECENT = 10  # incidents on a component's page; the rest are on its yearly pages
 PAGE_SIZE = 100  # incidents on one page of a year's history
 SLA_MONTHS = 12  # months in the SLA report's tables; earlier ones are on the yearly calendars
+HEAVY_HISTORY = 100_000  # samples and runs in all, from which the components' figures are worth a fork
 CERT_WARNING_DAYS = 14
 WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365))  # message keys, days
 
@@ -211,10 +212,68 @@ class SiteView:
     daily: dict[str, list[uptime.DailyUptime]]
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What one component's probe history and incidents add up to: numbers, no words."""
+
+    days: list[uptime.DailyUptime]  # from its first day to today
+    latest: ProbeSample | None  # the newest sample up to now
+    probed: dict[date, set[str]]  # the probe statuses seen on each day
+    windows: tuple[tuple[str, float | None], ...]
+    charts: tuple[Chart, ...]
+    months: tuple[sla.Period, ...]
+    years: tuple[sla.Period, ...]
+
+
+def component_figures(
+    component: Component,
+    config: Config,
+    own: list[Incident],
+    recorded: ComponentHistory,
+    now: datetime,
+    bounds: list[tuple[date, int, int]],
+) -> Figures:
+    """The figures of one component from its incidents (``own``) and probe history.
+
+    ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
+    """
+    tz = config.timezone
+    mine = recorded.samples
+    probed_record = uptime.component_probes(mine, (), config.max_gap, now, recorded.runs)
+    parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
+    if any(incident.cause == "external" for incident in own):
+        sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
+    else:
+        sla_parts = parts  # only external causes make the SLA figure differ
+    first = config.first_day(component)
+    skipped = (first - bounds[0][0]).days if bounds else 0
+    past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
+    probed: dict[date, set[str]] = defaultdict(set)
+    for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
+        probed[day].add(sample.status)
+    target = config.target(component)
+    return Figures(
+        days=uptime.daily(bounds[skipped:], parts, era_start),
+        latest=past[-1] if past else None,
+        probed=dict(probed),
+        windows=_windows(parts, era_start, first, now, tz),
+        charts=response_charts(past, now, tz, BAR_DAYS),
+        months=tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, target)),
+        years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, target)),
+    )
+
+
 def site_view(
-    config: Config, incidents: list[Incident], now: datetime, history: dict[str, ComponentHistory] | None = None
+    config: Config,
+    incidents: list[Incident],
+    now: datetime,
+    history: dict[str, ComponentHistory] | None = None,
+    processes: int = 1,
 ) -> SiteView:
-    """Compute every figure and label the pages need, from validated inputs and ``now``."""
+    """Compute every figure and label the pages need, from validated inputs and ``now``.
+
+    With a long probe history and ``processes`` > 1, forked workers work out the components' figures.
+    """
     history = history or {}
     tz = config.timezone
     views = {i.slug: incident_view(i, config, now) for i in incidents}
@@ -237,32 +296,29 @@ def site_view(
     daily: dict[str, list[uptime.DailyUptime]] = {}
     statuses: dict[str, str] = {}
     groups: dict[str | None, list[ComponentView]] = {}
-    for component in config.components:
-        recorded = history.get(component.id, ComponentHistory())
-        mine = recorded.samples
+    # The figures of each component are independent: with a long probe history they are worked out
+    # by forked workers, a share of the components each, and only the numbers come back.
+    heavy = sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
+    every = parallel.mapped(
+        lambda component: component_figures(
+            component, config, records[component.id], history.get(component.id, ComponentHistory()), now, bounds
+        ),
+        list(config.components),
+        processes if heavy else 1,
+    )
+    for component, figures in zip(config.components, every, strict=True):
         own = records[component.id]
-        probed_record = uptime.component_probes(mine, (), config.max_gap, now, recorded.runs)
-        parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
-        if any(incident.cause == "external" for incident in own):
-            sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
-        else:
-            sla_parts = parts  # only external causes make the SLA figure differ
         first = config.first_day(component)
-        days = daily[component.id] = uptime.daily(bounds[(first - first_ever).days :], parts, era_start)
-        past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
-        latest = past[-1] if past else None
+        days = daily[component.id] = figures.days
+        latest = figures.latest
         state = statuses[component.id] = status.component_status(
             component.id, own, now, latest, component.probe is not None, config.stale_after
         )
         window = [d for d in days if d.date >= bar_start]
         known = {d.date: d for d in days}
-        probed: dict[date, set[str]] = defaultdict(set)
-        for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
-            probed[day].add(sample.status)
-
-        cell = partial(_cell, known, per_day, probed, component.id)
+        cell = partial(_cell, known, per_day, figures.probed, component.id)
         cells = tuple(cell(bar_start + timedelta(days=n)) for n in range(BAR_DAYS))
-        months = tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, config.target(component)))
+        runs = history.get(component.id, ComponentHistory()).runs
         view = ComponentView(
             component=component,
             status=state,
@@ -271,15 +327,15 @@ def site_view(
             path=f"components/{component.id}/",
             latest=latest,
             cert_days=latest.cert_days if latest else None,
-            checked_before=datetime.fromtimestamp(recorded.runs[-1].end, tz) if recorded.runs and not latest else None,
-            windows=_windows(parts, era_start, first, now, tz),
-            charts=response_charts(past, now, tz, BAR_DAYS),
+            checked_before=datetime.fromtimestamp(runs[-1].end, tz) if runs and not latest else None,
+            windows=figures.windows,
+            charts=figures.charts,
             incidents=tuple(listed[component.id]),
             target=config.target(component),
-            months=months,
-            years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, config.target(component))),
-            make_calendar=partial(_calendar, first=first, today=today, cell=cell, months=months),
-            excused=_excused(component.id, tuple(listed[component.id]), months, config, now),
+            months=figures.months,
+            years=figures.years,
+            make_calendar=partial(_calendar, first=first, today=today, cell=cell, months=figures.months),
+            excused=_excused(component.id, tuple(listed[component.id]), figures.months, config, now),
         )
         groups.setdefault(component.group, []).append(view)
 
