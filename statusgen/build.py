@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,22 +122,35 @@ def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
     ]
 
 
-def build(inputs: Inputs, out: Path, now: datetime, processes: int | None = None, cache: bool = True) -> list[str]:
+def build(
+    inputs: Inputs,
+    out: Path,
+    now: datetime,
+    processes: int | None = None,
+    cache: bool = True,
+    timings: dict[str, float] | None = None,
+) -> list[str]:
     """Render the site from validated inputs into a new folder, then swap it into ``out``; returns its paths.
 
     The figures (with a long probe history) and the pages are shared out among ``processes`` (default:
     one per core, see parallel.workers). With ``cache``, compiled templates are kept in
-    ``.cache/statusgen/`` beside ``status.yml``.
+    ``.cache/statusgen/`` beside ``status.yml``. ``timings`` gets the seconds spent on the figures and on the pages.
     """
+    spent = {} if timings is None else timings
+    start = time.perf_counter()
     package = Path(__file__).resolve().parent
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
     view = site_view(inputs.config, inputs.incidents, now, inputs.history, processes)
+    spent["figures"] = time.perf_counter() - start
+    start = time.perf_counter()
     jobs, finish = site_jobs(view, TEMPLATES, compiled)
     built = marker(iso(now, inputs.config.timezone), __version__)
 
     def last(written: list[str]) -> dict[str, bytes]:
         return {**finish(written), MARKER: built}
 
-    return write_site(out, jobs, processes, last)
+    written = write_site(out, jobs, processes, last)
+    spent["pages"] = time.perf_counter() - start
+    return written

@@ -21,7 +21,7 @@ from . import build as pipeline
 from . import problems
 from .history import ProbeSample, compaction_plan
 from .output import UnsafeOutput, append_samples, retire_month
-from .problems import InputError, Problem, Problems
+from .problems import InputError, Message, Problem, Problems
 from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -50,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
         dest="cache",
         action="store_false",
         help="parse all probe history again, without .cache/statusgen/ (the output is the same)",
+    )
+    build.add_argument(
+        "--timings", action="store_true", help="say how long reading, the figures and the pages took, on stderr"
     )
     build.add_argument("--lang", help="language of the messages (default: the site's first language)")
     check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
@@ -142,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_probe(args.config, message_language(args))
         if args.command == "compact":
             return run_compact(args.config, args.keep_months, args.now, message_language(args))
-        return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache)
+        return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache, args.timings)
     except UsageError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -244,17 +247,35 @@ def run_staff(args: argparse.Namespace) -> int:
 
 
 def run_build(
-    config: Path, out: Path, now_option: str | None, strict: bool, code: str = "id", cache: bool = True
+    config: Path,
+    out: Path,
+    now_option: str | None,
+    strict: bool,
+    code: str = "id",
+    cache: bool = True,
+    timings: bool = False,
 ) -> int:
+    spent: dict[str, float] = {}
     with pipeline.collector_paused():
+        start = time.perf_counter()
         inputs = pipeline.load(config, strict, cache=cache)
+        spent["read"] = time.perf_counter() - start
         # A --now without an offset is in the site time zone, known only once the config is read.
         now = resolve_now(now_option, os.environ, inputs.config.timezone)
         try:
-            pipeline.build(inputs, out, now, cache=cache)
+            written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:
             raise UsageError(str(exc)) from None
-    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=problems.translations(code))
+    words = problems.translations(code)
+    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=words)
+    if timings:
+        seconds = {name: f"{spent[name]:.3f}" for name in ("read", "figures", "pages")}
+        line = Message(
+            "timings: read {read} s, figures {figures} s, pages {pages} s ({files} files)",
+            files=len(written),
+            **seconds,
+        )
+        print(problems.say(line, words), file=sys.stderr)
     print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
     return EXIT_OK
 

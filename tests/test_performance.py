@@ -802,3 +802,17 @@ def test_deep_nesting_is_refused_not_crashed() -> None:
 
     with pytest.raises(yamlsrc.YamlError, match="nested more than 50 levels"):
         yamlsrc.parse("a: " + "[" * 100_000 + "]" * 100_000)
+
+
+def test_timings_say_where_a_build_spent_its_time(cli, demo, tmp_path) -> None:
+    """``build --timings`` names the three steps with their seconds, and counts the files it wrote."""
+    out = tmp_path / "site"
+    run = cli("build", "--config", demo.config, "--out", out, "--now", sites.NOW_ARG, "--timings")
+    assert run.code == 0
+    seconds = r"(\d+\.\d{3}) s"
+    found = re.search(rf"timings: read {seconds}, figures {seconds}, pages {seconds} \((\d+) files\)", run.err)
+    assert found is not None, run.err
+    assert int(found[4]) == sum(1 for path in out.rglob("*") if path.is_file())
+    assert all(float(found[n]) > 0 for n in (1, 2, 3))
+    quiet = cli("build", "--config", demo.config, "--out", out, "--now", sites.NOW_ARG)
+    assert "timings" not in quiet.err
