@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -60,13 +60,15 @@ def environment(
         return value.astimezone(tz).date() if isinstance(value, datetime) else value
 
     env.filters.update(
-        long_datetime=lambda m: lang.long_datetime(m, tz),
-        long_date=lambda value: lang.long_date(local_date(value)),
+        # A page shows the same few moments several times (start and end in its facts, its record and
+        # its timeline), and the site the same days on many pages: each is put into words once.
+        long_datetime=lru_cache(maxsize=65536)(lambda m: lang.long_datetime(m, tz)),
+        long_date=lru_cache(maxsize=65536)(lambda value: lang.long_date(local_date(value))),
         short_date=lambda value: lang.short_date(local_date(value)),
         clock=lambda m: lang.clock(m, tz),
         zone=lambda m: times.zone_label(m.astimezone(tz)),
         epoch=lambda t: datetime.fromtimestamp(t, tz),
-        iso=lambda m: times.iso(m, tz),
+        iso=lru_cache(maxsize=65536)(lambda m: times.iso(m, tz)),
         duration=lang.duration,
         exact_duration=lambda seconds: lang.duration(seconds, exact=True),
         percent=lang.percent,
