@@ -77,6 +77,10 @@ class Fields:
             if required is not None:
                 self.error(key, Message("'{key}' is empty: write a value after '{key}:'", key=key))
             return None
+        problem = hidden_character(text)
+        if problem is not None:
+            self.error(key, Message("'{key}' {problem}", key=key, problem=problem))
+            return None
         return text
 
     def localized(self, key: str, languages: Sequence[str], *, required: str | None = None) -> Text | None:
@@ -250,6 +254,46 @@ class Fields:
         single.item_lines = [single_line]
         single.text = {0: self.mapping.text[key]} if key in self.mapping.text else {}
         return single
+
+
+# Characters no text of ours may hold: control characters (but tab and line end), which are
+# invisible and make the feeds invalid XML.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Text direction controls: embeddings and overrides end with U+202C, isolates with U+2069. One left
+# open runs on into whatever follows the text (the date after a title, the rest of a line of a
+# feed reader) and can make it read backwards. Closed ones stay inside the text, as with a phrase
+# in Arabic written between an override and its end.
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
+_OPENERS |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def hidden_character(text: str) -> str | None:
+    """What is wrong with ``text`` if it holds a character it may not, else None.
+
+    The message continues a sentence that starts with what holds it ("'title' ...").
+    """
+    found = _HIDDEN.search(text)
+    if found is not None:
+        return Message("holds an invisible control character ({code}): remove it", code=f"U+{ord(found[0]):04X}")
+    open_: list[str] = []
+    for mark in _DIRECTION.findall(text):
+        if mark in _OPENERS:
+            open_.append(mark)
+        elif not open_ or _OPENERS[open_[-1]] != mark:
+            return Message(
+                "holds a text direction end ({code}) that closes nothing: remove it", code=f"U+{ord(mark):04X}"
+            )
+        else:
+            open_.pop()
+    if open_:
+        return Message(
+            "holds a text direction control ({code}) that is never closed, which can make the text after it read "
+            "backwards: close it with {close} or remove it",
+            code=f"U+{ord(open_[-1]):04X}",
+            close=f"U+{ord(_OPENERS[open_[-1]]):04X}",
+        )
+    return None
 
 
 def _kind(value: Any) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import ID_PATTERN, Config
-from .fields import Fields
+from .fields import Fields, hidden_character
 from .i18n import Text
 from .parallel import shared
 from .problems import Message, Problem, Problems, did_you_mean, listing
@@ -142,6 +142,13 @@ def parse_incident(slug: str, text: str, config: Config, problems: Problems, sho
         problems.error(shown, parsed[0], parsed[1])
         return None
     front, body = parsed
+    problem = hidden_character(body)
+    if problem is not None:
+        # The body's first line: after the opening fence, the front matter and the closing fence.
+        start = 2 + front.count("\n") + 1
+        lines = text.split("\n")
+        line = next((n for n in range(start, len(lines) + 1) if hidden_character(lines[n - 1])), start)
+        problems.error(shown, line, Message("the text {problem}", problem=problem))
     try:
         data = parse(str(front), first_line=2)
     except YamlError as exc:
@@ -150,7 +157,8 @@ def parse_incident(slug: str, text: str, config: Config, problems: Problems, sho
     if not isinstance(data, YamlMap):
         problems.error(shown, 2, Message("the front matter must be YAML keys such as 'title:' and 'started:'"))
         return None
-    return _read_incident(slug, data, str(body), config, problems, shown)
+    incident = _read_incident(slug, data, str(body), config, problems, shown)
+    return None if problem is not None else incident
 
 
 def split_front_matter(text: str) -> tuple[str, str] | tuple[int, str]:

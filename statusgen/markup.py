@@ -57,19 +57,37 @@ def to_html(source: str) -> Markup:
         return Markup(f"<p>{line}</p>")
     html = _converter().reset().convert(source)
     html = _demote_headings(html)
-    clean = nh3.clean(
+    clean = _clean(html)
+    unwrapped = _unwrap_dead_links(clean)
+    if unwrapped != clean:
+        # The unwrapping edits sanitized markup with a pattern. Whatever the sanitizer's version
+        # left in an attribute, what comes out of the edit is sanitized again before it is used.
+        clean = _clean(unwrapped)
+    return Markup(clean.strip())
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(_unwrap_dead_links(clean).strip())
+
+
+# An <a> start tag: its attributes quoted or not, a quoted value may hold ">".
+_ANCHOR = re.compile(r"""<a\b((?:[^>"']|"[^"]*"|'[^']*')*)>(.*?)</a>""", re.S)
 
 
 def _unwrap_dead_links(html: str) -> str:
     """Keep the text of a link whose address was removed (``javascript:`` and the like), not an empty ``<a>``."""
-    return re.sub(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", r"\1", html, flags=re.S)
+    return _ANCHOR.sub(lambda m: m[0] if re.search(r"\shref=", _unquoted(m[1])) else m[2], html)
+
+
+def _unquoted(attributes: str) -> str:
+    """The attributes of a tag with their quoted values emptied: a title may say ' href='."""
+    return re.sub(r""""[^"]*"|'[^']*'""", '""', attributes)
 
 
 def _demote_headings(html: str) -> str:

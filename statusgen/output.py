@@ -2,16 +2,22 @@
 
 The new site is written into a temporary folder next to the output folder and
 then swapped into place, so a build that fails leaves the last good site as it
-was, and readers never see half a site.
+was, and readers never see half a site. Where the system can (Linux), the two
+folders are exchanged in one step, so even a build killed at any instant leaves
+the old site or the new one in place; the next build clears what it left behind.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -92,6 +98,17 @@ def write_site(
     jobs: Sequence[Job] = [lambda: sorted(files.items())] if isinstance(files, Mapping) else files
     out = out.resolve()  # through a symlink: replace the folder it points to, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent):
+        recover(out)
+        return _write(out, jobs, processes, finish)
+
+
+def _write(
+    out: Path,
+    jobs: Sequence[Job],
+    processes: int,
+    finish: Callable[[list[str]], Mapping[str, bytes]] | None,
+) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         writer = _Writer(staging, out if _is_built_site(out) else None)
@@ -102,13 +119,13 @@ def write_site(
                 writer.put(relative, content)
             written += list(last)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; Pages and local servers must read it
-        if out.exists():
-            _swap(out, staging)
-        else:
-            staging.rename(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if out.exists():
+        _swap(out, staging)
+    else:
+        staging.rename(out)
     return sorted(written)
 
 
@@ -158,26 +175,104 @@ def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
     return written
 
 
-def _swap(out: Path, staging: Path) -> None:
-    """Replace ``out`` by ``staging``; on any failure, leave ``out`` as it was."""
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    retired.rmdir()
-    moved: list[str] = []
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (the output's parent): two builds into it take turns."""
+    handle = os.open(folder, os.O_RDONLY)
     try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def leftovers(out: Path) -> list[Path]:
+    """The staging and retired folders a killed build left beside ``out``."""
+    found = [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]
+    return sorted(path for path in found if path.is_dir() and not path.is_symlink())
+
+
+def recover(out: Path) -> None:
+    """Undo what a build killed while swapping left behind; called with the lock held.
+
+    A build killed between the two renames of the fallback swap leaves no ``out`` and the old
+    site retired: it goes back. Kept entries (a ``.git`` folder) still in a leftover go back to
+    ``out`` if it lacks them. Then the leftovers are removed.
+    """
+    found = leftovers(out)
+    if not out.exists():
+        retired = [path for path in found if path.name.startswith(f".{out.name}.old-") and _is_built_site(path)]
+        if retired:
+            retired[0].rename(out)
+            found.remove(retired[0])
+    for folder in found:
         for name in KEPT:
-            kept = out / name
-            if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
-                kept.rename(staging / name)
-                moved.append(name)
-        out.rename(retired)
-        staging.rename(out)
+            kept = folder / name
+            if out.is_dir() and (kept.exists() or kept.is_symlink()) and not (out / name).exists():
+                kept.rename(out / name)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap(out: Path, staging: Path) -> None:
+    """Replace ``out`` by ``staging``; on any failure, leave ``out`` as it was.
+
+    Kept files (CNAME, .nojekyll) are linked into the new site first. On Linux the folders are then
+    exchanged in one step; elsewhere ``out`` is renamed aside and ``staging`` into its place. Kept
+    folders (``.git``) move over last: a build killed before they do leaves them in a leftover,
+    and the next build's ``recover`` moves them.
+    """
+    moving: list[str] = []
+    for name in KEPT:
+        kept = out / name
+        if (kept.exists() or kept.is_symlink()) and not (staging / name).exists():
+            if kept.is_file() and not kept.is_symlink():
+                shutil.copy2(kept, staging / name)
+            else:
+                moving.append(name)
+    try:
+        exchanged = _exchange(out, staging)
     except BaseException:
-        if retired.exists() and not out.exists():
-            retired.rename(out)  # put the last good site back
-        for name in moved:
-            (staging / name).rename(out / name)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
+    if exchanged:
+        retired = staging  # now holding the old site
+    else:
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        retired.rmdir()
+        try:
+            out.rename(retired)
+            staging.rename(out)
+        except BaseException:
+            if retired.exists() and not out.exists():
+                retired.rename(out)  # put the last good site back
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    for name in moving:
+        (retired / name).rename(out / name)
     shutil.rmtree(retired)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE).
+
+    Returns False where the C library or the file system cannot, so the caller falls back.
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first))
 
 
 def append_lines(path: Path, header: tuple[str, ...], lines: Iterable[str]) -> None:

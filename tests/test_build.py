@@ -192,6 +192,8 @@ def test_a_gh_pages_checkout_keeps_its_repository_and_cname(cli, demo) -> None:
 
 
 def test_a_failed_swap_puts_the_old_site_back(cli, demo, monkeypatch) -> None:
+    """Without a one-step exchange (not Linux), the old site is renamed aside, then the new one in:
+    when the second rename fails, the first is undone."""
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     (demo.out / "CNAME").write_text("status.example.org\n")
     before = digest(demo.out)
@@ -202,11 +204,48 @@ def test_a_failed_swap_puts_the_old_site_back(cli, demo, monkeypatch) -> None:
             raise OSError(28, "No space left on device")
         return real_rename(self, target)
 
+    monkeypatch.setattr(output, "_exchange", lambda first, second: False)
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(OSError):
         output.write_site(demo.out, {"index.html": b"baru"})
     monkeypatch.undo()
     assert digest(demo.out) == before
+    assert leftovers(demo.root) == []
+
+
+def test_a_failed_exchange_keeps_the_old_site(cli, demo, monkeypatch) -> None:
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    before = digest(demo.out)
+
+    def exchange(first: Path, second: Path) -> bool:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(output, "_exchange", exchange)
+    with pytest.raises(OSError):
+        output.write_site(demo.out, {"index.html": b"baru"})
+    monkeypatch.undo()
+    assert digest(demo.out) == before
+    assert leftovers(demo.root) == []
+
+
+def test_the_swap_is_one_exchange_on_linux(cli, demo, monkeypatch) -> None:
+    """The two folders change places in one system call: no instant without a site."""
+    build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
+    calls = []
+    real = output._exchange
+
+    def exchange(first: Path, second: Path) -> bool:
+        calls.append((first.name, second.name[:10]))
+        done = real(first, second)
+        assert done, "renameat2(RENAME_EXCHANGE) is available on Linux"
+        return done
+
+    monkeypatch.setattr(output, "_exchange", exchange)
+    monkeypatch.setattr(Path, "rename", lambda self, target: pytest.fail(f"renamed {self} to {target}"))
+    output.write_site(demo.out, {"index.html": b"baru", output.MARKER: b"{}"})
+    monkeypatch.undo()
+    assert calls == [("site", ".site.new-")]
+    assert (demo.out / "index.html").read_bytes() == b"baru"
     assert leftovers(demo.root) == []
 
 
