@@ -295,12 +295,12 @@ def run_probe(config_path: Path, code: str = "id") -> int:
         cid: ProbeSample(moment, o.status, o.http_status, o.latency_ms, o.error, o.cert_days)
         for cid, o in outcomes.items()
     }
-    try:
-        append_samples(config.history_dir, samples)
-    except OSError as exc:
-        where = pipeline.shown_path(Path(exc.filename)) if exc.filename else pipeline.shown_path(config.history_dir)
-        print(f"{where}:1: cannot append probe history: {exc.strerror}", file=sys.stderr)
-        return EXIT_INVALID
+    failed = append_samples(config.history_dir, samples)
+    words = problems.translations(code)
+    for path, exc in failed:
+        line = Message("cannot append probe history: {reason}", reason=exc.strerror or str(exc))
+        where = pipeline.shown_path(Path(exc.filename) if exc.filename else path)
+        print(f"{where}:1: {problems.say(line, words)}", file=sys.stderr)
     for cid, sample in sorted(samples.items()):
         detail = " ".join(
             str(part)
@@ -313,7 +313,7 @@ def run_probe(config_path: Path, code: str = "id") -> int:
             if part is not None
         )
         print(f"{cid}: {sample.status} {detail}".rstrip())
-    return EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:

@@ -16,7 +16,7 @@ from .i18n import Text
 from .problems import Message, Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
-ID_PATTERN = re.compile(r"[a-z0-9-]+")  # component ids and incident slugs
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
 
@@ -261,8 +261,7 @@ def _base_url(fields: Fields) -> str | None:
             ),
         )
         return None
-    parts = urlsplit(url)
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:  # even a bare "?" or "#", whose query or fragment is empty
         fields.error("base_url", Message("base_url must not have a '?query' or '#fragment': remove it"))
         return None
     return url if url.endswith("/") else url + "/"

@@ -169,6 +169,10 @@ def parse_line(fields: list[str]) -> ProbeSample:
 def _number(text: str) -> int | None:
     if text == "":
         return None
+    if not (
+        text.isascii() and text.isdigit()
+    ):  # int() would also take "+200", "2_00", " 200" and other scripts' digits
+        raise ValueError(f"'{text}' is not a whole number written with the digits 0-9")
     return int(text)
 
 
@@ -194,7 +198,22 @@ def lines_of(
     line, with a warning, never the rest of the file.
     """
     heading = ",".join(header)
-    for number, raw in enumerate(data.split(b"\n"), start=before + 1):
+    pieces = data.split(b"\n")
+    if pieces[-1].rstrip(b"\r"):
+        # Every write ends its lines, so a last line without its end was being written when this
+        # was read, or its writer was stopped: what is there may be a cut-short number that would
+        # read as another (cert_days 4 of 40). It is skipped until it is whole; the next append
+        # starts a new line after it.
+        problems.warning(
+            shown,
+            before + len(pieces),
+            Message(
+                "skipped the last line: it has no line end, so it may be cut short (a probe run stopped while "
+                "writing it)"
+            ),
+        )
+    pieces.pop()  # after the last line end: nothing, or the unfinished line
+    for number, raw in enumerate(pieces, start=before + 1):
         line = raw.rstrip(b"\r")
         if not line:
             continue

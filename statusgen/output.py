@@ -296,14 +296,20 @@ def append_lines(path: Path, header: tuple[str, ...], lines: Iterable[str]) -> N
         os.fsync(handle.fileno())
 
 
-def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[Path]:
-    """Append each component's sample to ``history/<id>/<YYYY-MM>.csv``; returns the files written."""
-    written = []
+def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[tuple[Path, OSError]]:
+    """Append each component's sample to ``history/<id>/<YYYY-MM>.csv``.
+
+    A file that cannot be written costs its own sample only: the others are still appended.
+    Returns the failures, as (file, error).
+    """
+    failed = []
     for component_id, sample in sorted(samples.items()):
         path = history / component_id / f"{sample.month}.csv"
-        append_lines(path, HEADER, [sample.csv_line()])
-        written.append(path)
-    return written
+        try:
+            append_lines(path, HEADER, [sample.csv_line()])
+        except OSError as exc:
+            failed.append((path, exc))
+    return failed
 
 
 def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str]) -> None:

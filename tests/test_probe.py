@@ -713,6 +713,22 @@ def test_cli_probe_fails_cleanly_when_history_cannot_be_written(
     assert (history / "web").read_text(encoding="utf-8") == "a file where the folder should be\n"
 
 
+def test_one_history_file_that_cannot_be_written_costs_only_its_own_sample(
+    make_site: Callable[..., Site], cli: Callable[..., Run], server: Server
+) -> None:
+    """'api' is written first (components go in id order); its folder is blocked, and 'web' still gets its line."""
+    site = make_site(PROBED_CONFIG.format(base=server.base, timeout=1))
+    history = site.root / "history"
+    history.mkdir()
+    (history / "api").write_text("a file where the folder should be\n", encoding="utf-8")
+    run = cli("probe", "--config", site.config)
+    assert run.code == 1
+    assert re.search(r"^\S*history/api:1: cannot append probe history: .+$", run.err, re.M), run.err
+    assert len(history_lines(history / "web")) == 1
+    assert "web: up 200" in run.out  # and what was found is still said, for both
+    assert "api: down 500" in run.out
+
+
 def test_cli_probe_without_probes(make_site: Callable[..., Site], cli: Callable[..., Run]) -> None:
     site = make_site()
     run = cli("probe", "--config", site.config)
