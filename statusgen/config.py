@@ -16,6 +16,7 @@ from .i18n import Text
 from .problems import Message, Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
+PROBE_BUDGET = 300  # seconds one component's attempts may take at most, half the probe job's limit
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
@@ -377,6 +378,20 @@ def _probe(component: Fields, index: int) -> Probe | None:
     degraded_ms = fields.number("degraded_ms", None, low=1, high=600_000)
     retries = fields.number("retries", 1, low=0, high=5)
     if len(fields.problems.errors) > before or url is None or timeout is None or retries is None:
+        return None
+    if timeout * (retries + 1) > PROBE_BUDGET:
+        # The scheduled probe job stops after 10 minutes, and a stopped run records no sample for any component.
+        fields.error(
+            "timeout",
+            Message(
+                "a target that never answers would keep the probe run waiting {total} s "
+                "(timeout {timeout} s × {attempts} attempts); keep timeout × (retries + 1) within {budget} s",
+                total=f"{timeout * (retries + 1):g}",
+                timeout=f"{timeout:g}",
+                attempts=int(retries) + 1,
+                budget=PROBE_BUDGET,
+            ),
+        )
         return None
     return Probe(
         url, method, expect, keyword, float(timeout), None if degraded_ms is None else int(degraded_ms), int(retries)

@@ -146,7 +146,35 @@ def probe_component(
     return outcome
 
 
+GRACE = 0.25  # seconds an attempt may overrun its timeout while its watchdog's shutdown takes effect
+
+
 def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], float] = time.time) -> Outcome:
+    """One request, bounded as a whole by ``probe.timeout``: the name lookup and the certificate's
+    handshake included, which no socket timeout covers (a resolver that never answers would
+    otherwise hold the run for as long as the system's resolver retries).
+
+    The request runs in its own thread. One still running at the timeout is left to end by
+    itself (its sockets are shut by the watchdog; a lookup ends when the resolver gives up) and
+    counts as a timeout.
+    """
+    done: list[Outcome] = []
+
+    def run() -> None:
+        try:
+            done.append(_attempt_once(session, probe, wall_clock))
+        except Exception:  # a probe must never stop the run
+            done.append(Outcome("down", error="error"))
+
+    worker = threading.Thread(target=run, name="probe-attempt", daemon=True)
+    worker.start()
+    worker.join(probe.timeout + GRACE)
+    if not done:
+        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
+    return done[0]
+
+
+def _attempt_once(session: requests.Session, probe: Probe, wall_clock: Callable[[], float]) -> Outcome:
     """One request: follow redirects, read at most BODY_CAP bytes, judge the answer."""
     start = time.monotonic()
     sockets: list[socket.socket] = []
@@ -170,7 +198,7 @@ def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], fl
         _attempt.sockets = None
     if time.monotonic() - start > probe.timeout:
         return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
-    days = cert_days(probe.url, probe.timeout, wall_clock())
+    days = cert_days(probe.url, max(probe.timeout - (time.monotonic() - start), 0.1), wall_clock())
     expected = code in probe.expect_status if probe.expect_status else 200 <= code < 400
     if not expected:
         return Outcome("down", code, latency, "status", days)

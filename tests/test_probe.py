@@ -23,9 +23,10 @@ import pytest
 import requests
 import urllib3
 
+from statusgen import probe as probe_module
 from statusgen.config import Component, Probe
 from statusgen.history import HEADER
-from statusgen.probe import BODY_CAP, MAX_WORKERS, Outcome, cert_days, classify, probe_all, probe_component
+from statusgen.probe import BODY_CAP, GRACE, MAX_WORKERS, Outcome, cert_days, classify, probe_all, probe_component
 from tests.conftest import Run, Site
 
 PAUSE = 0.05  # seconds between a failure and its retry, instead of the real 2 s
@@ -166,6 +167,21 @@ class Handler(BaseHTTPRequestHandler):
     def redirect(self, count: int) -> None:
         self.reply(302, Location="/ok")
 
+    def endless(self, count: int) -> None:
+        """A chunked body that never ends: 64 KiB pieces for as long as the client reads."""
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        piece = b"y" * (64 * 1024)
+        frame = b"%x\r\n" % len(piece) + piece + b"\r\n"
+        while not self.server.stop.is_set():
+            try:
+                self.wfile.write(frame)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            self.server.sent += len(piece)
+        self.close_connection = True
+
     def huge(self, count: int) -> None:
         """Offer HUGE bytes, starting with a keyword; count how many got written before the client left."""
         try:
@@ -197,6 +213,7 @@ ROUTES: dict[str, Callable[[Handler, int], None]] = {
     "/loop": Handler.loop,
     "/redirect": Handler.redirect,
     "/huge": Handler.huge,
+    "/endless": Handler.endless,
     "/slow-second": lambda handler, count: (handler.server.stop.wait(1.5), handler.ok(count))[-1],
 }
 # Redirects to another server, by server base URL and path; "/hop" waits 0.5 s first.
@@ -406,6 +423,52 @@ def test_refused_port_is_connection() -> None:
     outcome, elapsed = probe_one(f"http://127.0.0.1:{port}/")
     assert outcome == Outcome("down", error="connection")
     assert elapsed < 1
+
+
+def test_an_endless_body_is_cut_at_the_cap(server: Server) -> None:
+    outcome, elapsed = probe_one(f"{server.base}/endless", timeout=2.0)
+    assert (outcome.status, outcome.http_status) == ("up", 200)
+    assert elapsed < 2.0
+    # It stopped reading at the cap: what was sent beyond it is what the loopback socket buffers held (a few MiB).
+    assert server.sent < 16 * BODY_CAP
+
+
+def test_a_resolver_that_never_answers_is_cut_off_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No socket timeout covers the name lookup; the attempt as a whole is bounded. Two attempts
+    (one retry) of 1 s each: about 2 s, where the system resolver would take as long as it likes."""
+    released = threading.Event()
+    real = socket.getaddrinfo
+
+    def silent(host: object, *args: object, **kwargs: object) -> object:
+        if host == "never-answers.test":
+            released.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent)
+    try:
+        outcome, elapsed = probe_one("http://never-answers.test/", timeout=1.0, retries=1)
+    finally:
+        released.set()
+    assert outcome == Outcome("down", latency_ms=1000, error="timeout")
+    assert elapsed < 2 * (1.0 + GRACE) + 0.5, f"{elapsed:.2f} s"
+
+
+def test_a_certificate_check_that_stalls_is_inside_the_timeout(server: Server, monkeypatch) -> None:
+    """The certificate is read by a second handshake after the answer; it shares the attempt's deadline."""
+    released = threading.Event()
+
+    def stalled(url: str, timeout: float, now: float) -> int | None:
+        released.wait(30)
+        return None
+
+    monkeypatch.setattr(probe_module, "cert_days", stalled)
+    try:
+        outcome, elapsed = probe_one(f"{server.base}/ok", timeout=1.0)
+    finally:
+        released.set()
+    assert (outcome.status, outcome.error) == ("down", "timeout")
+    assert elapsed < 1.0 + GRACE + 0.5, f"{elapsed:.2f} s"
 
 
 def test_unresolvable_host_is_dns() -> None:
