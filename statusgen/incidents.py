@@ -220,7 +220,7 @@ def _read_incident(
             ),
         )
     statuses = MAINTENANCE_STATUSES if severity == "maintenance" else INCIDENT_STATUSES
-    updates = _updates(fields, config, statuses, severity == "maintenance")
+    updates = _updates(fields, config, statuses, severity == "maintenance", started)
     if not updates and "updates" not in data:
         fields.warn(
             None, Message("no 'updates': readers and feed subscribers see only the start; add an 'updates:' list")
@@ -386,13 +386,17 @@ def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintenance: bool) -> list[Update]:
+def _updates(
+    fields: Fields, config: Config, statuses: tuple[str, ...], maintenance: bool, started: datetime | None
+) -> list[Update]:
+    """The updates of an incident. None may come before it started, but a maintenance's
+    announcement ('scheduled'), made ahead of it, and its cancellation ('completed' before it began)."""
     items = fields.items("updates")
     if items is None:
         return []
     noun = Message("maintenance update status") if maintenance else Message("incident update status")
     updates: list[Update] = []
-    seen: list[int] = []  # the 1-based position in the file of each update kept
+    first: dict[tuple[datetime, str], int] = {}  # (time, status) → the 1-based position in the file of the update kept
     for index, item in enumerate(items):
         if not isinstance(item, YamlMap):
             fields.problems.error(
@@ -406,14 +410,25 @@ def _updates(fields: Fields, config: Config, statuses: tuple[str, ...], maintena
         at = entry.moment("at", config.timezone, config.timezone.key, required=True)
         status = entry.choice("status", statuses, required=True, noun=noun)
         message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
+        if at and started and at < started and not (maintenance and status in ("scheduled", "completed")):
+            entry.error(
+                "at",
+                Message(
+                    "'at' ({at}) is before the incident started ({started}): correct the time of the update, "
+                    "or 'started'",
+                    at=_plain(at, config),
+                    started=_plain(started, config),
+                ),
+            )
+            continue
         if at and status and message:
-            twin = next((n for n, u in enumerate(updates) if (u.at, u.status) == (at, status)), None)
+            twin = first.get((at, status))
             if twin is not None:
                 entry.error(
                     "at",
-                    Message("same time and status as update {n}: merge the two, or correct the time", n=seen[twin]),
+                    Message("same time and status as update {n}: merge the two, or correct the time", n=twin),
                 )
                 continue
             updates.append(Update(at, status, Text(message)))
-            seen.append(index + 1)
+            first[(at, status)] = index + 1
     return updates

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache, partial
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from jinja2 import (
@@ -80,6 +81,8 @@ def environment(
     def url(path: str = "") -> str:
         return config.base_path + lang.prefix + path
 
+    env.globals["content_security_policy"] = Markup(content_security_policy(config))  # origins checked: no quote or "<"
+
     cells = DayCells(lang, url)
     env.filters.update(bar_cell=cells.bar, calendar_weeks=cells.weeks)
     env.globals.update(
@@ -98,6 +101,38 @@ def environment(
         sla_months_met=sla.months_met,
     )
     return env
+
+
+# What every page may load and do. Scripts and styles come from the site itself, and nothing
+# else: no inline script or event handler, no inline style, no plugin, no frame, no form, no
+# <base>. The one script (static/check.js) fetches the site's own build.json and, when the visitor
+# asks, the addresses of the components in help.check: those origins, and only those, are allowed
+# to be reached. (A policy in a <meta> cannot forbid framing; GitHub Pages sends no headers.)
+CSP_FIXED = (
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+    "require-trusted-types-for 'script'",
+)
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(?::\d+)?")
+
+
+def content_security_policy(config: Config) -> str:
+    """The page's Content-Security-Policy, with the origins the browser check reaches in connect-src."""
+    by_id = {component.id: component for component in config.components}
+    origins = []
+    for cid in config.help.check:
+        address = by_id[cid].url if cid in by_id else None
+        parts = urlsplit(address or "")
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if _ORIGIN.fullmatch(origin) and origin not in origins:
+            origins.append(origin)
+    connect = " ".join(["connect-src 'self'", *origins])
+    return "; ".join([*CSP_FIXED[:4], connect, *CSP_FIXED[4:]])
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ class YamlError(Exception):
 
 # Caps against hostile input: alias bombs ("billion laughs") and runaway nesting.
 MAX_NODES = 100_000
+MERGE = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 50
 
 
@@ -149,6 +150,7 @@ class _Converter:
         self.loader = loader
         self.offset = offset
         self.nodes = 0
+        self.sizes: dict[int, int] = {}  # id of a mapping node → its number of pairs once merges are done
 
     def convert(self, node: yaml.Node, depth: int) -> Any:
         self.nodes += 1
@@ -174,8 +176,31 @@ class _Converter:
             return items
         return self.loader.construct_object(node, deep=True)
 
+    def _merged_size(self, node: yaml.MappingNode) -> int:
+        """How many pairs ``node`` holds once its '<<' merges are done, worked out without doing them:
+        merges of merges double at each level, and doing them would take as long as they are long."""
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        self.sizes[id(node)] = 0  # a merge that reaches back to this mapping adds nothing more
+        size = 0
+        for key, value in node.value:
+            if key.tag != MERGE:
+                size += 1
+                continue
+            for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                if isinstance(merged, yaml.MappingNode):
+                    size += self._merged_size(merged)
+        self.sizes[id(node)] = size
+        return size
+
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
-        own = sum(key.tag != "tag:yaml.org,2002:merge" for key, _ in node.value)
+        own = sum(key.tag != MERGE for key, _ in node.value)
+        if own != len(node.value) and self.nodes + self._merged_size(node) > MAX_NODES:
+            raise YamlError(
+                node.start_mark.line + self.offset,
+                Message("invalid YAML: more than {n} values (aliases expanding too far?)", n=MAX_NODES),
+            )
         self.loader.flatten_mapping(node)
         merged = len(node.value) - own  # flatten_mapping puts '<<' pairs first
         result = YamlMap()
