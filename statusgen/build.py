@@ -103,19 +103,22 @@ def load(
     return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 
 
-def timeline_warnings(inputs: Inputs, now: datetime) -> list[Problem]:
-    """Warnings that depend on ``now``: an incident that starts in the future is likely a typo."""
+def timeline_problems(inputs: Inputs, now: datetime) -> list[Problem]:
+    """Errors that depend on ``now``: an incident, not a maintenance, that starts in the future.
+
+    Only maintenance is announced ahead; an outage dated ahead is a typo (most often the year),
+    and published it would claim an outage that has not happened.
+    """
     tz = inputs.config.timezone
     return [
         Problem(
             incident.path,
             incident.started_line,
             Message(
-                "starts after now ({at} is in the future): only maintenance is announced ahead, so the index "
-                "shows it once it starts; check the date",
+                "starts after now ({at} is in the future): only maintenance may be announced ahead "
+                "(severity: maintenance); otherwise correct the date",
                 at=f"{incident.started.astimezone(tz):%Y-%m-%d %H:%M}",
             ),
-            warning=True,
         )
         for incident in inputs.incidents
         if incident.started > now and not incident.is_maintenance

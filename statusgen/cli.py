@@ -196,6 +196,9 @@ def annotation(problem: Problem, strict: bool = False, words: Mapping[str, str] 
 
 def run_check(config: Path, strict: bool, code: str) -> int:
     inputs = pipeline.load(config, strict, with_history=False)  # history is the build's input, not the staff's
+    late = pipeline.timeline_problems(inputs, resolve_now(None, os.environ, inputs.config.timezone))
+    if late:
+        raise InputError(inputs.warnings + late)
     words = problems.translations(code)
     report(inputs.warnings, words=words)
     summary = problems.Message(
@@ -262,12 +265,15 @@ def run_build(
         spent["read"] = time.perf_counter() - start
         # A --now without an offset is in the site time zone, known only once the config is read.
         now = resolve_now(now_option, os.environ, inputs.config.timezone)
+        late = pipeline.timeline_problems(inputs, now)
+        if late:
+            raise InputError(inputs.warnings + late)
         try:
             written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:
             raise UsageError(str(exc)) from None
     words = problems.translations(code)
-    report(sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)), words=words)
+    report(inputs.warnings, words=words)
     if timings:
         seconds = {name: f"{spent[name]:.3f}" for name in ("read", "figures", "pages")}
         line = Message(

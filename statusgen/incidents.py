@@ -69,6 +69,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def load_incidents(config: Config, problems: Problems, shown_root: str = "", processes: int = 1) -> list[Incident]:
     """Read every ``*.md`` file in the incidents folder. Errors go to ``problems``.
 
@@ -94,6 +98,18 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "", pro
         if path.suffix != ".md":
             if not path.is_dir():
                 problems.warning(shown, 1, Message("ignored: incident files must end in '.md'"))
+            continue
+        if path.is_symlink() and not _inside(path.resolve(), config.root.resolve()):
+            # A link out of the repository would publish a file nobody reviewed with it (or quote,
+            # in its error messages, a file that is not ours to show).
+            problems.error(
+                shown,
+                1,
+                Message(
+                    "a link to a file outside the repository: only files in the repository are published; "
+                    "copy the incident in instead of linking to it"
+                ),
+            )
             continue
         files.append((path, shown))
 

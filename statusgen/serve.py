@@ -106,13 +106,16 @@ def _rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
         with pipeline.collector_paused():
             inputs = pipeline.load(config_path, processes=1)
             now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
+            late = pipeline.timeline_problems(inputs, now)
+            if late:
+                raise InputError(inputs.warnings + late)
             pipeline.build(inputs, out, now, processes=1)
     except InputError as exc:
         for problem in exc.problems:
             print(problem.said(words), file=sys.stderr, flush=True)
         print(exc.summary(words, kept=True), file=sys.stderr, flush=True)
         return False
-    for warning in sorted(inputs.warnings + pipeline.timeline_warnings(inputs, now)):
+    for warning in inputs.warnings:
         print(warning.said(words), file=sys.stderr, flush=True)
     built = Message("built {path}/ at {time}", path=pipeline.shown_path(out), time=time.strftime("%H:%M:%S"))
     print(say(built, words), flush=True)

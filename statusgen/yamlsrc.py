@@ -11,7 +11,9 @@ time zone, where PyYAML would silently convert them to UTC or reject ``18:33``.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -232,16 +234,64 @@ class _Converter:
         return result
 
 
+MAX_SOURCE = 2 * 1024 * 1024  # bytes: ten thousand updates fit in half of it
+
+
 def read_text(path: Path, shown: str, problems: Problems) -> str | None:
-    """A source file as text, without a BOM and with LF line ends; None (and a problem) if unreadable."""
+    """A source file as text, without a BOM and with LF line ends; None (and a problem) if unreadable.
+
+    Only a regular file of at most MAX_SOURCE bytes is read: a pipe would wait for ever, a device
+    such as /dev/zero never ends, and a file of many megabytes is a mistake, not an incident.
+    """
     try:
-        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        data = _read_regular(path)
     except FileNotFoundError:
         problems.error(shown, 1, Message("file not found (a broken link?): create it, or pass the right path"))
     except IsADirectoryError:
         problems.error(shown, 1, Message("this is a folder, not a file: rename or remove it"))
-    except UnicodeDecodeError as exc:
-        problems.error(shown, 1, Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason))
+    except _NotRegular:
+        problems.error(shown, 1, Message("not a regular file (a pipe, device or socket): replace it with a text file"))
+    except _TooLarge:
+        problems.error(
+            shown,
+            1,
+            Message(
+                "the file is larger than {limit} MB: a source file holds text a person writes; "
+                "split it, or remove what was pasted in by mistake",
+                limit=MAX_SOURCE // (1024 * 1024),
+            ),
+        )
     except OSError as exc:
         problems.error(shown, 1, Message("cannot read the file: {reason}", reason=exc.strerror))
+    else:
+        try:
+            return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.error(shown, line, Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason))
     return None
+
+
+class _NotRegular(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_SOURCE bytes; opening never waits (O_NONBLOCK)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if stat.S_ISDIR(os.fstat(handle).st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise _NotRegular
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(MAX_SOURCE + 1)
+    finally:
+        os.close(handle)
+    if len(data) > MAX_SOURCE:
+        raise _TooLarge
+    return data

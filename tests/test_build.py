@@ -439,12 +439,10 @@ def test_the_build_works_offline(cli, demo, monkeypatch) -> None:
     assert (demo.out / "index.html").is_file()
 
 
-def test_the_future_is_held_back(cli, make_site) -> None:
+def test_an_outage_dated_in_the_future_is_refused(cli, make_site) -> None:
+    """Only maintenance is announced ahead. An outage dated ahead (a typo in the year) would claim an
+    outage that has not happened: it is an error, in check and in build, and the old site stays."""
     site = make_site()
-    typo = site.incident(
-        "2031-09-19-salah-tahun",
-        "---\ntitle: Salah tahun\ncomponents: [spse]\nseverity: major\nstarted: 2031-09-19 10:00\nupdates: []\n---\n",
-    )
     site.incident(
         "2021-09-19-mati",
         "---\ntitle: Mati\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 10:00\n"
@@ -453,13 +451,26 @@ def test_the_future_is_held_back(cli, make_site) -> None:
         "  - at: 2021-09-19 11:00\n    status: resolved\n    message: Pulih nanti.\n---\n",
     )
     run = cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-19T10:30")
-    assert run.code == 0
-    assert run.err.splitlines() == [
-        f"{typo}:5: warning: starts after now (2031-09-19 10:00 is in the future): only maintenance is announced "
-        "ahead, so the index shows it once it starts; check the date"
-    ]
+    assert run.code == 0, run.err
+    before = digest(site.out)
+    typo = site.incident(
+        "2031-09-19-salah-tahun",
+        "---\ntitle: Salah tahun\ncomponents: [spse]\nseverity: major\nstarted: 2031-09-19 10:00\nupdates: []\n---\n",
+    )
+    refusal = (
+        f"{typo}:5: starts after now (2031-09-19 10:00 is in the future): only maintenance may be announced ahead "
+        "(severity: maintenance); otherwise correct the date"
+    )
+    for command in (["check"], ["build", "--out", str(site.out), "--now", "2021-09-19T10:30"]):
+        run = cli(*command, "--config", site.config)
+        assert run.code == 1
+        assert run.err.splitlines()[0] == refusal, run.err
+        assert run.err.splitlines()[-1].endswith("nothing was written.")
+    assert digest(site.out) == before
+    typo.unlink()
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-19T10:30")
+    assert run.code == 0, run.err
     index = site.file("index.html")
-    assert "Salah tahun" not in index  # neither active nor upcoming
     assert 'data-component="spse" data-status="major_outage"' in index
     # The 11:00 update is after now (10:30): not on the page, not in the feed.
     page = site.file("incidents/2021-09-19-mati/index.html")

@@ -1249,9 +1249,10 @@ def test_completing_maintenance_before_its_start_cancels_it(desk, cli, monkeypat
         "---\n"
     )
     check_strict(cli)
-    # The same by `update --status completed`, on a copy announced at 09:00 and cancelled at 18:30.
+    # The same by `update --status completed`, on a copy announced at 09:00 and cancelled at 18:40 (after the
+    # 18:33 outage began: an outage may not be dated after now).
     desk.incident("2021-09-20-pemeliharaan", EXISTING["2021-09-20-pemeliharaan"])
-    clock(monkeypatch, "2021-09-19 18:30")
+    clock(monkeypatch, "2021-09-19 18:40")
     run = cli("update", "2021-09-20-pemeliharaan", "--status", "completed", "--message", "Dibatalkan.")
     assert run.code == 0, run.err
     assert read(desk, "2021-09-20-pemeliharaan") == (
@@ -1262,7 +1263,7 @@ def test_completing_maintenance_before_its_start_cancels_it(desk, cli, monkeypat
         "started: 2021-09-20 22:00\n"
         "resolved: 2021-09-20 22:00\n"
         "updates:\n"
-        "  - at: 2021-09-19 18:30\n"
+        "  - at: 2021-09-19 18:40\n"
         "    status: completed\n"
         '    message: "Dibatalkan."\n'
         "  - at: 2021-09-19 09:00\n"

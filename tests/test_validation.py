@@ -305,7 +305,8 @@ def test_an_unreadable_incident_file(make_site, cli) -> None:
     assert run.err.splitlines()[:3] == [
         f"{folder / '2021-09-19-hilang.md'}:1: file not found (a broken link?): create it, or pass the right path",
         f"{folder / '2021-09-20-folder.md'}:1: this is a folder, not a file: rename or remove it",
-        f"{folder / '2021-09-21-biner.md'}:1: not UTF-8 text (invalid start byte): save the file as UTF-8",
+        # The bad bytes are on line 2, after "---".
+        f"{folder / '2021-09-21-biner.md'}:2: not UTF-8 text (invalid start byte): save the file as UTF-8",
     ]
 
 
