@@ -143,10 +143,14 @@ class Fields:
                 self.missing(key, "2021-09-19 18:33")
             return None
         raw = self.mapping.text.get(key, self.mapping[key])
+        if isinstance(raw, (dict, list)):
+            self.error(key, Message("'{key}' must be a time, not a {kind}", key=key, kind=_kind(raw)))
+            return None
         try:
             return times.parse_datetime(raw, tz)
         except ValueError as exc:
-            detail = f" ({exc})" if str(exc) != str(raw).strip() else ""
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            detail = Message(" ({reason})", reason=reason) if str(exc) != str(raw).strip() else ""
             self.error(
                 key,
                 Message(

@@ -90,8 +90,8 @@ _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # ASCII: \d w
 # A well-formed sample line, all of it checked by one expression; anything else goes through
 # parse_line, which says what is wrong.
 _LINE = re.compile(
-    r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),(\d*),(\d*),"
-    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d*)",
+    r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),([1-5]\d\d|),(\d{1,7}|),"
+    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d{1,5}|)",
     re.ASCII,
 )
 
@@ -163,16 +163,29 @@ def parse_line(fields: list[str]) -> ProbeSample:
         raise ValueError(f"status '{status}' is not one of {', '.join(STATUSES)}")
     if error and error not in ERRORS:
         raise ValueError(f"error '{error}' is not one of {', '.join(ERRORS)}")
-    return ProbeSample(moment, status, _number(http_status), _number(latency), error or None, _number(cert_days))
+    return ProbeSample(
+        moment,
+        status,
+        _number(http_status, "http_status", 100, 599),
+        _number(latency, "latency_ms", 0, LATENCY_MAX),
+        error or None,
+        _number(cert_days, "cert_days", 0, CERT_DAYS_MAX),
+    )
 
 
-def _number(text: str) -> int | None:
+# What a probe can have written: _LINE takes these as numbers of at most 7 and 5 digits.
+LATENCY_MAX = 9_999_999  # milliseconds, some 2.8 hours: far past any timeout
+CERT_DAYS_MAX = 99_999
+
+
+def _number(text: str, name: str, low: int, high: int) -> int | None:
     if text == "":
         return None
-    if not (
-        text.isascii() and text.isdigit()
-    ):  # int() would also take "+200", "2_00", " 200" and other scripts' digits
-        raise ValueError(f"'{text}' is not a whole number written with the digits 0-9")
+    # int() would also take "+200", "2_00", " 200" and other scripts' digits.
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{name} '{text}' is not a whole number written with the digits 0-9")
+    if not low <= int(text) <= high:
+        raise ValueError(f"{name} {text} is outside {low}-{high}")
     return int(text)
 
 

@@ -397,7 +397,11 @@ def _component_ids(fields: Fields, config: Config) -> tuple[str, ...]:
                     hint=did_you_mean(cid, config.component_ids),
                 ),
             )
-        elif cid not in ids:
+        elif cid in ids:
+            fields.problems.warning(
+                fields.path, line, Message("component '{cid}' is listed twice: remove one of the two", cid=cid)
+            )
+        else:
             ids.append(cid)
     return tuple(ids)
 

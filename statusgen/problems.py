@@ -8,6 +8,7 @@ keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,9 +70,22 @@ class Problem:
         return self.said({})
 
     def said(self, translations: Mapping[str, str]) -> str:
-        """``path:line: message``, in the language of ``translations``."""
+        """``path:line: message``, in the language of ``translations``.
+
+        A message may quote what a file holds: its control characters are shown as escapes
+        (``\\x1b``), so that a hostile file cannot move the cursor, recolour or hide lines of the
+        terminal or the CI log it is shown in.
+        """
         kind = say(Message("warning: "), translations) if self.warning else ""
-        return f"{self.path}:{self.line}: {kind}{say(self.message, translations)}"
+        return visible(f"{self.path}:{self.line}: {kind}{say(self.message, translations)}")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\x07``, ``\\u202e``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 class InputError(Exception):

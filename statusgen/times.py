@@ -11,12 +11,16 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from .problems import Message
+
 # "2021-09-19 18:33", "2021-09-19T17:33+07:00", "2021-09-19 18:33:05Z", "2021-09-19".
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?"
+    r"(?:[T ]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?",
+    re.ASCII,  # \d would also take the digits of other scripts
 )
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_OFFSET = re.compile(r"[+-](\d{2}):?(\d{2})$", re.ASCII)
 
 # Years a status record can plausibly hold; anything else is a typo such as 0021 for 2021.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -46,6 +50,9 @@ def parse_datetime(value: object, tz: tzinfo) -> datetime:
         text = re.sub(r"(?<=[T ])(\d{1,2})\.(\d{2})(?:\.(\d{2}))?", _colon_time, text)
         text = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ](\d):", r"\1T0\2:", text)
         text = re.sub(r"\s+(?=(?:Z|[+-]\d{2}:?\d{2})$)", "", text)
+        offset = _OFFSET.search(text) if len(text) > 10 else None
+        if offset and (int(offset[1]) > 23 or int(offset[2]) > 59):
+            raise ValueError(Message("the offset must be between -23:59 and +23:59, e.g. +08:00 for WITA"))
         moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)

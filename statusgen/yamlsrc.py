@@ -75,6 +75,10 @@ class YamlError(Exception):
 # Caps against hostile input: alias bombs ("billion laughs") and runaway nesting.
 MAX_NODES = 100_000
 MERGE = "tag:yaml.org,2002:merge"
+# The tags plain YAML gives its values; any other tag, such as '!!python/object', is refused.
+PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
 MAX_DEPTH = 50
 
 
@@ -153,13 +157,26 @@ class _Converter:
         self.offset = offset
         self.nodes = 0
         self.sizes: dict[int, int] = {}  # id of a mapping node → its number of pairs once merges are done
+        self.top_line = 0  # the line of the top-level key being read
 
     def convert(self, node: yaml.Node, depth: int) -> Any:
         self.nodes += 1
         line = node.start_mark.line + self.offset
         if self.nodes > MAX_NODES:
+            # An alias is the node it names, with that node's line: say instead which top-level key
+            # was being read when the values ran past the cap, the one whose aliases expand too far.
             raise YamlError(
-                line, Message("invalid YAML: more than {n} values (aliases expanding too far?)", n=MAX_NODES)
+                self.top_line or line,
+                Message("invalid YAML: more than {n} values (aliases expanding too far?)", n=MAX_NODES),
+            )
+        if node.tag not in PLAIN_TAGS:
+            raise YamlError(
+                line,
+                Message(
+                    "invalid YAML: the tag '{tag}' is not allowed: remove it, and put quotes around a value "
+                    "that starts with '!'",
+                    tag=node.tag.replace("tag:yaml.org,2002:", "!!"),
+                ),
             )
         if depth > MAX_DEPTH:
             raise YamlError(line, Message("invalid YAML: nested more than {n} levels deep", n=MAX_DEPTH))
@@ -226,6 +243,8 @@ class _Converter:
                 )
             else:
                 explicit.add(key)  # an explicit key overrides a merged one
+            if depth == 0:
+                self.top_line = line
             result[key] = self.convert(value_node, depth + 1)
             result.key_lines[key] = line
             result.text.pop(key, None)
