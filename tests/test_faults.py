@@ -243,3 +243,77 @@ def test_two_builds_at_once_take_turns(versions) -> None:
         assert process.returncode == 0, err
     assert digest(v.live) in (v.old, v.new)
     assert beside(v.live) == []
+
+
+# --- probe history: killed writers and writers at once -------------------------------------------
+
+APPENDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from statusgen.history import HEADER
+    from statusgen.output import append_lines
+
+    path, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    for n in range(count):
+        # writer w's n-th sample: a time of its own (day w + 1, n seconds in), a latency that names it
+        clock = f"{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
+        line = f"2026-11-{writer + 1:02d}T{clock}Z,up,200,{writer * 100000 + n},,40\\n"
+        append_lines(path, HEADER, [line])
+    """
+)
+HALF_A_LINE = textwrap.dedent(
+    """
+    import os, signal, sys
+    # A writer that is not ours, stopped in the middle of a line: half of it on disk, no line end.
+    with open(sys.argv[1], "ab") as handle:
+        handle.write(b"2026-11-26T09:00:00Z,up,2")
+        handle.flush()
+        os.fsync(handle.fileno())
+        os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def read_month(path: Path) -> tuple[list, list[str]]:
+    from statusgen.history import read_samples
+    from statusgen.problems import Problems
+
+    found = Problems()
+    samples = read_samples(path, found, "2026-11.csv")
+    return samples, [str(problem) for problem in found.items]
+
+
+def test_probe_runs_writing_at_once_lose_no_line(tmp_path: Path) -> None:
+    """Four processes append 250 samples each to the same month file, all at once."""
+    path = tmp_path / "history" / "spse" / "2026-11.csv"
+    writers = [subprocess.Popen([sys.executable, "-c", APPENDER, str(path), str(w), "250"], cwd=ROOT) for w in range(4)]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    samples, warnings = read_month(path)
+    assert warnings == []  # a header written twice by two first writers is skipped like any header
+    assert sorted(s.latency_ms for s in samples) == sorted(w * 100000 + n for w in range(4) for n in range(250))
+
+
+def test_a_probe_run_killed_mid_write_costs_only_its_own_line(tmp_path: Path) -> None:
+    """A writer killed while writing leaves at most its last line unfinished; the next run ends that
+    line before its own, and the next read skips only the cut line, with a warning at its line."""
+    path = tmp_path / "history" / "spse" / "2026-11.csv"
+    appender = subprocess.Popen([sys.executable, "-c", APPENDER, str(path), "1", "100000"], cwd=ROOT)
+    time.sleep(1.5)  # some thousands of lines
+    appender.kill()
+    appender.wait(timeout=60)
+    whole = path.read_bytes().count(b"\n") - 1  # lines ended, but the header
+    assert whole > 10, "the writer was killed before it wrote anything"
+    # Each of our lines goes to the file in one write() to a file opened for appending: a kill
+    # between two writes leaves whole lines only.
+    assert path.read_bytes().endswith(b"\n")
+    assert subprocess.run([sys.executable, "-c", HALF_A_LINE, str(path)], cwd=ROOT).returncode == -signal.SIGKILL
+    cut = path.read_bytes().count(b"\n") + 1  # the line number of the half line
+    # The next probe run appends its sample.
+    output.append_lines(path, ("time", "status", "http_status", "latency_ms", "error", "cert_days"),
+                        ["2026-11-26T09:05:00Z,up,200,7,,40\n"])  # fmt: skip
+    samples, warnings = read_month(path)
+    assert len(samples) == whole + 1  # every whole line, and the new one
+    assert samples[-1].latency_ms == 7
+    assert warnings == [f"2026-11.csv:{cut}: warning: skipped a malformed probe line: expected 6 fields, found 3"]
