@@ -336,8 +336,8 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     try:
         for cid in config.component_ids:
             folder = config.history_dir / cid
-            for month, runs, daily in compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}"):
-                retire_month(folder, month, runs, daily)
+            for month, runs, daily, skipped in compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}"):
+                retire_month(folder, month, runs, daily, skipped)
                 print(f"{cid}: {month} compacted into {len(runs)} runs")
     except OSError as exc:
         print(f"{exc.filename or shown}:1: cannot compact probe history: {exc.strerror}", file=sys.stderr)

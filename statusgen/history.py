@@ -443,36 +443,57 @@ def percentile(values: list[int], percent: int) -> int:
     return ordered[rank - 1]
 
 
+SKIPPED = "skipped.txt"  # malformed lines of compacted months, kept as they were; no build reads it
+
+
 def compaction_plan(
     folder: Path, cutoff: str, max_gap: int, problems: Problems, shown: str
-) -> list[tuple[str, list[Run], list[str]]]:
-    """(month, runs, daily lines) for each raw month of ``folder`` before ``cutoff`` (YYYY-MM).
+) -> list[tuple[str, list[Run], list[str], list[str]]]:
+    """(month, runs, daily lines, skipped lines) for each raw month of ``folder`` before ``cutoff`` (YYYY-MM).
 
     Pure apart from reading: the caller writes. A month already listed as compacted yields
-    nothing to write, only its removal. A month with an unreadable file or a malformed line is
-    left raw, with a warning, so compaction never drops a line it could not account for.
+    nothing to write, only its removal. A malformed line (one a killed run cut short, say) is
+    not lost with its month: it comes back as a skipped line, ``<file>:<line>: <text>``, for
+    SKIPPED, with a warning. A month whose file cannot be read is left raw.
     """
     if not folder.is_dir():
         return []
     done = compacted_months(folder, problems, shown)
     raw = sorted(p for p in folder.glob("????-??.csv") if p.is_file())
-    plan: list[tuple[str, list[Run], list[str]]] = []
+    plan: list[tuple[str, list[Run], list[str], list[str]]] = []
     for index, path in enumerate(raw):
         month = path.stem
         if month >= cutoff:
             break
         if month in done:
-            plan.append((month, [], []))
+            plan.append((month, [], [], []))
             continue
         found = Problems()
         try:
-            samples = unique_by_time(read_samples(path, found, f"{shown}/{path.name}"))
+            data = read_data(path, f"{shown}/{path.name}", found)
         except Unreadable:
-            samples = []
-        if found.items:
             problems.items += found.items
-            problems.warning(f"{shown}/{path.name}", 1, Message("left raw: compact it once the lines above are mended"))
+            problems.warning(f"{shown}/{path.name}", 1, Message("left raw: the file cannot be read"))
             continue
+        name = f"{shown}/{path.name}"
+        samples = unique_by_time(parse_lines(lines_of(data, name, found), found, name))
+        lines = data.split(b"\n")
+        skipped = [
+            f"{path.name}:{problem.line}: {lines[problem.line - 1].decode('utf-8', 'backslashreplace').rstrip()}\n"
+            for problem in sorted(found.items, key=lambda problem: problem.line)
+            if 0 < problem.line <= len(lines)
+        ]
+        if skipped:
+            problems.items += found.items
+            problems.warning(
+                f"{shown}/{path.name}",
+                1,
+                Message(
+                    "{n} malformed lines kept as they were in {file}; the month is compacted without them",
+                    n=len(skipped),
+                    file=SKIPPED,
+                ),
+            )
         following = None
         for later in raw[index + 1 :]:
             with contextlib.suppress(Unreadable):
@@ -481,5 +502,5 @@ def compaction_plan(
                     following = min(s.time for s in after)
                     break
         runs, daily = compact_month(samples, month, following, max_gap)
-        plan.append((month, runs, daily))
+        plan.append((month, runs, daily, skipped))
     return plan

@@ -29,6 +29,7 @@ from .history import (
     HEADER,
     RUNS,
     RUNS_HEADER,
+    SKIPPED,
     ProbeSample,
     Run,
 )
@@ -312,14 +313,19 @@ def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[tu
     return failed
 
 
-def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str]) -> None:
-    """Compaction's only writes: append a month's runs and daily figures, mark the month
-    compacted, then remove its raw file.
+def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str], skipped: Sequence[str] = ()) -> None:
+    """Compaction's only writes: keep a month's malformed lines as they were (SKIPPED), append its
+    runs and daily figures, mark the month compacted, then remove its raw file.
 
     Readers use a month's runs only once it is marked, so an interruption before the mark
     leaves the raw file in charge (and the month is compacted again); one after it leaves a
     raw file that readers ignore and the next compaction removes.
     """
+    if skipped:
+        with (folder / SKIPPED).open("ab") as handle:
+            handle.write("".join(skipped).encode())
+            handle.flush()
+            os.fsync(handle.fileno())
     if runs or daily:
         append_lines(folder / RUNS, RUNS_HEADER, [run.csv_line() for run in runs])
         append_lines(folder / DAILY, DAILY_HEADER, daily)
