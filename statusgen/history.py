@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -194,12 +196,26 @@ class Unreadable(Exception):
 
 
 def read_data(path: Path, shown: str, problems: Problems) -> bytes:
-    """The bytes of a history file; raises Unreadable, with a warning, when it cannot be read."""
+    """The bytes of a history file; raises Unreadable, with a warning, when it cannot be read.
+
+    Only a regular file is read: a pipe in its place would wait for ever, a device never end.
+    """
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
         raise Unreadable(shown) from None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            problems.warning(shown, 1, Message("skipped: not a regular file (a folder, pipe or device)"))
+            raise Unreadable(shown)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as exc:
+        problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
+        raise Unreadable(shown) from None
+    finally:
+        os.close(handle)
 
 
 def lines_of(

@@ -249,6 +249,11 @@ def _history_directory(root: Path) -> None:
     (root / HISTORY_FILE).mkdir()
 
 
+def _history_pipe(root: Path) -> None:
+    (root / HISTORY_FILE).unlink()
+    os.mkfifo(root / HISTORY_FILE)
+
+
 def _history_read_only(root: Path) -> None:
     for folder in (root / "history", root / "history" / "spse"):
         folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
@@ -636,7 +641,8 @@ CASES = [
         warned=(HISTORY_FILE, 1, "skipped a malformed probe line"),
     ),
     Case("history empty file", {HISTORY_FILE: ""}, verify=probes_say("no_data")),
-    Case("history file that is a folder", prepare=_history_directory, warned=(HISTORY_FILE, 1, "cannot read the file")),
+    Case("history file that is a folder", prepare=_history_directory, warned=(HISTORY_FILE, 1, "not a regular file")),
+    Case("history file that is a pipe", prepare=_history_pipe, warned=(HISTORY_FILE, 1, "not a regular file")),
     Case("history read-only", prepare=_history_read_only, verify=probes_say("operational", 155)),
     # --- paths --------------------------------------------------------------------------------
     Case(
