@@ -24,7 +24,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .history import RUNS_HEADER, ProbeSample, Run, lines_of, parse_lines, parse_run_lines, read_data
+from .history import RUNS_HEADER, ProbeSample, Run, Unreadable, lines_of, parse_lines, parse_run_lines, read_data
 from .parallel import WorkerFailed, shared
 from .problems import Problems
 
@@ -100,8 +100,8 @@ class HistoryCache:
         try:
             with self._name(path, kind).open("rb") as stream:
                 version, size, digest, _ = marshal.loads(stream.read(int.from_bytes(stream.read(4), "big")))
-            data = path.read_bytes()
-        except (OSError, EOFError, ValueError, TypeError):
+            data = read_data(path, "", Problems())  # a regular file only: a pipe would wait for ever
+        except (OSError, EOFError, ValueError, TypeError, Unreadable):
             return False
         if version != VERSION or size > len(data):
             return False

@@ -15,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from . import build as pipeline
 from . import problems
 from .history import ProbeSample, compaction_plan
@@ -160,12 +158,18 @@ def message_language(args: argparse.Namespace) -> str:
     """The language of messages: ``--lang``, else the first of ``languages`` in status.yml, else Indonesian."""
     if getattr(args, "lang", None):
         return str(args.lang)
+    from .yamlsrc import YamlError, parse, read_text
+
+    # Read as every source is (a regular file, bounded, aliases capped): the file may be hostile,
+    # and its problems are reported by the command itself, in the language found here.
+    text = read_text(Path(args.config), str(args.config), Problems())
     try:
-        data = yaml.safe_load(Path(args.config).read_text(encoding="utf-8-sig"))
-        first = data["languages"][0]
-        return first if isinstance(first, str) else "id"
-    except Exception:
+        data = parse(text) if text is not None else None
+    except YamlError:
         return "id"
+    languages = data.get("languages") if isinstance(data, dict) else None
+    first = languages[0] if isinstance(languages, list) and languages else None
+    return first if isinstance(first, str) else "id"
 
 
 def report(found: Sequence[Problem], strict: bool = False, words: Mapping[str, str] | None = None) -> None:
@@ -190,7 +194,7 @@ def annotation(problem: Problem, strict: bool = False, words: Mapping[str, str] 
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
     kind = "warning" if problem.warning and not strict else "error"
-    message = problems.say(problem.message, words or {})
+    message = problems.visible(problems.say(problem.message, words or {}))
     return f"::{kind} file={escape(problem.path, True)},line={problem.line}::{escape(message)}"
 
 

@@ -92,7 +92,7 @@ _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # ASCII: \d w
 # A well-formed sample line, all of it checked by one expression; anything else goes through
 # parse_line, which says what is wrong.
 _LINE = re.compile(
-    r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),([1-5]\d\d|),(\d{1,7}|),"
+    r"(\d{4}-\d\d-\d\d)T(\d\d):([0-5]\d):([0-5]\d)Z,(up|degraded|down),([1-9]\d\d|),(\d{1,7}|),"
     r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d{1,5}|)",
     re.ASCII,
 )
@@ -141,7 +141,7 @@ def parse_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str
         try:  # not well formed: say why
             append(parse_line(text.split(",")))
         except ValueError as exc:
-            problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=str(exc)))
+            problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=_reason(exc)))
     return found
 
 
@@ -168,7 +168,7 @@ def parse_line(fields: list[str]) -> ProbeSample:
     return ProbeSample(
         moment,
         status,
-        _number(http_status, "http_status", 100, 599),
+        _number(http_status, "http_status", 100, 999),  # what http.client accepts
         _number(latency, "latency_ms", 0, LATENCY_MAX),
         error or None,
         _number(cert_days, "cert_days", 0, CERT_DAYS_MAX),
@@ -180,14 +180,21 @@ LATENCY_MAX = 9_999_999  # milliseconds, some 2.8 hours: far past any timeout
 CERT_DAYS_MAX = 99_999
 
 
+def _reason(exc: ValueError) -> str:
+    """What a ValueError says: its Message (which can be translated), else its text."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+
+
 def _number(text: str, name: str, low: int, high: int) -> int | None:
     if text == "":
         return None
     # int() would also take "+200", "2_00", " 200" and other scripts' digits.
     if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{name} '{text}' is not a whole number written with the digits 0-9")
+        raise ValueError(
+            Message("{name} '{text}' is not a whole number written with the digits 0-9", name=name, text=text)
+        )
     if not low <= int(text) <= high:
-        raise ValueError(f"{name} {text} is outside {low}-{high}")
+        raise ValueError(Message("{name} {text} is outside {low}-{high}", name=name, text=text, low=low, high=high))
     return int(text)
 
 
@@ -330,7 +337,7 @@ def parse_run_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown:
                 raise ValueError("the run ends before it starts")
             runs.append(run)
         except ValueError as exc:
-            problems.warning(shown, number, Message("skipped a malformed run line: {reason}", reason=str(exc)))
+            problems.warning(shown, number, Message("skipped a malformed run line: {reason}", reason=_reason(exc)))
     return runs
 
 

@@ -90,6 +90,7 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "", pro
         )
         return []
     slugs = {path.stem for path in folder.iterdir()}
+    root = config.root.resolve()
     files = []
     for path in sorted(folder.iterdir()):
         shown = str(Path(shown_folder) / path.name)
@@ -99,9 +100,9 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "", pro
             if not path.is_dir():
                 problems.warning(shown, 1, Message("ignored: incident files must end in '.md'"))
             continue
-        if path.is_symlink() and not _inside(path.resolve(), config.root.resolve()):
-            # A link out of the repository would publish a file nobody reviewed with it (or quote,
-            # in its error messages, a file that is not ours to show).
+        if not _inside(path.resolve(), root):
+            # A link out of the repository (of the file, or of the incidents folder itself) would
+            # publish a file nobody reviewed with it, or quote in its messages one not ours to show.
             problems.error(
                 shown,
                 1,

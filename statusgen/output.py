@@ -178,10 +178,23 @@ def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
 
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (the output's parent): two builds into it take turns."""
-    handle = os.open(folder, os.O_RDONLY)
+    """Hold an exclusive lock on ``folder`` (the output's parent): two builds into it take turns.
+
+    Where the folder cannot be locked (a network file system, a folder that cannot be opened for
+    reading) the build goes on without: one build at a time is then the user's to arrange, as it
+    was before the lock.
+    """
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError as exc:
+            if exc.errno not in (errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.EACCES, errno.EPERM):
+                raise
         yield
     finally:
         os.close(handle)  # releases the lock
@@ -201,11 +214,12 @@ def recover(out: Path) -> None:
     ``out`` if it lacks them. Then the leftovers are removed.
     """
     found = leftovers(out)
-    if not out.exists():
-        retired = [path for path in found if path.name.startswith(f".{out.name}.old-") and _is_built_site(path)]
-        if retired:
-            retired[0].rename(out)
-            found.remove(retired[0])
+    retired = [path for path in found if path.name.startswith(f".{out.name}.old-") and _is_built_site(path)]
+    if retired and out.is_dir() and not out.is_symlink() and not any(out.iterdir()):
+        out.rmdir()  # an empty folder made in its place since (by `serve`, say) is not a site to keep
+    if retired and not out.exists():
+        retired[0].rename(out)
+        found.remove(retired[0])
     for folder in found:
         for name in KEPT:
             kept = folder / name
@@ -271,7 +285,7 @@ def _exchange(first: Path, second: Path) -> bool:
     if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):  # EPERM: a seccomp filter that knows it not
         return False
     raise OSError(code, os.strerror(code), str(first))
 
@@ -321,11 +335,14 @@ def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str], sk
     leaves the raw file in charge (and the month is compacted again); one after it leaves a
     raw file that readers ignore and the next compaction removes.
     """
-    if skipped:
-        with (folder / SKIPPED).open("ab") as handle:
-            handle.write("".join(skipped).encode())
-            handle.flush()
-            os.fsync(handle.fileno())
+    kept = folder / SKIPPED
+    # A compaction stopped before the month was marked repeats it: lines kept then are not kept twice.
+    already = (
+        set(kept.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)) if kept.exists() else set()
+    )
+    fresh = [line for line in skipped if line not in already]
+    if fresh:
+        append_lines(kept, ("file:line: the line as it was",), fresh)
     if runs or daily:
         append_lines(folder / RUNS, RUNS_HEADER, [run.csv_line() for run in runs])
         append_lines(folder / DAILY, DAILY_HEADER, daily)

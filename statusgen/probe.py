@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +28,7 @@ from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from . import __version__
 from .config import Component, Probe
+from .history import CERT_DAYS_MAX
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = 64
@@ -156,32 +157,44 @@ def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], fl
 
     The request runs in its own thread. One still running at the timeout is left to end by
     itself (its sockets are shut by the watchdog; a lookup ends when the resolver gives up) and
-    counts as a timeout.
+    counts as a timeout. An answer that came in time counts even if the certificate's separate
+    handshake after it did not finish: its days left are then unknown, never an outage.
     """
-    done: list[Outcome] = []
+    judged: list[Outcome] = []  # the answer, judged, before the certificate is read
+    done: list[Outcome] = []  # the same with the certificate's days left
 
     def run() -> None:
         try:
-            done.append(_attempt_once(session, probe, wall_clock))
+            outcome, start = _attempt_once(session, probe)
+            judged.append(outcome)
+            remaining = probe.timeout - (time.monotonic() - start)
+            if outcome.http_status is not None and remaining > 0:
+                days = cert_days(probe.url, remaining, wall_clock())
+                outcome = replace(outcome, cert_days=None if days is None else min(max(days, 0), CERT_DAYS_MAX))
+            done.append(outcome)
         except Exception:  # a probe must never stop the run
             done.append(Outcome("down", error="error"))
 
     worker = threading.Thread(target=run, name="probe-attempt", daemon=True)
     worker.start()
     worker.join(probe.timeout + GRACE)
-    if not done:
-        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
-    return done[0]
+    if done:
+        return done[0]
+    if judged:
+        return judged[0]
+    return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
 
 
-def _attempt_once(session: requests.Session, probe: Probe, wall_clock: Callable[[], float]) -> Outcome:
-    """One request: follow redirects, read at most BODY_CAP bytes, judge the answer."""
+def _attempt_once(session: requests.Session, probe: Probe) -> tuple[Outcome, float]:
+    """One request: follow redirects, read at most BODY_CAP bytes, judge the answer. Returns the
+    outcome (without the certificate's days) and the monotonic time the attempt started."""
     start = time.monotonic()
     sockets: list[socket.socket] = []
     _attempt.sockets = sockets
     watchdog = threading.Timer(probe.timeout, _shut, args=(sockets,))
     watchdog.daemon = True
     watchdog.start()
+    timed_out = Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
     try:
         with session.request(
             probe.method, probe.url, timeout=(probe.timeout, probe.timeout), stream=True, allow_redirects=True
@@ -191,21 +204,20 @@ def _attempt_once(session: requests.Session, probe: Probe, wall_clock: Callable[
             code = response.status_code
     except Exception as exc:  # classified below; a probe must never stop the run
         if isinstance(exc, _Deadline) or time.monotonic() - start >= probe.timeout:
-            return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
-        return Outcome("down", error=classify(exc))
+            return timed_out, start
+        return Outcome("down", error=classify(exc)), start
     finally:
         watchdog.cancel()
         _attempt.sockets = None
     if time.monotonic() - start > probe.timeout:
-        return Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
-    days = cert_days(probe.url, max(probe.timeout - (time.monotonic() - start), 0.1), wall_clock())
+        return timed_out, start
     expected = code in probe.expect_status if probe.expect_status else 200 <= code < 400
     if not expected:
-        return Outcome("down", code, latency, "status", days)
+        return Outcome("down", code, latency, "status"), start
     if probe.keyword and probe.keyword.encode() not in body:
-        return Outcome("down", code, latency, "keyword", days)
+        return Outcome("down", code, latency, "keyword"), start
     slow = probe.degraded_ms is not None and latency > probe.degraded_ms
-    return Outcome("degraded" if slow else "up", code, latency, None, days)
+    return Outcome("degraded" if slow else "up", code, latency, None), start
 
 
 def _capped(response: requests.Response, start: float, timeout: float) -> Iterator[bytes]:

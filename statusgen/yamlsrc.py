@@ -286,7 +286,8 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
         try:
             return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
+            bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # utf-8-sig counts from after the BOM
+            line = data.count(b"\n", 0, exc.start + bom) + 1
             problems.error(shown, line, Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason))
     return None
 

@@ -8,6 +8,7 @@ wraps one function of the output module; killing at random instants is done from
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
 import shutil
@@ -170,6 +171,29 @@ def test_without_an_exchange_a_build_killed_between_the_renames_is_undone_by_the
     assert beside(v.live) == []
 
 
+def test_an_empty_folder_made_in_place_of_the_missing_site_does_not_cost_the_old_one(versions) -> None:
+    """`serve` makes the output folder before it builds: after a kill between the renames, that empty
+    folder must not stop the old site coming back."""
+    v = versions
+    killed_at("between-renames", v.new_config, v.live)
+    v.live.mkdir()
+    output.recover(v.live)
+    assert digest(v.live) == v.old
+    assert beside(v.live) == []
+
+
+def test_a_folder_that_cannot_be_locked_is_built_into_all_the_same(versions, monkeypatch) -> None:
+    """On a network file system flock may fail (ENOLCK): the build goes on without the lock."""
+    v = versions
+
+    def no_lock(handle: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(output.fcntl, "flock", no_lock)
+    output.write_site(v.live, {"index.html": b"baru", output.MARKER: b"{}"})
+    assert (v.live / "index.html").read_bytes() == b"baru"
+
+
 def test_a_gh_pages_repository_survives_a_build_killed_after_the_exchange(versions) -> None:
     v = versions
     (v.live / ".git").mkdir()
@@ -254,11 +278,13 @@ APPENDER = textwrap.dedent(
     from statusgen.history import HEADER
     from statusgen.output import append_lines
 
+    from datetime import UTC, datetime, timedelta
+
     path, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     for n in range(count):
-        # writer w's n-th sample: a time of its own (day w + 1, n seconds in), a latency that names it
-        clock = f"{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
-        line = f"2026-11-{writer + 1:02d}T{clock}Z,up,200,{writer * 100000 + n},,40\\n"
+        # writer w's n-th sample: a time of its own (n seconds into day w + 1), a latency that names it
+        moment = datetime(2026, 11, 1 + writer, tzinfo=UTC) + timedelta(seconds=n)
+        line = f"{moment:%Y-%m-%dT%H:%M:%SZ},up,200,{writer * 1000000 + n},,40\\n"
         append_lines(path, HEADER, [line])
     """
 )
@@ -292,19 +318,21 @@ def test_probe_runs_writing_at_once_lose_no_line(tmp_path: Path) -> None:
         assert writer.wait(timeout=120) == 0
     samples, warnings = read_month(path)
     assert warnings == []  # a header written twice by two first writers is skipped like any header
-    assert sorted(s.latency_ms for s in samples) == sorted(w * 100000 + n for w in range(4) for n in range(250))
+    assert sorted(s.latency_ms for s in samples) == sorted(w * 1000000 + n for w in range(4) for n in range(250))
 
 
 def test_a_probe_run_killed_mid_write_costs_only_its_own_line(tmp_path: Path) -> None:
     """A writer killed while writing leaves at most its last line unfinished; the next run ends that
     line before its own, and the next read skips only the cut line, with a warning at its line."""
     path = tmp_path / "history" / "spse" / "2026-11.csv"
-    appender = subprocess.Popen([sys.executable, "-c", APPENDER, str(path), "1", "100000"], cwd=ROOT)
-    time.sleep(1.5)  # some thousands of lines
+    appender = subprocess.Popen([sys.executable, "-c", APPENDER, str(path), "1", "900000"], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not (path.exists() and path.stat().st_size > 200_000) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until some thousands of lines are written: then, while it writes more
     appender.kill()
     appender.wait(timeout=60)
     whole = path.read_bytes().count(b"\n") - 1  # lines ended, but the header
-    assert whole > 10, "the writer was killed before it wrote anything"
+    assert 1000 < whole < 900_000, "the writer was not killed while it wrote"
     # Each of our lines goes to the file in one write() to a file opened for appending: a kill
     # between two writes leaves whole lines only.
     assert path.read_bytes().endswith(b"\n")

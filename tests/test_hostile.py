@@ -236,6 +236,12 @@ def _symlink_outside(root: Path) -> None:
     (root / "incidents" / "2026-11-20-tautan.md").symlink_to(outside)
 
 
+def _incidents_outside(root: Path) -> None:
+    outside = root.parent / "elsewhere"
+    (root / "incidents").rename(outside)
+    (root / "incidents").symlink_to(outside)
+
+
 def _fifo(root: Path) -> None:
     os.mkfifo(root / "incidents" / "2026-11-20-pipa.md")
 
@@ -322,6 +328,11 @@ CASES = [
         "not UTF-8",
         {NEW: incident(front()).encode().replace(b"Gangguan SPSE", b"Gangguan caf\xe9")},
         (NEW, 2, "not UTF-8 text"),
+    ),
+    Case(
+        "not UTF-8 after a BOM",
+        {NEW: b"\xef\xbb\xbf" + incident(front()).encode().replace(b"Gangguan SPSE", b"Gangguan caf\xe9")},
+        (NEW, 2, "not UTF-8 text"),  # the BOM is not counted as a line's worth of bytes
     ),
     Case(
         "BOM and CRLF",
@@ -513,6 +524,11 @@ CASES = [
         (NEW, 2, "never closed"),
     ),
     Case(
+        "a lone surrogate in the title",
+        {NEW: incident(front(title='title: "Gangguan \\ud800"\n'))},
+        (NEW, 2, "invisible control character (U+D800)"),
+    ),
+    Case(
         "a control character in a message",
         {NEW: incident(front(updates=UPDATES.replace("Sedang diperiksa.", '"Bel \\x07 berbunyi"')))},
         (NEW, 10, "invisible control character (U+0007)"),
@@ -614,6 +630,11 @@ CASES = [
         warned=(HISTORY_FILE, 8, "digits 0-9"),
     ),
     Case(
+        "history status code a server may send",
+        {HISTORY_FILE: HISTORY + f"{LATE},down,999,4,status,\n"},  # http.client takes 100-999
+        verify=probes_say("major_outage", None),
+    ),
+    Case(
         "history times in the future and far past",
         {
             HISTORY_FILE: HISTORY
@@ -661,6 +682,11 @@ CASES = [
         refused=("incidents/2026-11-20-tautan.md", 1, "outside the repository"),
     ),
     Case("a pipe named .md", prepare=_fifo, refused=("incidents/2026-11-20-pipa.md", 1, "not a regular file")),
+    Case(
+        "incidents folder linked out of the repository",
+        prepare=_incidents_outside,
+        refused=("incidents/2021-09-19-kabel-laut.md", 1, "outside the repository"),
+    ),
     Case(
         "a link to /dev/zero", prepare=_dev_zero, refused=("incidents/2026-11-20-nol.md", 1, "outside the repository")
     ),
@@ -754,3 +780,31 @@ def test_hostile_input(case: Case, good_site: Path, tmp_path: Path, cli: Callabl
     assert scan_site(root / "site") == []
     if case.verify is not None:
         case.verify(root / "site")
+
+
+def test_a_hostile_status_yml_is_refused_before_the_language_is_known(good_site: Path, tmp_path: Path) -> None:
+    """Without --lang the messages' language is read from status.yml first, through the same guarded
+    reader: a merge bomb or a pipe in its place is refused, never waited on."""
+    from statusgen.cli import main
+
+    for name, make in (
+        ("bomb", lambda path: path.write_text(CONFIG + MERGE_BOMB.replace("m", "x"), encoding="utf-8")),
+        ("pipe", lambda path: (path.unlink(), os.mkfifo(path))),
+    ):
+        root = tmp_path / name
+        shutil.copytree(good_site, root, symlinks=True)
+        make(root / "status.yml")
+        assert main(["check", "--config", str(root / "status.yml")]) == 1, name
+
+
+def test_a_pipe_in_place_of_a_cached_history_file_is_skipped(good_site: Path, tmp_path: Path, cli) -> None:
+    """The history cache checks a file before it trusts its entry: a pipe where a cached month was is
+    skipped with a warning, not read (which would wait for ever)."""
+    root = tmp_path / "site-src"
+    shutil.copytree(good_site, root, symlinks=True)
+    args = ("build", "--config", root / "status.yml", "--out", root / "site", "--now", NOW)
+    assert cli(*args).code == 0  # the cache now holds the month
+    _history_pipe(root)
+    run = cli(*args)
+    assert run.code == 0
+    assert f"{root / HISTORY_FILE}:1: warning: skipped: not a regular file" in run.err

@@ -25,7 +25,7 @@ import urllib3
 
 from statusgen import probe as probe_module
 from statusgen.config import Component, Probe
-from statusgen.history import HEADER
+from statusgen.history import CERT_DAYS_MAX, HEADER
 from statusgen.probe import BODY_CAP, GRACE, MAX_WORKERS, Outcome, cert_days, classify, probe_all, probe_component
 from tests.conftest import Run, Site
 
@@ -454,8 +454,9 @@ def test_a_resolver_that_never_answers_is_cut_off_at_the_timeout(monkeypatch: py
     assert elapsed < 2 * (1.0 + GRACE) + 0.5, f"{elapsed:.2f} s"
 
 
-def test_a_certificate_check_that_stalls_is_inside_the_timeout(server: Server, monkeypatch) -> None:
-    """The certificate is read by a second handshake after the answer; it shares the attempt's deadline."""
+def test_a_certificate_check_that_stalls_costs_only_the_days_left(server: Server, monkeypatch) -> None:
+    """The certificate is read by a second handshake after the answer, within the attempt's deadline.
+    One that stalls leaves its days unknown; the answer, which came in time, still counts."""
     released = threading.Event()
 
     def stalled(url: str, timeout: float, now: float) -> int | None:
@@ -467,8 +468,17 @@ def test_a_certificate_check_that_stalls_is_inside_the_timeout(server: Server, m
         outcome, elapsed = probe_one(f"{server.base}/ok", timeout=1.0)
     finally:
         released.set()
-    assert (outcome.status, outcome.error) == ("down", "timeout")
+    assert (outcome.status, outcome.http_status, outcome.cert_days) == ("up", 200, None)
     assert elapsed < 1.0 + GRACE + 0.5, f"{elapsed:.2f} s"
+
+
+def test_days_left_are_kept_within_what_the_history_reads(server: Server, monkeypatch) -> None:
+    """A certificate valid until 9999 (a private CA) would give some 2.9 million days: written as
+    is, the line would be refused by every reader and the sample lost. It is written as the most
+    the history holds."""
+    monkeypatch.setattr(probe_module, "cert_days", lambda url, timeout, now: 2_900_000)
+    outcome, _ = probe_one(f"{server.base}/ok", timeout=1.0)
+    assert outcome.cert_days == CERT_DAYS_MAX == 99_999
 
 
 def test_unresolvable_host_is_dns() -> None:

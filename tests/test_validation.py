@@ -457,3 +457,18 @@ def test_maintenance_without_an_announcement_is_a_warning(make_site, cli) -> Non
         path.read_text().replace("2021-09-20 02:00\n    status: completed", "2021-09-19 22:00\n    status: in_progress")
     )
     assert cli("check", "--config", site.config, "--strict").code == 0
+
+
+def test_annotations_show_control_characters_as_escapes(make_site, cli, monkeypatch) -> None:
+    """A value quoted in a message may hold terminal escapes; on stderr and in the GitHub annotation
+    alike they are written out (\\x1b), so they cannot clear or colour lines of the log."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    site = make_site()
+    site.incident(
+        "2021-09-19-a", FRONT.replace("components: [spse]", 'components: ["\\e[2K\\e[1Aspse"]') + "updates: []\n---\n"
+    )
+    run = cli("check", "--config", site.config)
+    assert run.code == 1
+    assert "\x1b" not in run.out + run.err
+    assert "unknown component '\\x1b[2K\\x1b[1Aspse'" in run.err
+    assert "unknown component '\\x1b[2K\\x1b[1Aspse'" in run.out  # the ::error annotation
