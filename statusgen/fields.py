@@ -260,10 +260,11 @@ class Fields:
         return single
 
 
-# Characters no text of ours may hold: control characters (but tab and line end), which are
+# Characters no text of ours may hold: C0 control characters (but tab and line end), which are
 # invisible and make the feeds invalid XML, and lone surrogates (a YAML escape such as "\ud800"),
-# which are no character at all and cannot be written as UTF-8.
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# which are no character at all and cannot be written as UTF-8. (U+007F-U+009F are valid XML and
+# come in pasted titles, such as U+0085 from Windows-1252 text: they are kept, as typed.)
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Text direction controls: embeddings and overrides end with U+202C, isolates with U+2069. One left
 # open runs on into whatever follows the text (the date after a title, the rest of a line of a
 # feed reader) and can make it read backwards. Closed ones stay inside the text, as with a phrase

@@ -24,7 +24,7 @@ from statusgen.cli import main
 from statusgen.fields import hidden_character
 from tests.safety import scan_site
 from tests.test_build import digest
-from tests.test_hostile import CONFIG, GOOD, HISTORY, HISTORY_FILE, NOW
+from tests.test_hostile import NOW, write_good_site
 
 # Pieces that have broken markup, YAML or a renderer somewhere; text is drawn from them and from
 # any Unicode character.
@@ -129,11 +129,7 @@ def build(root: Path) -> tuple[int, str]:
 def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The good site every example starts from, built once; and the digest of its site/."""
     root = tmp_path_factory.mktemp("fuzz-good") / "src"
-    (root / "incidents").mkdir(parents=True)
-    (root / "history" / "spse").mkdir(parents=True)
-    (root / "status.yml").write_text(CONFIG, encoding="utf-8")
-    (root / "incidents" / "2021-09-19-kabel-laut.md").write_text(GOOD, encoding="utf-8")
-    (root / HISTORY_FILE).write_text(HISTORY, encoding="utf-8")
+    write_good_site(root)
     code, err = build(root)
     assert code == 0, err
     return root, digest(root / "site")

@@ -693,17 +693,22 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small good site every case starts from, built once: its inputs and its site/."""
-    from statusgen.cli import main
-
-    root = tmp_path_factory.mktemp("good") / "site-src"
+def write_good_site(root: Path) -> None:
+    """The inputs of the small good site every case starts from: status.yml, one incident, a little history."""
     (root / "incidents").mkdir(parents=True)
     (root / "history" / "spse").mkdir(parents=True)
     (root / "status.yml").write_text(CONFIG, encoding="utf-8")
     (root / "incidents" / "2021-09-19-kabel-laut.md").write_text(GOOD, encoding="utf-8")
     (root / HISTORY_FILE).write_text(HISTORY, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The good site, built once: its inputs and its site/."""
+    from statusgen.cli import main
+
+    root = tmp_path_factory.mktemp("good") / "site-src"
+    write_good_site(root)
     assert main(["build", "--config", str(root / "status.yml"), "--out", str(root / "site"), "--now", NOW]) == 0
     return root
 
