@@ -18,7 +18,7 @@ from pathlib import Path
 from . import build as pipeline
 from . import problems
 from .history import ProbeSample, compaction_plan
-from .output import UnsafeOutput, append_samples, retire_month
+from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Message, Problem, Problems
 from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
 
@@ -340,8 +340,14 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     try:
         for cid in config.component_ids:
             folder = config.history_dir / cid
-            for month, runs, daily, skipped in compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}"):
-                retire_month(folder, month, runs, daily, skipped)
+            plan = compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}")
+            for month, runs, daily, skipped, size in plan:
+                try:
+                    retire_month(folder, month, runs, daily, skipped, size)
+                except MonthChanged:
+                    late = Message("a line was appended while the month was compacted: left raw for the next run")
+                    found.warning(f"{shown}/{cid}/{month}.csv", 1, late)
+                    continue
                 print(f"{cid}: {month} compacted into {len(runs)} runs")
     except OSError as exc:
         print(f"{exc.filename or shown}:1: cannot compact probe history: {exc.strerror}", file=sys.stderr)

@@ -471,8 +471,9 @@ SKIPPED = "skipped.txt"  # malformed lines of compacted months, kept as they wer
 
 def compaction_plan(
     folder: Path, cutoff: str, max_gap: int, problems: Problems, shown: str
-) -> list[tuple[str, list[Run], list[str], list[str]]]:
-    """(month, runs, daily lines, skipped lines) for each raw month of ``folder`` before ``cutoff`` (YYYY-MM).
+) -> list[tuple[str, list[Run], list[str], list[str], int | None]]:
+    """(month, runs, daily lines, skipped lines, bytes read) for each raw month of ``folder`` before
+    ``cutoff`` (YYYY-MM). The bytes read let the writer see that a line was appended since.
 
     Pure apart from reading: the caller writes. A month already listed as compacted yields
     nothing to write, only its removal. A malformed line (one a killed run cut short, say) is
@@ -483,13 +484,13 @@ def compaction_plan(
         return []
     done = compacted_months(folder, problems, shown)
     raw = sorted(p for p in folder.glob("????-??.csv") if p.is_file())
-    plan: list[tuple[str, list[Run], list[str], list[str]]] = []
+    plan: list[tuple[str, list[Run], list[str], list[str], int | None]] = []
     for index, path in enumerate(raw):
         month = path.stem
         if month >= cutoff:
             break
         if month in done:
-            plan.append((month, [], [], []))
+            plan.append((month, [], [], [], None))
             continue
         found = Problems()
         try:
@@ -525,5 +526,5 @@ def compaction_plan(
                     following = min(s.time for s in after)
                     break
         runs, daily = compact_month(samples, month, following, max_gap)
-        plan.append((month, runs, daily, skipped))
+        plan.append((month, runs, daily, skipped, len(data)))
     return plan

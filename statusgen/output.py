@@ -327,14 +327,25 @@ def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[tu
     return failed
 
 
-def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str], skipped: Sequence[str] = ()) -> None:
+class MonthChanged(Exception):
+    """A raw month grew after compaction read it: a line came in late, which the plan does not hold."""
+
+
+def retire_month(
+    folder: Path, month: str, runs: list[Run], daily: list[str], skipped: Sequence[str] = (), size: int | None = None
+) -> None:
     """Compaction's only writes: keep a month's malformed lines as they were (SKIPPED), append its
     runs and daily figures, mark the month compacted, then remove its raw file.
 
     Readers use a month's runs only once it is marked, so an interruption before the mark
     leaves the raw file in charge (and the month is compacted again); one after it leaves a
-    raw file that readers ignore and the next compaction removes.
+    raw file that readers ignore and the next compaction removes. ``size`` is the number of
+    bytes the plan was made from: a raw file that has grown since (a probe run with a wrong
+    clock appending to an old month) is left alone, with nothing written, and raises MonthChanged.
     """
+    raw = folder / f"{month}.csv"
+    if size is not None and raw.stat().st_size != size:
+        raise MonthChanged(str(raw))
     kept = folder / SKIPPED
     # A compaction stopped before the month was marked repeats it: lines kept then are not kept twice.
     already = (
@@ -346,8 +357,11 @@ def retire_month(folder: Path, month: str, runs: list[Run], daily: list[str], sk
     if runs or daily:
         append_lines(folder / RUNS, RUNS_HEADER, [run.csv_line() for run in runs])
         append_lines(folder / DAILY, DAILY_HEADER, daily)
+        if size is not None and raw.stat().st_size != size:
+            # Grown while its runs were written: unmarked, they are not read, and the raw file stays in charge.
+            raise MonthChanged(str(raw))
         append_lines(folder / COMPACTED, COMPACTED_HEADER, [f"{month},{len(runs)},{len(daily)}\n"])
-    (folder / f"{month}.csv").unlink()
+    raw.unlink()
 
 
 def write_text(path: Path, text: str, *, new: bool = False) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from statusgen import cli as cli_module
 from statusgen import output
 from statusgen.history import HEADER, RUNS_HEADER
 
@@ -162,6 +164,34 @@ def test_a_month_with_broken_lines_is_compacted_and_its_broken_lines_kept(make_s
     assert (folder / "skipped.txt").read_text() == kept
     assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
     assert figures(site) == before
+
+
+def test_a_line_appended_while_a_month_is_compacted_is_not_lost(make_site, cli, monkeypatch) -> None:
+    """A probe run with a wrong clock appends to an old month after compaction read it: the month is
+    left raw, nothing marked, and the next compaction takes the late line in."""
+    site = make_site(CONFIG)
+    write_history(site)
+    folder = site.root / "history" / "spse"
+    late = "2021-08-31T23:59:00Z,down,500,9,status,\n"
+    real = output.retire_month
+
+    def appended_meanwhile(folder: Path, month: str, *rest) -> None:
+        if month == "2021-08" and late not in (folder / "2021-08.csv").read_text():
+            with (folder / "2021-08.csv").open("a") as handle:
+                handle.write(late)
+        real(folder, month, *rest)
+
+    monkeypatch.setattr(cli_module, "retire_month", appended_meanwhile)
+    run = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)
+    assert run.code == 0, run.err
+    assert "2021-08.csv:1: warning: a line was appended while the month was compacted: left raw" in run.err
+    assert (folder / "2021-08.csv").read_text().endswith(late)
+    assert "2021-08" not in (folder / "compacted.csv").read_text()
+    monkeypatch.undo()
+    assert cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER).code == 0
+    assert not (folder / "2021-08.csv").exists()
+    runs = (folder / "runs.csv").read_text().splitlines()
+    assert any(line.startswith("2021-08,2021-08-31T23:59:00Z,") and line.endswith(",down") for line in runs)
 
 
 def test_keeping_fewer_than_three_months_is_refused(make_site, cli) -> None:
