@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,8 @@ from .i18n import Text
 from .problems import Message, Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
-PROBE_BUDGET = 300  # seconds one component's attempts may take at most, half the probe job's limit
+PROBE_BUDGET = 300  # seconds a probe run may take at most (all targets failing): half the probe job's limit
+PROBE_THREADS = 64  # components probed at once
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
@@ -164,6 +166,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)
     components = _components(fields, languages)
+    _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
     required = (title, base_url, timezone, history_start, max_gap, stale_after, sla_target)
     if len(problems.errors) > before or None in required:
@@ -284,6 +287,28 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
         ),
     )
     return None
+
+
+def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
+    """Refuse probes that, all failing at once, would keep one run waiting past PROBE_BUDGET.
+
+    PROBE_THREADS components are probed at a time, so the run takes as many rounds as that makes,
+    each as long as its slowest probe; the longest probes are counted together.
+    """
+    budgets = sorted((c.probe.timeout * (c.probe.retries + 1) for c in components if c.probe is not None), reverse=True)
+    total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
+    if total > PROBE_BUDGET:
+        fields.error(
+            "components",
+            Message(
+                "{n} probes that all fail could keep the probe run waiting {total} s, {threads} at a time; "
+                "keep it within {budget} s: shorter timeouts or fewer retries",
+                n=len(budgets),
+                total=f"{total:g}",
+                threads=PROBE_THREADS,
+                budget=PROBE_BUDGET,
+            ),
+        )
 
 
 def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, ...]:

@@ -27,11 +27,11 @@ from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from . import __version__
-from .config import Component, Probe
+from .config import PROBE_THREADS, Component, Probe
 from .history import CERT_DAYS_MAX
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
-MAX_WORKERS = 64
+MAX_WORKERS = PROBE_THREADS
 RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
 USER_AGENT = f"statusgen/{__version__} (status page probe)"
 

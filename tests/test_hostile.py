@@ -590,6 +590,20 @@ CASES = [
         },
         ("status.yml", 12, "waiting 720 s"),
     ),
+    Case(
+        "probes that together could outlast their job",
+        # 65 more probed components of 120 s × 2 attempts, beside spse's 10 s × 2: 66 probes, 64 at a time,
+        # the longest first, so two rounds each led by a 240 s probe: 480 s in all.
+        {
+            "status.yml": CONFIG
+            + "".join(
+                f"  - id: extra{n}\n    name: Ekstra {n}\n    probe:\n      url: https://x{n}.example.org/\n"
+                "      timeout: 120\n      retries: 1\n"
+                for n in range(65)
+            )
+        },
+        ("status.yml", 6, "66 probes that all fail could keep the probe run waiting 480 s, 64 at a time"),
+    ),
     Case("unknown key", {"status.yml": CONFIG + "tema: gelap\n"}, warned=("status.yml", 16, "unknown key 'tema'")),
     Case(
         "unknown key, strict",
