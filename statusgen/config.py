@@ -19,6 +19,8 @@ from .yamlsrc import YamlError, YamlMap, parse, read_text
 
 PROBE_BUDGET = 300  # seconds a probe run may take at most (all targets failing): half the probe job's limit
 PROBE_THREADS = 64  # components probed at once
+GRACE = 0.25  # seconds an attempt may overrun its timeout while its watchdog's shutdown takes effect
+RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
 DEFAULT_TIMEZONE = "Asia/Makassar"
 DEFAULT_HISTORY_START = date(2011, 1, 1)
@@ -289,13 +291,21 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
     return None
 
 
+def worst_case(probe: Probe | None) -> float:
+    """Seconds one component's probe can take at most: every attempt to its timeout (and grace),
+    with a pause before each retry."""
+    if probe is None:
+        return 0.0
+    return (probe.timeout + GRACE) * (probe.retries + 1) + RETRY_PAUSE * probe.retries
+
+
 def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
     """Refuse probes that, all failing at once, would keep one run waiting past PROBE_BUDGET.
 
-    PROBE_THREADS components are probed at a time, so the run takes as many rounds as that makes,
-    each as long as its slowest probe; the longest probes are counted together.
+    PROBE_THREADS components are probed at a time, the longest first (see probe.probe_all), so the
+    run takes at most as many rounds as that makes, each as long as the probe that starts it.
     """
-    budgets = sorted((c.probe.timeout * (c.probe.retries + 1) for c in components if c.probe is not None), reverse=True)
+    budgets = sorted((worst_case(c.probe) for c in components if c.probe is not None), reverse=True)
     total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
     if total > PROBE_BUDGET:
         fields.error(
@@ -404,14 +414,15 @@ def _probe(component: Fields, index: int) -> Probe | None:
     retries = fields.number("retries", 1, low=0, high=5)
     if len(fields.problems.errors) > before or url is None or timeout is None or retries is None:
         return None
-    if timeout * (retries + 1) > PROBE_BUDGET:
+    longest = (timeout + GRACE) * (retries + 1) + RETRY_PAUSE * retries  # worst_case of this probe
+    if longest > PROBE_BUDGET:
         # The scheduled probe job stops after 10 minutes, and a stopped run records no sample for any component.
         fields.error(
             "timeout",
             Message(
                 "a target that never answers would keep the probe run waiting {total} s "
                 "(timeout {timeout} s × {attempts} attempts); keep timeout × (retries + 1) within {budget} s",
-                total=f"{timeout * (retries + 1):g}",
+                total=f"{longest:g}",
                 timeout=f"{timeout:g}",
                 attempts=int(retries) + 1,
                 budget=PROBE_BUDGET,

@@ -69,6 +69,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def repository(folder: Path) -> Path:
+    """The repository ``folder`` is in: the nearest folder up holding ``.git``, else ``folder`` itself."""
+    return next((candidate for candidate in (folder, *folder.parents) if (candidate / ".git").exists()), folder)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -90,7 +95,7 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "", pro
         )
         return []
     slugs = {path.stem for path in folder.iterdir()}
-    root = config.root.resolve()
+    root = repository(config.root.resolve())
     files = []
     for path in sorted(folder.iterdir()):
         shown = str(Path(shown_folder) / path.name)
@@ -100,7 +105,12 @@ def load_incidents(config: Config, problems: Problems, shown_root: str = "", pro
             if not path.is_dir():
                 problems.warning(shown, 1, Message("ignored: incident files must end in '.md'"))
             continue
-        if not _inside(path.resolve(), root):
+        try:
+            target = path.resolve()
+        except (RuntimeError, OSError):  # a link that leads to itself (RuntimeError before Python 3.13)
+            problems.error(shown, 1, Message("a link that leads round to itself: replace it with the incident file"))
+            continue
+        if not _inside(target, root):
             # A link out of the repository (of the file, or of the incidents folder itself) would
             # publish a file nobody reviewed with it, or quote in its messages one not ours to show.
             problems.error(

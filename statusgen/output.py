@@ -348,10 +348,8 @@ def retire_month(
         raise MonthChanged(str(raw))
     kept = folder / SKIPPED
     # A compaction stopped before the month was marked repeats it: lines kept then are not kept twice.
-    already = (
-        set(kept.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)) if kept.exists() else set()
-    )
-    fresh = [line for line in skipped if line not in already]
+    already = set(kept.read_bytes().split(b"\n")) if kept.exists() else set()  # lines end only at "\n"
+    fresh = [line for line in skipped if line.encode().rstrip(b"\n") not in already]
     if fresh:
         append_lines(kept, ("file:line: the line as it was",), fresh)
     if runs or daily:

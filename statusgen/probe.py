@@ -27,12 +27,11 @@ from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from . import __version__
-from .config import PROBE_THREADS, Component, Probe
+from .config import GRACE, PROBE_THREADS, RETRY_PAUSE, Component, Probe, worst_case
 from .history import CERT_DAYS_MAX
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = PROBE_THREADS
-RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
 USER_AGENT = f"statusgen/{__version__} (status page probe)"
 
 
@@ -61,6 +60,10 @@ def _track(sock: socket.socket | None) -> None:
     sockets = getattr(_attempt, "sockets", None)
     if sockets is not None and sock is not None:
         sockets.append(sock)
+        if time.monotonic() >= getattr(_attempt, "deadline", float("inf")):
+            # Connected after the watchdog fired (a name lookup that took the whole timeout): shut
+            # it now, or a server that drips would keep this abandoned attempt's thread for ever.
+            _shut([sock])
 
 
 class _Tracked:
@@ -113,7 +116,8 @@ def probe_all(
     components: Sequence[Component], pause: float = RETRY_PAUSE, wall_clock: Callable[[], float] = time.time
 ) -> dict[str, Outcome]:
     """Probe every component that has a probe; returns the outcome for each, by id."""
-    probed = [c for c in components if c.probe is not None]
+    # The longest first: then the run takes at most the rounds config.probe_run_length counts.
+    probed = sorted((c for c in components if c.probe is not None), key=lambda c: -worst_case(c.probe))
     if not probed:
         return {}
     with requests.Session() as session:
@@ -145,9 +149,6 @@ def probe_component(
             time.sleep(pause)
         outcome = attempt(session, probe, wall_clock)
     return outcome
-
-
-GRACE = 0.25  # seconds an attempt may overrun its timeout while its watchdog's shutdown takes effect
 
 
 def attempt(session: requests.Session, probe: Probe, wall_clock: Callable[[], float] = time.time) -> Outcome:
@@ -191,6 +192,7 @@ def _attempt_once(session: requests.Session, probe: Probe) -> tuple[Outcome, flo
     start = time.monotonic()
     sockets: list[socket.socket] = []
     _attempt.sockets = sockets
+    _attempt.deadline = start + probe.timeout
     watchdog = threading.Timer(probe.timeout, _shut, args=(sockets,))
     watchdog.daemon = True
     watchdog.start()

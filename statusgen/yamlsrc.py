@@ -193,7 +193,17 @@ class _Converter:
                 if isinstance(item, yaml.ScalarNode):
                     items.text[index] = item.value
             return items
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # "!!int 0x", "!!float abc": a value its tag cannot make
+            raise YamlError(
+                line,
+                Message(
+                    "invalid YAML: {value} cannot be read as its tag says ({reason})",
+                    value=repr(node.value)[:60],
+                    reason=str(exc)[:80],
+                ),
+            ) from None
 
     def _merged_size(self, node: yaml.MappingNode) -> int:
         """How many pairs ``node`` holds once its '<<' merges are done, worked out without doing them:

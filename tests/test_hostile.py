@@ -242,6 +242,10 @@ def _incidents_outside(root: Path) -> None:
     (root / "incidents").symlink_to(outside)
 
 
+def _loop(root: Path) -> None:
+    (root / "incidents" / "2026-11-20-putar.md").symlink_to("2026-11-20-putar.md")
+
+
 def _fifo(root: Path) -> None:
     os.mkfifo(root / "incidents" / "2026-11-20-pipa.md")
 
@@ -313,6 +317,11 @@ CASES = [
         {NEW: incident(front(title='title: !!python/object/apply:os.system ["touch pwned"]\n'))},
         (NEW, 2, "the tag '!!python/object/apply:os.system' is not allowed"),
         verify=None,
+    ),
+    Case(
+        "yaml value its tag cannot make",
+        {NEW: incident(front(extra="x: !!int 0x\n"))},
+        (NEW, 11, "cannot be read as its tag says"),
     ),
     Case("fence missing", {NEW: front()}, (NEW, 1, "no front matter")),
     Case("fence never closed", {NEW: "---\n" + front()}, (NEW, 1, "front matter is not closed")),
@@ -588,12 +597,12 @@ CASES = [
                 "      url: https://spse.example.org/eproc4\n      timeout: 120\n      retries: 5\n",
             )
         },
-        ("status.yml", 12, "waiting 720 s"),
+        ("status.yml", 12, "waiting 724 s"),  # (120 + 0.25 grace) × 6 attempts + 0.5 × 5 pauses,
     ),
     Case(
         "probes that together could outlast their job",
         # 65 more probed components of 120 s × 2 attempts, beside spse's 10 s × 2: 66 probes, 64 at a time,
-        # the longest first, so two rounds each led by a 240 s probe: 480 s in all.
+        # the longest first, so two rounds each led by a (120 + 0.25 grace) × 2 + 0.5 pause = 241 s probe.
         {
             "status.yml": CONFIG
             + "".join(
@@ -602,7 +611,7 @@ CASES = [
                 for n in range(65)
             )
         },
-        ("status.yml", 6, "66 probes that all fail could keep the probe run waiting 480 s, 64 at a time"),
+        ("status.yml", 6, "66 probes that all fail could keep the probe run waiting 482 s, 64 at a time"),
     ),
     Case("unknown key", {"status.yml": CONFIG + "tema: gelap\n"}, warned=("status.yml", 16, "unknown key 'tema'")),
     Case(
@@ -696,6 +705,7 @@ CASES = [
         refused=("incidents/2026-11-20-tautan.md", 1, "outside the repository"),
     ),
     Case("a pipe named .md", prepare=_fifo, refused=("incidents/2026-11-20-pipa.md", 1, "not a regular file")),
+    Case("a link to itself", prepare=_loop, refused=("incidents/2026-11-20-putar.md", 1, "leads round to itself")),
     Case(
         "incidents folder linked out of the repository",
         prepare=_incidents_outside,
@@ -827,3 +837,18 @@ def test_a_pipe_in_place_of_a_cached_history_file_is_skipped(good_site: Path, tm
     run = cli(*args)
     assert run.code == 0
     assert f"{root / HISTORY_FILE}:1: warning: skipped: not a regular file" in run.err
+
+
+def test_incidents_linked_from_elsewhere_in_the_same_repository_are_read(good_site: Path, tmp_path: Path, cli) -> None:
+    """'The repository' is the folder holding .git: a status.yml in a subfolder whose incidents/ links to
+    a sibling folder of the same repository is an ordinary setup, not a link out."""
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    shutil.copytree(good_site, repository / "conf", symlinks=True)
+    (repository / "conf" / "incidents").rename(repository / "shared-incidents")
+    (repository / "conf" / "incidents").symlink_to("../shared-incidents")
+    run = cli(
+        "build", "--config", repository / "conf" / "status.yml", "--out", repository / "conf" / "site", "--now", NOW
+    )
+    assert run.code == 0, run.err
+    assert "Kabel laut putus" in page(repository / "conf" / "site", "incidents/2021-09-19-kabel-laut/index.html")
