@@ -103,14 +103,15 @@ def load(
     return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
 
 
-def timeline_problems(inputs: Inputs, now: datetime) -> list[Problem]:
-    """Errors that depend on ``now``: an incident, not a maintenance, that starts in the future.
+def check_timeline(inputs: Inputs, now: datetime) -> None:
+    """Raise InputError (with the inputs' warnings) on what depends on ``now``: an incident, not a
+    maintenance, that starts in the future.
 
     Only maintenance is announced ahead; an outage dated ahead is a typo (most often the year),
     and published it would claim an outage that has not happened.
     """
     tz = inputs.config.timezone
-    return [
+    late = [
         Problem(
             incident.path,
             incident.started_line,
@@ -123,6 +124,8 @@ def timeline_problems(inputs: Inputs, now: datetime) -> list[Problem]:
         for incident in inputs.incidents
         if incident.started > now and not incident.is_maintenance
     ]
+    if late:
+        raise InputError(inputs.warnings + late)
 
 
 def build(

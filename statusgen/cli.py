@@ -200,9 +200,7 @@ def annotation(problem: Problem, strict: bool = False, words: Mapping[str, str] 
 
 def run_check(config: Path, strict: bool, code: str) -> int:
     inputs = pipeline.load(config, strict, with_history=False)  # history is the build's input, not the staff's
-    late = pipeline.timeline_problems(inputs, resolve_now(None, os.environ, inputs.config.timezone))
-    if late:
-        raise InputError(inputs.warnings + late)
+    pipeline.check_timeline(inputs, resolve_now(None, os.environ, inputs.config.timezone))
     words = problems.translations(code)
     report(inputs.warnings, words=words)
     summary = problems.Message(
@@ -269,9 +267,7 @@ def run_build(
         spent["read"] = time.perf_counter() - start
         # A --now without an offset is in the site time zone, known only once the config is read.
         now = resolve_now(now_option, os.environ, inputs.config.timezone)
-        late = pipeline.timeline_problems(inputs, now)
-        if late:
-            raise InputError(inputs.warnings + late)
+        pipeline.check_timeline(inputs, now)
         try:
             written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:

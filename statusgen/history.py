@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .problems import Message, Problems
+from .yamlsrc import NotRegular, read_regular
 
 if TYPE_CHECKING:
     from .cache import HistoryCache
@@ -208,21 +207,12 @@ def read_data(path: Path, shown: str, problems: Problems) -> bytes:
     Only a regular file is read: a pipe in its place would wait for ever, a device never end.
     """
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        return read_regular(path)
+    except (IsADirectoryError, NotRegular):
+        problems.warning(shown, 1, Message("skipped: not a regular file (a folder, pipe or device)"))
     except OSError as exc:
         problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
-        raise Unreadable(shown) from None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            problems.warning(shown, 1, Message("skipped: not a regular file (a folder, pipe or device)"))
-            raise Unreadable(shown)
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read()
-    except OSError as exc:
-        problems.warning(shown, 1, Message("skipped: cannot read the file ({reason})", reason=exc.strerror or str(exc)))
-        raise Unreadable(shown) from None
-    finally:
-        os.close(handle)
+    raise Unreadable(shown)
 
 
 def lines_of(
@@ -493,13 +483,13 @@ def compaction_plan(
             plan.append((month, [], [], [], None))
             continue
         found = Problems()
+        name = f"{shown}/{path.name}"
         try:
-            data = read_data(path, f"{shown}/{path.name}", found)
+            data = read_data(path, name, found)
         except Unreadable:
             problems.items += found.items
-            problems.warning(f"{shown}/{path.name}", 1, Message("left raw: the file cannot be read"))
+            problems.warning(name, 1, Message("left raw: the file cannot be read"))
             continue
-        name = f"{shown}/{path.name}"
         samples = unique_by_time(parse_lines(lines_of(data, name, found), found, name))
         lines = data.split(b"\n")
         skipped = [
@@ -510,7 +500,7 @@ def compaction_plan(
         if skipped:
             problems.items += found.items
             problems.warning(
-                f"{shown}/{path.name}",
+                name,
                 1,
                 Message(
                     "{n} malformed lines kept as they were in {file}; the month is compacted without them",

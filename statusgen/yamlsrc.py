@@ -273,14 +273,14 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     such as /dev/zero never ends, and a file of many megabytes is a mistake, not an incident.
     """
     try:
-        data = _read_regular(path)
+        data = read_regular(path, MAX_SOURCE)
     except FileNotFoundError:
         problems.error(shown, 1, Message("file not found (a broken link?): create it, or pass the right path"))
     except IsADirectoryError:
         problems.error(shown, 1, Message("this is a folder, not a file: rename or remove it"))
-    except _NotRegular:
+    except NotRegular:
         problems.error(shown, 1, Message("not a regular file (a pipe, device or socket): replace it with a text file"))
-    except _TooLarge:
+    except TooLarge:
         problems.error(
             shown,
             1,
@@ -302,26 +302,31 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return None
 
 
-class _NotRegular(Exception):
-    pass
+class NotRegular(Exception):
+    """A pipe, device or socket where a file was expected."""
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Exception):
+    """A file longer than it may be."""
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_SOURCE bytes; opening never waits (O_NONBLOCK)."""
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, of at most ``limit`` bytes. Opening never waits (O_NONBLOCK), so a
+    pipe in a file's place is refused, not waited on; so is a device, which might never end.
+
+    Raises IsADirectoryError for a folder, NotRegular, TooLarge, or the OSError of opening or reading.
+    """
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        if stat.S_ISDIR(os.fstat(handle).st_mode):
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "Is a directory", str(path))
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise _NotRegular
+        if not stat.S_ISREG(mode):
+            raise NotRegular(str(path))
         with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(MAX_SOURCE + 1)
+            data = stream.read() if limit is None else stream.read(limit + 1)
     finally:
         os.close(handle)
-    if len(data) > MAX_SOURCE:
-        raise _TooLarge
+    if limit is not None and len(data) > limit:
+        raise TooLarge(str(path))
     return data

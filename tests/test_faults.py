@@ -18,7 +18,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -86,16 +86,18 @@ def build_args(config: Path, out: Path) -> list[str]:
     return ["build", "--config", str(config), "--out", str(out), "--now", DEMO_NOW, "--lang", "en"]
 
 
-def run_build(config: Path, out: Path, workers: int = 2) -> subprocess.CompletedProcess[str]:
+def start_build(config: Path, out: Path, workers: int = 2, **options: Any) -> subprocess.Popen[str]:
+    """``generate.py build`` started in its own process, with ``workers`` processes of its own."""
     env = {**os.environ, "STATUSGEN_WORKERS": str(workers)}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "generate.py"), *build_args(config, out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), *build_args(config, out)], cwd=ROOT, env=env, text=True, **options
     )
+
+
+def run_build(config: Path, out: Path, workers: int = 2) -> subprocess.CompletedProcess[str]:
+    process = start_build(config, out, workers, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out_text, err_text = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, out_text, err_text)
 
 
 def killed_at(stage: str, config: Path, out: Path) -> None:
@@ -226,14 +228,8 @@ def test_builds_killed_at_random_instants_never_leave_a_mix(versions) -> None:
     for _ in range(12):
         target = "old" if holding == "new" else "new"
         config, _ = sites[target]
-        env = {**os.environ, "STATUSGEN_WORKERS": "2"}
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "generate.py"), *build_args(config, v.live)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        process = start_build(
+            config, v.live, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
         time.sleep(chance.uniform(0.05, length * 1.1))
         with contextlib.suppress(ProcessLookupError):  # it may have finished
@@ -250,16 +246,8 @@ def test_builds_killed_at_random_instants_never_leave_a_mix(versions) -> None:
 def test_two_builds_at_once_take_turns(versions) -> None:
     """Two builds into the same folder at the same time: both succeed, one after the other."""
     v = versions
-    env = {**os.environ, "STATUSGEN_WORKERS": "1"}
     processes = [
-        subprocess.Popen(
-            [sys.executable, str(ROOT / "generate.py"), *build_args(config, v.live)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        start_build(config, v.live, 1, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for config in (v.new_config, v.old_config)
     ]
     for process in processes:
