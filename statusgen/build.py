@@ -7,21 +7,22 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
 from .cache import FOLDER as CACHE
 from .cache import HistoryCache
 from .config import Config, load_config
-from .history import ComponentHistory, read_history
+from .history import LEEWAY, ComponentHistory
 from .incidents import Incident, load_incidents
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Message, Problem, Problems
+from .recorded import read_history, screened
 from .render import TEMPLATES, site_jobs
-from .times import iso
+from .times import iso, midnight
 from .views import site_view
 
 
@@ -48,6 +49,7 @@ class Inputs:
     incidents: list[Incident]
     warnings: list[Problem]
     history: dict[str, ComponentHistory] = field(default_factory=dict)  # probe history by component
+    strays: list[Problem] = field(default_factory=list)  # warnings about history no figure counts (in warnings too)
 
 
 def shown_path(path: Path) -> str:
@@ -88,9 +90,10 @@ def load(
         raise InputError(problems.items)
     if not with_history:
         return Inputs(config, incidents, sorted(problems.warnings))
-    # Probe history is append-only and cannot be corrected by editing, so what is wrong in it
-    # is skipped with a warning that never fails a run, not even a strict one.
-    history = Problems()
+    # Probe history is append-only, so a malformed line (a run killed while writing it) is skipped
+    # with a warning that never fails a run, not even a strict one. A stray line, which parses but
+    # cannot be believed (recorded.py), is a warning that a strict build fails on (check_timeline).
+    history, strays = Problems(), Problems()
     parsed = HistoryCache(config.root / CACHE) if cache else None
     recorded = read_history(
         config.history_dir,
@@ -99,16 +102,21 @@ def load(
         shown_path(config.history_dir),
         parsed,
         processes,
+        strays,
     )
-    return Inputs(config, incidents, sorted(problems.warnings + history.warnings), recorded)
+    warnings = sorted(problems.warnings + history.warnings + strays.warnings)
+    return Inputs(config, incidents, warnings, recorded, strays.warnings)
 
 
-def check_timeline(inputs: Inputs, now: datetime) -> None:
-    """Raise InputError (with the inputs' warnings) on what depends on ``now``: an incident, not a
-    maintenance, that starts in the future.
+def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Inputs:
+    """The inputs as of ``now``: raise InputError (with the inputs' warnings) on an incident, not a
+    maintenance, that starts in the future, and set aside probe history from before a component's
+    history starts or after ``now`` (beyond LEEWAY), with a warning at its line. With ``strict``,
+    any stray line of history (these, and those found while reading) raises InputError too.
 
     Only maintenance is announced ahead; an outage dated ahead is a typo (most often the year),
-    and published it would claim an outage that has not happened.
+    and published it would claim an outage that has not happened. A probe sample dated ahead, or
+    one from 1970, comes from a wrong clock: believed, it would rewrite years of figures.
     """
     tz = inputs.config.timezone
     late = [
@@ -126,6 +134,19 @@ def check_timeline(inputs: Inputs, now: datetime) -> None:
     ]
     if late:
         raise InputError(inputs.warnings + late)
+    config = inputs.config
+    starts = {c.id: int(midnight(config.first_day(c), tz).timestamp()) for c in config.components}
+    history, strays = screened(
+        inputs.history,
+        starts,
+        int(now.timestamp()) + LEEWAY,
+        config.history_dir,
+        shown_path(config.history_dir),
+        lambda moment: iso(datetime.fromtimestamp(moment, UTC), tz),
+    )
+    if strict and (strays or inputs.strays):
+        raise InputError(inputs.warnings + strays)
+    return replace(inputs, history=history, warnings=sorted(inputs.warnings + strays), strays=inputs.strays + strays)
 
 
 def build(

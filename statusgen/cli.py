@@ -17,10 +17,11 @@ from pathlib import Path
 
 from . import build as pipeline
 from . import problems
-from .history import ProbeSample, compaction_plan
+from .compaction import compaction_plan
+from .history import LEEWAY, ProbeSample
 from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Message, Problem, Problems
-from .times import FIRST_YEAR, LAST_YEAR, parse_datetime, plausible
+from .times import FIRST_YEAR, LAST_YEAR, midnight, parse_datetime, plausible
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -200,7 +201,7 @@ def annotation(problem: Problem, strict: bool = False, words: Mapping[str, str] 
 
 def run_check(config: Path, strict: bool, code: str) -> int:
     inputs = pipeline.load(config, strict, with_history=False)  # history is the build's input, not the staff's
-    pipeline.check_timeline(inputs, resolve_now(None, os.environ, inputs.config.timezone))
+    inputs = pipeline.check_timeline(inputs, resolve_now(None, os.environ, inputs.config.timezone))
     words = problems.translations(code)
     report(inputs.warnings, words=words)
     summary = problems.Message(
@@ -267,7 +268,7 @@ def run_build(
         spent["read"] = time.perf_counter() - start
         # A --now without an offset is in the site time zone, known only once the config is read.
         now = resolve_now(now_option, os.environ, inputs.config.timezone)
-        pipeline.check_timeline(inputs, now)
+        inputs = pipeline.check_timeline(inputs, now, strict)
         try:
             written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:
@@ -323,7 +324,11 @@ def run_probe(config_path: Path, code: str = "id") -> int:
 
 
 def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:
-    """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv."""
+    """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv.
+
+    A component whose files cannot be written costs only itself: the others are still compacted,
+    and the exit status is 1.
+    """
     if keep_months < 3:
         raise UsageError("--keep-months must be at least 3, so the 90-day charts keep their raw samples")
     config, warnings = pipeline.load_settings(config_path)
@@ -333,20 +338,29 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     month_index = now.year * 12 + now.month - 1 - keep_months
     cutoff = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"  # months before this are compacted
     shown = pipeline.shown_path(config.history_dir)
-    try:
-        for cid in config.component_ids:
-            folder = config.history_dir / cid
-            plan = compaction_plan(folder, cutoff, config.max_gap, found, f"{shown}/{cid}")
-            for month, runs, daily, skipped, size in plan:
+    failed = False
+    for component in config.components:
+        cid = component.id
+        folder = config.history_dir / cid
+        start = int(midnight(config.first_day(component), config.timezone).timestamp())
+        try:
+            plan = compaction_plan(
+                folder, cutoff, config.max_gap, found, f"{shown}/{cid}", start, int(now.timestamp()) + LEEWAY
+            )
+            for month in plan:
                 try:
-                    retire_month(folder, month, runs, daily, skipped, size)
+                    retire_month(folder, month.month, month.runs, month.daily, month.skipped, month.size)
                 except MonthChanged:
                     late = Message("a line was appended while the month was compacted: left raw for the next run")
-                    found.warning(f"{shown}/{cid}/{month}.csv", 1, late)
+                    found.warning(f"{shown}/{cid}/{month.month}.csv", 1, late)
                     continue
-                print(f"{cid}: {month} compacted into {len(runs)} runs")
-    except OSError as exc:
-        print(f"{exc.filename or shown}:1: cannot compact probe history: {exc.strerror}", file=sys.stderr)
-        return EXIT_INVALID
+                if month.already:
+                    print(f"{cid}: {month.month} was compacted before: its raw file removed")
+                else:
+                    print(f"{cid}: {month.month} compacted into {len(month.runs)} runs")
+        except OSError as exc:
+            where = exc.filename or f"{shown}/{cid}"
+            print(f"{where}:1: cannot compact probe history: {exc.strerror or exc}", file=sys.stderr)
+            failed = True
     report(found.warnings, words=problems.translations(code))
-    return EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK

@@ -1,28 +1,25 @@
-"""Probe history: samples in ``history/<component>/<YYYY-MM>.csv``, read back for the build.
+"""Probe history files: samples in ``history/<component>/<YYYY-MM>.csv``, and the compacted files
+beside them. Their format, and parsing them line by line.
 
 The files are append-only and merged with git's union driver, so two runs that
 race can leave lines out of order, duplicated, or a last line cut short.
 Readers therefore sort and de-duplicate by time, and skip a broken line with a
-warning; nothing here ever rewrites a file.
+warning; nothing here ever rewrites a file. Reading a component's whole folder is
+``recorded.py``'s work, compacting old months ``compaction.py``'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .problems import Message, Problems
 from .yamlsrc import NotRegular, read_regular
-
-if TYPE_CHECKING:
-    from .cache import HistoryCache
 
 HEADER = ("time", "status", "http_status", "latency_ms", "error", "cert_days")
 # Compacted history: a month of samples as runs of one status, and a line of figures per UTC day.
@@ -34,6 +31,9 @@ DAILY_HEADER = ("date", "samples", "up", "degraded", "down", "median_ms", "p95_m
 COMPACTED = "compacted.csv"
 COMPACTED_HEADER = ("month", "runs", "days")
 STATUSES = ("up", "degraded", "down")
+# Seconds a sample may lie ahead of ``now`` and still be believed: a runner's clock a little fast.
+# Past it, a sample is a stray (a wrong clock), counted in no figure.
+LEEWAY = 5 * 60
 ERRORS = ("timeout", "dns", "connection", "tls", "status", "keyword", "redirects", "error")
 
 
@@ -52,7 +52,7 @@ class ProbeSample(NamedTuple):
 
     def csv_line(self) -> str:
         """The sample as one CSV line, empty fields left empty."""
-        fields = [_stamp(self.time), self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
+        fields = [stamp(self.time), self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
         return ",".join("" if f is None else str(f) for f in fields) + "\n"
 
     @property
@@ -70,7 +70,7 @@ class Run(NamedTuple):
     month: str = ""  # the raw file it came from, YYYY-MM
 
     def csv_line(self) -> str:
-        return f"{self.month},{_stamp(self.start)},{_stamp(self.end)},{self.status}\n"
+        return f"{self.month},{stamp(self.start)},{stamp(self.end)},{self.status}\n"
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ class ComponentHistory:
     samples: tuple[ProbeSample, ...] = ()
 
 
-def _stamp(moment: int) -> str:
+def stamp(moment: int) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` of seconds since the epoch: how a line writes its time."""
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -95,6 +96,16 @@ _LINE = re.compile(
     r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d{1,5}|)",
     re.ASCII,
 )
+
+
+def month_span(month: str) -> tuple[int, int]:
+    """``[start, end)`` of the UTC month ``YYYY-MM`` in seconds since the epoch; ValueError if it is not one."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month, re.ASCII):
+        raise ValueError(f"'{month}' is not a month like 2026-11")
+    year, number = int(month[:4]), int(month[5:])
+    start = datetime(year, number, 1, tzinfo=UTC)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+    return int(start.timestamp()), int(end.timestamp())
 
 
 def _day_start(day: str, cache: dict[str, int]) -> int | None:
@@ -342,37 +353,6 @@ def compacted_months(folder: Path, problems: Problems, shown: str) -> set[str]:
         return set()
 
 
-def read_component(folder: Path, problems: Problems, shown_root: str) -> list[ProbeSample]:
-    """Every raw sample in one component's folder, sorted by time, one per time.
-
-    Where union merges left two different lines for one time, the first in sort order wins.
-    Months already compacted into runs.csv are left out.
-    """
-    return list(read_folder(folder, problems, shown_root).samples)
-
-
-def read_folder(
-    folder: Path, problems: Problems, shown_root: str, cache: HistoryCache | None = None
-) -> ComponentHistory:
-    """One component's compacted runs and raw samples; ``cache`` (a cache.HistoryCache) saves parsing again."""
-    done = compacted_months(folder, problems, shown_root)
-    runs_path = folder / RUNS
-    if cache is not None and runs_path.is_file():
-        every_run: list[Run] = []
-        with contextlib.suppress(Unreadable):
-            every_run = in_order(cache.runs(runs_path, problems, f"{shown_root}/{RUNS}"))
-    else:
-        every_run = read_runs(runs_path, problems, f"{shown_root}/{RUNS}")
-    runs = [r for r in every_run if r.month in done]
-    samples: list[ProbeSample] = []
-    for path in sorted(folder.glob("????-??.csv")):
-        if path.stem not in done:
-            shown = f"{shown_root}/{path.name}"
-            with contextlib.suppress(Unreadable):
-                samples += (read_samples if cache is None else cache.samples)(path, problems, shown)
-    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
-
-
 def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
     """Sorted by time, one sample per time.
 
@@ -390,65 +370,6 @@ def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
     return [kept[t] for t in sorted(kept)]
 
 
-def read_history(
-    history: Path,
-    component_ids: list[str],
-    problems: Problems,
-    shown: str,
-    cache: HistoryCache | None = None,
-    processes: int = 1,
-) -> dict[str, ComponentHistory]:
-    """The history of each component that has a folder under ``history/``.
-
-    With a ``cache`` and more than one process, forked workers first parse what the cache lacks,
-    a share of the components each; this process then reads it all from the cache.
-    """
-    folders = [(cid, history / cid) for cid in component_ids if (history / cid).is_dir()]
-    missing = [(cid, folder) for cid, folder in folders if cache is not None and not _cached(folder, cache)]
-    if cache is not None and processes > 1 and len(missing) > 1:
-        from .cache import warm
-
-        warm([partial(read_folder, folder, Problems(), f"{shown}/{cid}", cache) for cid, folder in missing], processes)
-    return {cid: read_folder(folder, problems, f"{shown}/{cid}", cache) for cid, folder in folders}
-
-
-def _cached(folder: Path, cache: HistoryCache) -> bool:
-    """Whether every history file of ``folder`` is in ``cache``, but perhaps for lines appended since."""
-    runs = folder / RUNS
-    if runs.is_file() and not cache.holds(runs, "runs"):
-        return False
-    return all(cache.holds(path, "samples") for path in folder.glob("????-??.csv"))
-
-
-def compact_month(
-    samples: list[ProbeSample], month: str, following: int | None, max_gap: int
-) -> tuple[list[Run], list[str]]:
-    """Runs and daily figure lines for one month's samples (sorted, one per time).
-
-    ``following`` is the time of the first sample after the month, which bounds the
-    last sample's coverage exactly as the build would; without it the cap ``max_gap`` applies.
-    """
-    runs: list[Run] = []
-    for index, sample in enumerate(samples):
-        nxt = samples[index + 1].time if index + 1 < len(samples) else following
-        end = sample.time + max_gap if nxt is None else min(nxt, sample.time + max_gap)
-        if runs and runs[-1].end == sample.time and runs[-1].status == sample.status:
-            runs[-1] = Run(runs[-1].start, end, sample.status, month)
-        else:
-            runs.append(Run(sample.time, end, sample.status, month))
-    by_day: dict[str, list[ProbeSample]] = {}
-    for sample in samples:
-        by_day.setdefault(_stamp(sample.time)[:10], []).append(sample)
-    lines = []
-    for day, group in sorted(by_day.items()):
-        counts = [sum(s.status == status for s in group) for status in STATUSES]
-        timed = sorted(s.latency_ms for s in group if s.latency_ms is not None and s.status != "down")
-        median = percentile(timed, 50) if timed else ""
-        p95 = percentile(timed, 95) if timed else ""
-        lines.append(f"{day},{len(group)},{counts[0]},{counts[1]},{counts[2]},{median},{p95}\n")
-    return runs, lines
-
-
 def percentile(values: list[int], percent: int) -> int:
     """Nearest-rank percentile of values: the smallest with at least ``percent`` % at or below it."""
     ordered = sorted(values)
@@ -456,65 +377,4 @@ def percentile(values: list[int], percent: int) -> int:
     return ordered[rank - 1]
 
 
-SKIPPED = "skipped.txt"  # malformed lines of compacted months, kept as they were; no build reads it
-
-
-def compaction_plan(
-    folder: Path, cutoff: str, max_gap: int, problems: Problems, shown: str
-) -> list[tuple[str, list[Run], list[str], list[str], int | None]]:
-    """(month, runs, daily lines, skipped lines, bytes read) for each raw month of ``folder`` before
-    ``cutoff`` (YYYY-MM). The bytes read let the writer see that a line was appended since.
-
-    Pure apart from reading: the caller writes. A month already listed as compacted yields
-    nothing to write, only its removal. A malformed line (one a killed run cut short, say) is
-    not lost with its month: it comes back as a skipped line, ``<file>:<line>: <text>``, for
-    SKIPPED, with a warning. A month whose file cannot be read is left raw.
-    """
-    if not folder.is_dir():
-        return []
-    done = compacted_months(folder, problems, shown)
-    raw = sorted(p for p in folder.glob("????-??.csv") if p.is_file())
-    plan: list[tuple[str, list[Run], list[str], list[str], int | None]] = []
-    for index, path in enumerate(raw):
-        month = path.stem
-        if month >= cutoff:
-            break
-        if month in done:
-            plan.append((month, [], [], [], None))
-            continue
-        found = Problems()
-        name = f"{shown}/{path.name}"
-        try:
-            data = read_data(path, name, found)
-        except Unreadable:
-            problems.items += found.items
-            problems.warning(name, 1, Message("left raw: the file cannot be read"))
-            continue
-        samples = unique_by_time(parse_lines(lines_of(data, name, found), found, name))
-        lines = data.split(b"\n")
-        skipped = [
-            f"{path.name}:{problem.line}: {lines[problem.line - 1].decode('utf-8', 'backslashreplace').rstrip()}\n"
-            for problem in sorted(found.items, key=lambda problem: problem.line)
-            if 0 < problem.line <= len(lines)
-        ]
-        if skipped:
-            problems.items += found.items
-            problems.warning(
-                name,
-                1,
-                Message(
-                    "{n} malformed lines kept as they were in {file}; the month is compacted without them",
-                    n=len(skipped),
-                    file=SKIPPED,
-                ),
-            )
-        following = None
-        for later in raw[index + 1 :]:
-            with contextlib.suppress(Unreadable):
-                after = read_samples(later, Problems(), "")
-                if after:
-                    following = min(s.time for s in after)
-                    break
-        runs, daily = compact_month(samples, month, following, max_gap)
-        plan.append((month, runs, daily, skipped, len(data)))
-    return plan
+SKIPPED = "skipped.txt"  # lines of compacted months that no figure counts, kept as they were; no build reads it

@@ -106,7 +106,7 @@ def _rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
         with pipeline.collector_paused():
             inputs = pipeline.load(config_path, processes=1)
             now = datetime.now(UTC).replace(microsecond=0)  # a preview is of the present
-            pipeline.check_timeline(inputs, now)
+            inputs = pipeline.check_timeline(inputs, now)
             pipeline.build(inputs, out, now, processes=1)
     except InputError as exc:
         for problem in exc.problems:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statusgen.history import HEADER, ProbeSample, read_component
+from statusgen.history import HEADER, ProbeSample
+from statusgen.recorded import read_component
 from statusgen.output import append_samples
 from statusgen.problems import Problems
 
@@ -104,9 +105,11 @@ def test_racing_lines_with_empty_fields_for_one_time_pick_one_and_never_crash(tm
     folder = tmp_path / "spse"
     folder.mkdir()
     (folder / "2026-11.csv").write_text(
-        HEAD + "2026-11-26T02:00:00Z,down,,10000,timeout,\n" + "2026-11-26T02:00:00Z,down,500,120,status,\n"
+        HEAD
+        + "2026-11-26T02:00:00Z,down,,10000,timeout,\n"
+        + "2026-11-26T02:00:00Z,down,500,120,status,\n"
+        + "2026-11-26T02:00:00Z,down,,,dns,\n"  # a third run's line, merged in by git's union driver
     )
-    (folder / "2026-12.csv").write_text(HEAD + "2026-11-26T02:00:00Z,down,,,dns,\n")
     problems = Problems()
     found = read_component(folder, problems, "history/spse")
     # Three lines for one time; the one whose text sorts first wins: ",,,dns" < ",,10000" < ",500".

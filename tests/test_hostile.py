@@ -663,6 +663,8 @@ CASES = [
             HISTORY_FILE: HISTORY
             + "2099-01-01T00:00:00Z,down,500,99,status,40\n1999-01-01T00:00:00Z,down,500,99,status,40\n"
         },
+        # Both lie outside the file's month: strays, counted in no figure, reported at the first.
+        warned=(HISTORY_FILE, 8, "2 probe samples dated outside 2026-11 are not counted"),
         verify=probes_say("operational", 155),
     ),
     Case(

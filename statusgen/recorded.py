@@ -1,0 +1,282 @@
+"""What the probes recorded: each component's history folder read into compacted runs and raw samples.
+
+Besides malformed lines (``history.py`` skips those), a folder can hold lines that parse but cannot
+be believed, *strays*: a sample dated outside the month its file is named for, one that reached a
+month after it was compacted, one before its component's history starts, or one later than now
+(beyond ``LEEWAY``). A runner with a wrong clock or a hand edit is enough to write one, and believed
+it would rewrite years of figures (a sample from 1970 would start the probe era in 1970). So strays
+are counted in no figure and reported at their file and line, as warnings that ``--strict`` makes
+errors. Nothing is removed from the files: history is append-only; compaction keeps the lines of
+compacted months that no figure counts, as they were, in ``skipped.txt``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+from collections.abc import Callable, Iterable
+from functools import partial
+from operator import itemgetter
+from pathlib import Path
+
+from .cache import HistoryCache, warm
+from .history import (
+    LEEWAY,
+    RUNS,
+    SKIPPED,
+    ComponentHistory,
+    ProbeSample,
+    Run,
+    Unreadable,
+    compacted_months,
+    in_order,
+    lines_of,
+    month_span,
+    read_data,
+    read_runs,
+    read_samples,
+    stamp,
+    unique_by_time,
+)
+from .problems import Message, Problem, Problems
+
+
+def read_component(folder: Path, problems: Problems, shown_root: str) -> list[ProbeSample]:
+    """Every raw sample in one component's folder, sorted by time, one per time.
+
+    Where union merges left two different lines for one time, the first in sort order wins.
+    Months already compacted into runs.csv are left out.
+    """
+    return list(read_folder(folder, problems, shown_root).samples)
+
+
+def read_folder(
+    folder: Path,
+    problems: Problems,
+    shown_root: str,
+    cache: HistoryCache | None = None,
+    strays: Problems | None = None,
+) -> ComponentHistory:
+    """One component's compacted runs and raw samples; ``cache`` (a cache.HistoryCache) saves parsing again.
+
+    A raw file holds only its own month: a sample dated outside it is a stray, counted in no figure,
+    and so is a sample that reached a month after it was compacted (a late line) without being in its
+    runs already. Both are reported to ``strays`` (default: ``problems``), which a strict build fails on;
+    a malformed line is reported to ``problems``.
+    """
+    strays = problems if strays is None else strays
+    done = compacted_months(folder, problems, shown_root)
+    runs_path = folder / RUNS
+    if cache is not None and runs_path.is_file():
+        every_run: list[Run] = []
+        with contextlib.suppress(Unreadable):
+            every_run = in_order(cache.runs(runs_path, problems, f"{shown_root}/{RUNS}"))
+    else:
+        every_run = read_runs(runs_path, problems, f"{shown_root}/{RUNS}")
+    runs = [r for r in every_run if r.month in done]
+    samples: list[ProbeSample] = []
+    for path in sorted(folder.glob("????-??.csv")):
+        shown = f"{shown_root}/{path.name}"
+        try:
+            span = month_span(path.stem)
+        except ValueError:
+            strays.warning(
+                shown, 1, Message("skipped: the file name is not a month; probe history files are YYYY-MM.csv")
+            )
+            continue
+        with contextlib.suppress(Unreadable):
+            found = (read_samples if cache is None else cache.samples)(path, problems, shown)
+            found = _own_month(found, span, path, shown, strays)
+            if path.stem in done:
+                _late(found, [r for r in runs if r.month == path.stem], path, shown, strays)
+            else:
+                samples += found
+    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
+
+
+def _own_month(
+    samples: list[ProbeSample], span: tuple[int, int], path: Path, shown: str, strays: Problems
+) -> list[ProbeSample]:
+    """The samples of a month file that lie in its month; the others are reported, once for the file."""
+    start, end = span
+    if not samples or (min(map(itemgetter(0), samples)) >= start and max(map(itemgetter(0), samples)) < end):
+        return samples  # the common case, checked at C speed
+    kept = [sample for sample in samples if start <= sample.time < end]
+    outside = {stamp(sample.time) for sample in samples if not start <= sample.time < end}
+    strays.warning(
+        shown,
+        first_line(path, outside),
+        Message(
+            "{n} probe samples dated outside {month} are not counted (a probe run with a wrong clock, or a "
+            "line put into the wrong file): move them to the file of their own month, or remove them",
+            n=len(samples) - len(kept),
+            month=path.stem,
+        ),
+    )
+    return kept
+
+
+def _late(samples: list[ProbeSample], runs: list[Run], path: Path, shown: str, strays: Problems) -> None:
+    """Report the samples of a month already compacted that its runs do not hold: they came late."""
+    late = uncovered(samples, runs)
+    if late:
+        strays.warning(
+            shown,
+            first_line(path, {stamp(sample.time) for sample in late}),
+            Message(
+                "{n} probe samples reached {month} after it was compacted and are not counted; the next "
+                "'compact' keeps them as they were in {file}",
+                n=len(late),
+                month=path.stem,
+                file=SKIPPED,
+            ),
+        )
+
+
+def uncovered(samples: Iterable[ProbeSample], runs: list[Run]) -> list[ProbeSample]:
+    """The samples that no run of their status covers. ``runs`` are one month's, sorted and disjoint.
+
+    Every sample compaction read lies inside the run it made; what a raw file left by an interrupted
+    compaction holds is therefore covered, and only lines that came later are not.
+    """
+    starts = [run.start for run in runs]
+    found = []
+    for sample in samples:
+        index = bisect.bisect_right(starts, sample.time) - 1
+        if index < 0 or runs[index].end <= sample.time or runs[index].status != sample.status:
+            found.append(sample)
+    return found
+
+
+def first_line(path: Path, stamps: set[str], column: int = 0) -> int:
+    """The number of the first line of ``path`` whose time at ``column`` is one of ``stamps`` (1 if none is).
+
+    Only used to point at a stray line, which is rare, so the file is simply read again.
+    """
+    with contextlib.suppress(Unreadable):
+        for number, text in lines_of(read_data(path, "", Problems()), "", Problems(), 0, ()):
+            if text[column : column + 20] in stamps:
+                return number
+    return 1
+
+
+def screen(history: ComponentHistory, start: int, limit: int) -> tuple[ComponentHistory, ComponentHistory]:
+    """What of ``history`` lies in ``[start, limit]``, and what does not (the strays).
+
+    ``start`` is where the component's history starts, ``limit`` now plus LEEWAY. A run that begins
+    before ``start`` keeps only its part from ``start`` on. Pure.
+    """
+    samples, runs = history.samples, history.runs
+    if (not samples or (samples[0].time >= start and samples[-1].time <= limit)) and (
+        not runs or (runs[0].start >= start and runs[-1].start <= limit)
+    ):
+        return history, ComponentHistory()  # the common case
+    times = [sample.time for sample in samples]
+    low, high = bisect.bisect_left(times, start), bisect.bisect_right(times, limit)
+    kept_runs, stray_runs = [], []
+    for run in runs:
+        if run.start > limit or run.end <= start:
+            stray_runs.append(run)
+        elif run.start < start:
+            stray_runs.append(run._replace(end=start))
+            kept_runs.append(run._replace(start=start))
+        else:
+            kept_runs.append(run)
+    kept = ComponentHistory(tuple(kept_runs), samples[low:high])
+    return kept, ComponentHistory(tuple(stray_runs), samples[:low] + samples[high:])
+
+
+def read_history(
+    history: Path,
+    component_ids: list[str],
+    problems: Problems,
+    shown: str,
+    cache: HistoryCache | None = None,
+    processes: int = 1,
+    strays: Problems | None = None,
+) -> dict[str, ComponentHistory]:
+    """The history of each component that has a folder under ``history/`` (see read_folder).
+
+    With a ``cache`` and more than one process, forked workers first parse what the cache lacks,
+    a share of the components each; this process then reads it all from the cache.
+    """
+    folders = [(cid, history / cid) for cid in component_ids if (history / cid).is_dir()]
+    missing = [(cid, folder) for cid, folder in folders if cache is not None and not _cached(folder, cache)]
+    if cache is not None and processes > 1 and len(missing) > 1:
+        warm([partial(read_folder, folder, Problems(), f"{shown}/{cid}", cache) for cid, folder in missing], processes)
+    return {cid: read_folder(folder, problems, f"{shown}/{cid}", cache, strays) for cid, folder in folders}
+
+
+def screened(
+    history: dict[str, ComponentHistory],
+    starts: dict[str, int],
+    limit: int,
+    folder: Path,
+    shown: str,
+    said: Callable[[int], str] = stamp,
+) -> tuple[dict[str, ComponentHistory], list[Problem]]:
+    """Each component's history from its start (``starts``, seconds) to ``limit`` (now plus LEEWAY), and a
+    warning for each file that holds strays outside, at the line of the first (``folder``: history/).
+    ``said`` writes a moment for the messages (in the site's zone)."""
+    kept: dict[str, ComponentHistory] = {}
+    found = Problems()
+    for cid, recorded in history.items():
+        kept[cid], strays = screen(recorded, starts[cid], limit)
+        for early in (True, False):
+            by_month: dict[str, list[ProbeSample]] = {}
+            for sample in strays.samples:
+                if (sample.time < starts[cid]) == early:
+                    by_month.setdefault(sample.month, []).append(sample)
+            for month, samples in sorted(by_month.items()):
+                path = folder / cid / f"{month}.csv"
+                line = first_line(path, {stamp(sample.time) for sample in samples})
+                found.warning(
+                    f"{shown}/{cid}/{month}.csv",
+                    line,
+                    _stray_message(len(samples), early, said(starts[cid] if early else limit - LEEWAY)),
+                )
+        for early in (True, False):
+            runs = [run for run in strays.runs if (run.start < starts[cid]) == early]
+            if runs:
+                line = first_line(folder / cid / RUNS, {stamp(run.start) for run in runs}, len("YYYY-MM,"))
+                found.warning(
+                    f"{shown}/{cid}/{RUNS}",
+                    line,
+                    _stray_message(len(runs), early, said(starts[cid] if early else limit - LEEWAY), True),
+                )
+    return kept, found.items
+
+
+def _stray_message(n: int, early: bool, at: str, runs: bool = False) -> Message:
+    if early and runs:
+        return Message(
+            "{n} compacted runs begin before the component's history starts ({at}); that part is not counted: "
+            "check history_start and since in status.yml",
+            n=n,
+            at=at,
+        )
+    if early:
+        return Message(
+            "{n} probe samples are dated before the component's history starts ({at}) and are not counted: "
+            "check history_start and since in status.yml, or remove the lines",
+            n=n,
+            at=at,
+        )
+    if runs:
+        return Message(
+            "{n} compacted runs begin after now ({at}) and are not counted: a probe run's clock was ahead", n=n, at=at
+        )
+    return Message(
+        "{n} probe samples are dated after now ({at}) and are not counted: a probe run's clock was ahead; "
+        "remove the lines",
+        n=n,
+        at=at,
+    )
+
+
+def _cached(folder: Path, cache: HistoryCache) -> bool:
+    """Whether every history file of ``folder`` is in ``cache``, but perhaps for lines appended since."""
+    runs = folder / RUNS
+    if runs.is_file() and not cache.holds(runs, "runs"):
+        return False
+    return all(cache.holds(path, "samples") for path in folder.glob("????-??.csv"))
