@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from . import i18n
+from . import defaults, i18n
 from .contacts import Help, read_help
 from .fields import Fields, web_address
 from .i18n import Text
@@ -94,8 +94,8 @@ class Config:
     history_start: date
     components: tuple[Component, ...]
     description: Text | None = None
-    max_gap: int = 15 * 60  # seconds a probe sample covers at most
-    stale_after: int = 30 * 60  # seconds after which the newest sample no longer tells the status
+    max_gap: int = defaults.MAX_GAP * 60  # seconds a probe sample covers at most
+    stale_after: int = defaults.STALE_AFTER * 60  # seconds after which the newest sample no longer tells the status
     sla_target: float = DEFAULT_SLA_TARGET  # percent
     organization: Organization | None = None
     signatory: Signatory = Signatory()
@@ -162,8 +162,8 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     timezone = _timezone(fields)
     history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
     description = fields.localized("description", languages)
-    max_gap = fields.number("max_gap", 15, low=1, high=24 * 60)
-    stale_after = fields.number("stale_after", 30, low=1, high=7 * 24 * 60)
+    max_gap = fields.number("max_gap", defaults.MAX_GAP, low=1, high=24 * 60)
+    stale_after = fields.number("stale_after", defaults.STALE_AFTER, low=1, high=7 * 24 * 60)
     sla_target = fields.number("sla_target", DEFAULT_SLA_TARGET, low=0, high=100, whole=False)
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)

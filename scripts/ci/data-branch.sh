@@ -1,35 +1,62 @@
 #!/usr/bin/env bash
-# Put the probe-history branch at history/ as a git worktree, next to status.yml.
-# The branch is fetched from the remote when it exists there, and created (with its
-# union-merge .gitattributes) on first use. Safe to run twice.
+# Put the probe-history branch at history/ as a git worktree, next to status.yml, holding only the
+# branch's newest commit, never its history: the lines carry their own times, so the commits are not
+# the data, and what a run fetches must not grow with the branch's age.
+#
+#   data-branch.sh          every current file (a build and compaction read them all)
+#   data-branch.sh probe    only the month files a probe run appends to and reads back: this month,
+#                           the next (a run that crosses midnight at a month's end) and, on the 1st,
+#                           the last (the change check's sample before); a sparse, partial checkout
+#
+# The branch is fetched from the remote when it exists there, and created (with its union-merge
+# .gitattributes) on first use. Run again in the same clone, it brings history/ up to the remote's
+# tip, keeping any local commit that was never pushed on top of it. Safe to run twice.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
-branch="${DATA_BRANCH:-status-data}"
-remote="${DATA_REMOTE:-origin}"
-dir="${HISTORY_DIR:-history}"
+source "$(dirname "$0")/data-lib.sh"
+mode="${1:-full}"
+take_turn
 
 git config user.name >/dev/null || git config user.name "status-bot"
 git config user.email >/dev/null || git config user.email "status-bot@users.noreply.github.com"
 
-if [ -e "$dir/.git" ]; then
-  exit 0
-fi
 # 0: the branch exists; 2: the remote answered that it does not (first use). Anything else means
 # the remote could not be asked, and building without the history would publish "no data" everywhere.
 found=0
 git ls-remote --exit-code --heads "$remote" "$branch" >/dev/null || found=$?
-if [ "$found" -eq 0 ]; then
-  git fetch --quiet "$remote" "+refs/heads/$branch:refs/remotes/$remote/$branch"
-  git worktree add --quiet -B "$branch" "$dir" "$remote/$branch"
-elif [ "$found" -ne 2 ]; then
+if [ "$found" -ne 0 ] && [ "$found" -ne 2 ]; then
   echo "cannot reach '$remote' to fetch the $branch branch (git ls-remote exit $found)" >&2
   exit 1
-else
-  # An orphan branch holding only the merge rule, made with plumbing so any git version works.
-  rules=$(printf '# Probe history is append-only: a union merge keeps every line of both sides.\n*.csv merge=union\n' |
-    git hash-object -w --stdin)
-  tree=$(printf '100644 blob %s\t.gitattributes\n' "$rules" | git mktree)
-  commit=$(git commit-tree "$tree" -m "Start the probe history")
-  git branch --force "$branch" "$commit"
-  git worktree add --quiet "$dir" "$branch"
+fi
+
+if [ "$found" -eq 2 ]; then
+  if [ ! -e "$dir/.git" ]; then
+    # An orphan branch holding only the merge rule, made with plumbing so any git version works.
+    rules=$(printf '# Probe history is append-only: a union merge keeps every line of both sides.\n*.csv merge=union\n' |
+      git hash-object -w --stdin)
+    tree=$(printf '100644 blob %s\t.gitattributes\n' "$rules" | git mktree)
+    commit=$(git commit-tree "$tree" -m "Start the probe history")
+    git branch --force "$branch" "$commit"
+    git worktree add --quiet "$dir" "$branch"
+  fi
+  exit 0
+fi
+
+before=$(git rev-parse --quiet --verify "$tracking" || true)
+fetch_tip "$mode"
+if [ ! -e "$dir/.git" ]; then
+  git worktree add --quiet --no-checkout -B "$branch" "$dir" "$tracking"
+  narrow "$mode"
+  git -C "$dir" checkout --quiet --force "$branch"
+  exit 0
+fi
+
+# A worktree from an earlier run in this clone (runners start afresh; a local clone does not).
+abort_rebase
+narrow "$mode"
+if [ "$(git -C "$dir" rev-parse HEAD)" = "$before" ] || [ -z "$before" ]; then
+  git -C "$dir" reset --quiet --hard "$tracking"  # nothing of its own: take the remote's tip
+elif ! replay_onto "$tracking" "$before"; then
+  echo "could not bring the local commits of $dir onto the remote's $branch; left as they were" >&2
+  exit 1
 fi

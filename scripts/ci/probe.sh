@@ -1,45 +1,65 @@
 #!/usr/bin/env bash
-# Probe every component, commit the new samples to the data branch (compacting old months), and push.
-# A push that is rejected because another run pushed first is retried after a rebase;
-# the union merge rule keeps every line of both runs. Prints deploy=true|false (also to
-# $GITHUB_OUTPUT): true when a component's status changed with this run.
-set -euo pipefail
-cd "$(git rev-parse --show-toplevel)"
-branch="${DATA_BRANCH:-status-data}"
-remote="${DATA_REMOTE:-origin}"
-dir="${HISTORY_DIR:-history}"
+# Probe every component, commit the new samples to the data branch and push them. Prints
+# deploy=true|false (also to $GITHUB_OUTPUT): true when a component's status changed with this run
+# and its sample reached the branch, so the workflow builds and deploys the site at once.
+#
+# It fetches only the newest commit and the month files it appends to (data-branch.sh probe), so a
+# run costs the same in the branch's first week and its fifteenth year. A rejected push is replayed
+# onto the new tip (data-lib.sh). One broken part costs only itself: a history file that cannot be
+# written, or a change check that fails, still lets every other sample be committed and pushed; the
+# run then ends with exit 1 and says what failed, so staff notice.
+set -uo pipefail
+cd "$(git rev-parse --show-toplevel)" || exit 1
+mode=probe
+source "$(dirname "$0")/data-lib.sh"
 generate="${GENERATE:-python3 generate.py}"
+failed=()
+take_turn
 
-bash "$(dirname "$0")/data-branch.sh"
-# A run that stopped in the middle of a rebase must not commit its conflict markers.
-if [ -d "$(git -C "$dir" rev-parse --git-path rebase-merge)" ] || [ -d "$(git -C "$dir" rev-parse --git-path rebase-apply)" ]; then
-  git -C "$dir" rebase --abort
+if ! bash "$(dirname "$0")/data-branch.sh" probe; then
+  echo "the $branch branch could not be checked out: nothing was probed" >&2
+  exit 1
 fi
-$generate probe --config status.yml
-# Roll raw months older than three into runs (a no-op on all but the first runs of a month).
-$generate compact --config status.yml
-deploy=$(python3 "$(dirname "$0")/status_changed.py" status.yml)
+# Files of the branch left out of the checkout. A run whose clock crosses into a month that is not
+# checked out would write a new file there; it must join the branch's file, not replace it.
+hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p')
 
-cd "$dir"
-git add -A
-if ! git diff --cached --quiet; then
-  git commit --quiet -m "Probe results $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  for attempt in 1 2 3 4 5; do
-    if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
-      break
-    fi
-    if [ "$attempt" -eq 5 ]; then
-      echo "could not push probe history after $attempt attempts" >&2
-      exit 1
-    fi
-    sleep $((attempt * ${RETRY_SECONDS:-2}))
-    if ! git pull --quiet --rebase "$remote" "$branch"; then
-      # A conflict the union rule cannot settle, or the network: leave the branch clean and try again.
-      git rebase --abort 2>/dev/null || true
-    fi
-  done
+if ! $generate probe --config status.yml; then
+  failed+=("probe: a history file could not be written or status.yml is invalid (see above)")
 fi
+
+while IFS= read -r path; do
+  if [ -n "$path" ] && [ -e "$dir/$path" ]; then
+    kept=$(mktemp)
+    git -C "$dir" show "HEAD:$path" >"$kept"
+    if [ -n "$(tail -c 1 "$kept")" ]; then
+      printf '\n' >>"$kept"  # a last line cut short stays a line of its own
+    fi
+    tail -n +2 "$dir/$path" >>"$kept"  # this run's lines, after the header it wrote
+    mv "$kept" "$dir/$path"
+  fi
+done <<<"$hidden"
+
+if ! deploy=$(python3 "$(dirname "$0")/status_changed.py" status.yml); then
+  failed+=("the change check failed: deploying to be safe")
+  deploy=true
+fi
+
+if ! publish "Probe results $(date -u +%Y-%m-%dT%H:%M:%SZ)"; then
+  failed+=("push: the samples of this run did not reach $branch")
+  deploy=false
+fi
+
 echo "deploy=$deploy"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
+fi
+if [ "${#failed[@]}" -gt 0 ]; then
+  for part in "${failed[@]}"; do
+    echo "failed: $part" >&2
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+      echo "- failed: $part" >>"$GITHUB_STEP_SUMMARY"
+    fi
+  done
+  exit 1
 fi
