@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from statusgen.history import HEADER, ProbeSample
-from statusgen.recorded import read_component
 from statusgen.output import append_samples
 from statusgen.problems import Problems
+from statusgen.recorded import read_component
 
 HEAD = ",".join(HEADER) + "\n"
 T0 = 1795658400  # 2026-11-26T02:00:00Z

@@ -30,8 +30,8 @@ from statusgen import i18n, markup, output, parallel, times, uptime, views
 from statusgen.cache import HistoryCache
 from statusgen.cli import main
 from statusgen.history import ComponentHistory
-from statusgen.recorded import read_history
 from statusgen.problems import Problems
+from statusgen.recorded import read_history
 from statusgen.render import DayCells, plain
 from statusgen.views import COMPONENT_RECENT, PAGE_SIZE, RECENT_MAX, SLA_MONTHS, CalendarMonth, DayView
 

@@ -34,7 +34,9 @@ def changed(config_path: Path, now: int) -> bool:
     """True when a probed component's newest believable sample changed its status, is its first, or
     ends a gap longer than stale_after."""
     try:
-        settings = yaml.load(config_path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        settings = yaml.load(
+            config_path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return True  # cannot tell: a deploy costs less than a page that stays wrong
     if not isinstance(settings, dict) or not isinstance(settings.get("components"), list):
