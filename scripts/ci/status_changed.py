@@ -19,13 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from statusgen import defaults
 from statusgen.history import LEEWAY, ProbeSample, month_span, parse_lines
 from statusgen.problems import Problems
+from statusgen.yamlsrc import YamlError, parse, read_text
 
 TAIL = 8192  # bytes read from the end of a month file: some 200 lines
 
@@ -33,14 +32,13 @@ TAIL = 8192  # bytes read from the end of a month file: some 200 lines
 def changed(config_path: Path, now: int) -> bool:
     """True when a probed component's newest believable sample changed its status, is its first, or
     ends a gap longer than stale_after."""
+    text = read_text(config_path, str(config_path), Problems())  # a regular file, bounded, as every source
     try:
-        settings = yaml.load(
-            config_path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return True  # cannot tell: a deploy costs less than a page that stays wrong
+        settings = parse(text) if text is not None else None
+    except YamlError:
+        settings = None
     if not isinstance(settings, dict) or not isinstance(settings.get("components"), list):
-        return True
+        return True  # cannot tell: a deploy costs less than a page that stays wrong
     stale_after = settings.get("stale_after", defaults.STALE_AFTER)
     stale_after = stale_after * 60 if isinstance(stale_after, int | float) else defaults.STALE_AFTER * 60
     history = config_path.parent / "history"
