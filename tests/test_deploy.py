@@ -70,9 +70,8 @@ def run(cwd: Path, script: str, *args: str, **env: str) -> subprocess.CompletedP
     )
 
 
-@pytest.fixture
-def origin(tmp_path: Path, service: str) -> Path:
-    """A bare repository with a main branch holding a site whose one component probes the local service."""
+def make_origin(tmp_path: Path, service: str, ids: tuple[str, ...]) -> Path:
+    """A bare repository with a main branch holding a site whose components ``ids`` probe the local service."""
     bare = tmp_path / "origin.git"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
     # As GitHub does: a client may ask for part of the objects (a partial clone) and fetch the rest later.
@@ -80,9 +79,10 @@ def origin(tmp_path: Path, service: str) -> Path:
     git(bare, "config", "uploadpack.allowAnySHA1InWant", "true")
     seed = tmp_path / "seed"
     git(tmp_path, "clone", "--quiet", bare.as_uri(), str(seed))
+    probe = f"    probe:\n      url: {service}\n      keyword: SPSE\n      retries: 0\n"
+    components = "".join(f"  - id: {cid}\n    name: {cid.upper()}\n{probe}" for cid in ids)
     (seed / "status.yml").write_text(
-        "title: Uji\nbase_url: https://example.github.io/status/\nhistory_start: 2026-01-01\ncomponents:\n"
-        f"  - id: spse\n    name: SPSE\n    probe:\n      url: {service}\n      keyword: SPSE\n      retries: 0\n"
+        "title: Uji\nbase_url: https://example.github.io/status/\nhistory_start: 2026-01-01\ncomponents:\n" + components
     )
     (seed / "incidents").mkdir()
     (seed / "incidents" / ".gitkeep").write_text("")
@@ -94,26 +94,15 @@ def origin(tmp_path: Path, service: str) -> Path:
 
 
 @pytest.fixture
+def origin(tmp_path: Path, service: str) -> Path:
+    """One probed component, spse."""
+    return make_origin(tmp_path, service, ("spse",))
+
+
+@pytest.fixture
 def origin_two(tmp_path: Path, service: str) -> Path:
-    """Like origin, with two probed components."""
-    bare = tmp_path / "origin.git"
-    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
-    git(bare, "config", "uploadpack.allowFilter", "true")
-    git(bare, "config", "uploadpack.allowAnySHA1InWant", "true")
-    seed_ = tmp_path / "seed"
-    git(tmp_path, "clone", "--quiet", bare.as_uri(), str(seed_))
-    probe = f"    probe:\n      url: {service}\n      keyword: SPSE\n      retries: 0\n"
-    (seed_ / "status.yml").write_text(
-        "title: Uji\nbase_url: https://example.github.io/status/\nhistory_start: 2026-01-01\ncomponents:\n"
-        f"  - id: spse\n    name: SPSE\n{probe}  - id: sikap\n    name: SIKaP\n{probe}"
-    )
-    (seed_ / "incidents").mkdir()
-    (seed_ / "incidents" / ".gitkeep").write_text("")
-    (seed_ / ".gitignore").write_text("/history/\n/site/\n")
-    git(seed_, "add", "-A")
-    git(seed_, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "site")
-    git(seed_, "push", "--quiet", "origin", "HEAD:main")
-    return bare
+    """Two probed components, spse and sikap."""
+    return make_origin(tmp_path, service, ("spse", "sikap"))
 
 
 def clone(origin: Path, name: str) -> Path:
@@ -436,10 +425,11 @@ def test_one_history_file_that_cannot_be_written_costs_only_its_own_sample(origi
     assert run(runner, "data-branch.sh", "probe").returncode == 0
     (runner / "history" / "sikap" / f"{month()}.csv").mkdir(parents=True)  # a folder in the month file's place
     result = run(runner, "probe.sh")
-    assert result.returncode == 1
-    assert "failed: probe: a history file could not be written" in result.stderr
+    # Before, `set -e` stopped the script at probe's exit 1: no sample of any component was kept, every run.
     lines = git(origin_two, "show", f"status-data:spse/{month()}.csv").splitlines()
     assert len(lines) == 2 and ",up,200," in lines[1]  # spse's sample was committed and pushed
+    assert result.returncode == 1  # and the job ends red, saying what failed
+    assert "failed: probe: a history file could not be written" in result.stderr
 
 
 def test_a_failing_change_check_costs_only_itself(origin: Path, tmp_path: Path) -> None:

@@ -27,12 +27,4 @@ if ! squash; then
   failed+=("squash: $branch kept changing; its commits stay until the next run")
 fi
 
-if [ "${#failed[@]}" -gt 0 ]; then
-  for part in "${failed[@]}"; do
-    echo "failed: $part" >&2
-    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-      echo "- failed: $part" >>"$GITHUB_STEP_SUMMARY"
-    fi
-  done
-  exit 1
-fi
+finish "${failed[@]}"

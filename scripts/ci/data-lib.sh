@@ -159,3 +159,14 @@ The lines carry their own times: the commits are not the data.")
   echo "could not squash $branch after 5 attempts: it kept changing" >&2
   return 1
 }
+
+finish() {  # finish [PART...]: say which parts failed, in the log and the job's summary; 1 when any did
+  local part
+  for part in "$@"; do
+    echo "failed: $part" >&2
+    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+      echo "- failed: $part" >>"$GITHUB_STEP_SUMMARY"
+    fi
+  done
+  [ "$#" -eq 0 ]
+}

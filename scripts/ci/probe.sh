@@ -54,12 +54,4 @@ echo "deploy=$deploy"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
 fi
-if [ "${#failed[@]}" -gt 0 ]; then
-  for part in "${failed[@]}"; do
-    echo "failed: $part" >&2
-    if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-      echo "- failed: $part" >>"$GITHUB_STEP_SUMMARY"
-    fi
-  done
-  exit 1
-fi
+finish "${failed[@]}"
