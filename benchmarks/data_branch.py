@@ -145,7 +145,7 @@ def checkout(origin: Path, target: Path) -> Path:
 
 
 def timed(cwd: Path, script: str, *args: str, env: dict[str, str] | None = None) -> float:
-    environment = {**os.environ, **GIT, "RETRY_SECONDS": "0", **(env or {})}
+    environment = {**os.environ, **GIT, "RETRY_SECONDS": "0", "GITHUB_ACTIONS": "true", **(env or {})}
     for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
         environment.pop(name, None)
     start = time.perf_counter()

@@ -349,7 +349,7 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
             )
             for month in plan:
                 try:
-                    retire_month(folder, month.month, month.runs, month.daily, month.skipped, month.size)
+                    retire_month(folder, month.month, month.runs, month.daily, month.skipped, month.size, month.digest)
                 except MonthChanged:
                     late = Message("a line was appended while the month was compacted: left raw for the next run")
                     found.warning(f"{shown}/{cid}/{month.month}.csv", 1, late)

@@ -10,6 +10,7 @@ with their month: they are kept as they were in ``skipped.txt``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,7 +33,7 @@ from .history import (
     unique_by_time,
 )
 from .problems import Message, Problems
-from .recorded import uncovered
+from .recorded import late_lines
 
 
 class MonthPlan(NamedTuple):
@@ -45,6 +46,7 @@ class MonthPlan(NamedTuple):
     daily: list[str]
     skipped: list[str]
     size: int | None
+    digest: str = ""  # SHA-256 of the bytes the plan was made from
     already: bool = False  # compacted before: only late lines to keep, and the raw file to remove
 
 
@@ -117,25 +119,15 @@ def compaction_plan(
             problems.items += found.items
             problems.warning(name, 1, Message("left raw: the file cannot be read"))
             continue
-        low = max(span[0], span[0] if start is None else start)
-        high = min(span[1] - 1, span[1] if limit is None else limit)
-        # Each line parsed alone, so that every sample keeps the number of its line.
-        numbered = [(n, s) for n, text in lines_of(data, name, found) for s in parse_lines([(n, text)], found, name)]
-        strays = [number for number, sample in numbered if not low <= sample.time <= high]
-        believed = [(number, sample) for number, sample in numbered if low <= sample.time <= high]
-        broken = [problem.line for problem in found.items if problem.warning]
-        problems.items += found.items
         if month in done:
             if runs_done is None:
                 runs_done = read_runs(folder / RUNS, Problems(), "")
-            mine = [run for run in runs_done if run.month == month]
-            late = set(uncovered([sample for _, sample in believed], mine))
-            strays += [number for number, sample in believed if sample in late]
-            skipped = _as_they_were(data, path.name, broken + strays)
+            late = late_lines(data, done[month], [run for run in runs_done if run.month == month])
+            skipped = _as_they_were(data, path.name, late)
             if skipped:
                 problems.warning(
                     name,
-                    min(broken + strays),
+                    late[0],
                     Message(
                         "{n} lines reached {month} after it was compacted; kept as they were in {file}",
                         n=len(skipped),
@@ -145,6 +137,14 @@ def compaction_plan(
                 )
             plan.append(MonthPlan(month, [], [], skipped, len(data), already=True))
             continue
+        low = max(span[0], span[0] if start is None else start)
+        high = min(span[1] - 1, span[1] if limit is None else limit)
+        # Each line parsed alone, so that every sample keeps the number of its line.
+        numbered = [(n, s) for n, text in lines_of(data, name, found) for s in parse_lines([(n, text)], found, name)]
+        strays = [number for number, sample in numbered if not low <= sample.time <= high]
+        believed = [(number, sample) for number, sample in numbered if low <= sample.time <= high]
+        broken = [problem.line for problem in found.items if problem.warning]
+        problems.items += found.items
         if broken:
             problems.warning(
                 name,
@@ -169,7 +169,7 @@ def compaction_plan(
         skipped = _as_they_were(data, path.name, broken + strays)
         kept = unique_by_time([sample for _, sample in believed])
         runs, daily = compact_month(kept, month, _following(raw[index + 1 :], start, limit), max_gap)
-        plan.append(MonthPlan(month, runs, daily, skipped, len(data)))
+        plan.append(MonthPlan(month, runs, daily, skipped, len(data), hashlib.sha256(data).hexdigest()))
     return plan
 
 

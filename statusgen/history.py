@@ -27,9 +27,10 @@ RUNS = "runs.csv"
 RUNS_HEADER = ("month", "start", "end", "status")
 DAILY = "daily.csv"
 DAILY_HEADER = ("date", "samples", "up", "degraded", "down", "median_ms", "p95_ms")
-# A month is compacted only once it is listed here, written after its runs and daily lines.
+# A month is compacted only once it is listed here, written after its runs and daily lines, with the
+# length and SHA-256 of the raw file it was compacted from (an older version wrote the first three only).
 COMPACTED = "compacted.csv"
-COMPACTED_HEADER = ("month", "runs", "days")
+COMPACTED_HEADER = ("month", "runs", "days", "bytes", "sha256")
 STATUSES = ("up", "degraded", "down")
 # Seconds a sample may lie ahead of ``now`` and still be believed: a runner's clock a little fast.
 # Past it, a sample is a stray (a wrong clock), counted in no figure.
@@ -342,15 +343,25 @@ def parse_run_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown:
     return runs
 
 
-def compacted_months(folder: Path, problems: Problems, shown: str) -> set[str]:
-    """The months whose compaction finished: their runs and daily lines are complete."""
+def compacted_months(folder: Path, problems: Problems, shown: str) -> dict[str, tuple[int, str] | None]:
+    """The months whose compaction finished (their runs and daily lines are complete), each with the
+    length and SHA-256 of the raw file it was compacted from; None where compacted.csv does not say."""
     path = folder / COMPACTED
     if not path.is_file():
-        return set()
+        return {}
+    done: dict[str, tuple[int, str] | None] = {}
     try:
-        return {row[0] for _, row in _rows(path, f"{shown}/{COMPACTED}", problems, COMPACTED_HEADER) if row}
+        for _, row in _rows(path, f"{shown}/{COMPACTED}", problems, COMPACTED_HEADER):
+            if not row or row[0] == "month":  # the header an older version wrote
+                continue
+            source = None
+            if len(row) == len(COMPACTED_HEADER) and row[3].isascii() and row[3].isdigit():
+                source = (int(row[3]), row[4])
+            if done.get(row[0]) is None:
+                done[row[0]] = source
     except Unreadable:
-        return set()
+        return {}
+    return done
 
 
 def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:

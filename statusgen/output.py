@@ -332,7 +332,13 @@ class MonthChanged(Exception):
 
 
 def retire_month(
-    folder: Path, month: str, runs: list[Run], daily: list[str], skipped: Sequence[str] = (), size: int | None = None
+    folder: Path,
+    month: str,
+    runs: list[Run],
+    daily: list[str],
+    skipped: Sequence[str] = (),
+    size: int | None = None,
+    digest: str = "",
 ) -> None:
     """Compaction's only writes: keep a month's malformed lines as they were (SKIPPED), append its
     runs and daily figures, mark the month compacted, then remove its raw file.
@@ -342,6 +348,8 @@ def retire_month(
     raw file that readers ignore and the next compaction removes. ``size`` is the number of
     bytes the plan was made from: a raw file that has grown since (a probe run with a wrong
     clock appending to an old month) is left alone, with nothing written, and raises MonthChanged.
+    ``digest``, the SHA-256 of those bytes, is recorded with the mark: a raw file of the month found
+    later holds late lines exactly where it differs from them.
     """
     raw = folder / f"{month}.csv"
     if size is not None and raw.stat().st_size != size:
@@ -358,7 +366,11 @@ def retire_month(
         if size is not None and raw.stat().st_size != size:
             # Grown while its runs were written: unmarked, they are not read, and the raw file stays in charge.
             raise MonthChanged(str(raw))
-        append_lines(folder / COMPACTED, COMPACTED_HEADER, [f"{month},{len(runs)},{len(daily)}\n"])
+        append_lines(
+            folder / COMPACTED,
+            COMPACTED_HEADER,
+            [f"{month},{len(runs)},{len(daily)},{size if digest else ''},{digest}\n"],
+        )
     raw.unlink()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterable
 from functools import partial
 from operator import itemgetter
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from .cache import HistoryCache, warm
 from .history import (
+    HEADER,
     LEEWAY,
     RUNS,
     SKIPPED,
@@ -32,6 +34,7 @@ from .history import (
     in_order,
     lines_of,
     month_span,
+    parse_lines,
     read_data,
     read_runs,
     read_samples,
@@ -85,12 +88,11 @@ def read_folder(
             )
             continue
         with contextlib.suppress(Unreadable):
-            found = (read_samples if cache is None else cache.samples)(path, problems, shown)
-            found = _own_month(found, span, path, shown, strays)
             if path.stem in done:
-                _late(found, [r for r in runs if r.month == path.stem], path, shown, strays)
-            else:
-                samples += found
+                _late(path, done[path.stem], [r for r in runs if r.month == path.stem], shown, strays)
+                continue
+            found = (read_samples if cache is None else cache.samples)(path, problems, shown)
+            samples += _own_month(found, span, path, shown, strays)
     return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
 
 
@@ -116,21 +118,49 @@ def _own_month(
     return kept
 
 
-def _late(samples: list[ProbeSample], runs: list[Run], path: Path, shown: str, strays: Problems) -> None:
-    """Report the samples of a month already compacted that its runs do not hold: they came late."""
-    late = uncovered(samples, runs)
-    if late:
+def _late(path: Path, source: tuple[int, str] | None, runs: list[Run], shown: str, strays: Problems) -> None:
+    """Report the lines that reached a month after it was compacted (``source``: what it was compacted from;
+    ``runs``: the month's runs). None of them counts; the next compaction keeps them in SKIPPED."""
+    data = read_data(path, shown, Problems())
+    numbers = late_lines(data, source, runs)
+    if numbers:
         strays.warning(
             shown,
-            first_line(path, {stamp(sample.time) for sample in late}),
+            numbers[0],
             Message(
-                "{n} probe samples reached {month} after it was compacted and are not counted; the next "
-                "'compact' keeps them as they were in {file}",
-                n=len(late),
+                "{n} lines reached {month} after it was compacted and are not counted; the next 'compact' keeps "
+                "them as they were in {file}",
+                n=len(numbers),
                 month=path.stem,
                 file=SKIPPED,
             ),
         )
+
+
+def late_lines(data: bytes, source: tuple[int, str] | None, runs: list[Run]) -> list[int]:
+    """The numbers of the lines of a compacted month's raw file ``data`` that came after its compaction.
+
+    ``source`` is the length and SHA-256 of the bytes the month was compacted from. A raw file that a
+    compaction stopped before removing it is those bytes exactly; lines appended since follow them; a
+    file that does not begin with them was written afresh, after the compaction, and is late as a
+    whole. A month compacted by an older version, which did not record them, has only its runs to tell:
+    a sample no run of its status covers is late.
+    """
+    if source is None:
+        numbered = [
+            (n, s) for n, text in lines_of(data, "", Problems()) for s in parse_lines([(n, text)], Problems(), "")
+        ]
+        late = set(uncovered([sample for _, sample in numbered], runs))
+        return [number for number, sample in numbered if sample in late]
+    length, digest = source
+    start = length if len(data) >= length and hashlib.sha256(data[:length]).hexdigest() == digest else 0
+    before = data.count(b"\n", 0, start)
+    heading = ",".join(HEADER).encode()
+    return [
+        before + index
+        for index, line in enumerate(data[start:].split(b"\n"), start=1)
+        if line.rstrip(b"\r") and line.rstrip(b"\r") != heading  # an unfinished last line is late too
+    ]
 
 
 def uncovered(samples: Iterable[ProbeSample], runs: list[Run]) -> list[ProbeSample]:

@@ -62,7 +62,7 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     folder = site.root / "history" / "spse"
     # Cutoff: January 2022 minus three months = October; August and September are rolled up.
     assert sorted(p.name for p in folder.iterdir()) == ["2021-10.csv", "compacted.csv", "daily.csv", "runs.csv"]
-    assert (folder / "compacted.csv").read_text().splitlines()[0] == "month,runs,days"
+    assert (folder / "compacted.csv").read_text().splitlines()[0] == "month,runs,days,bytes,sha256"
     runs = (folder / "runs.csv").read_text().splitlines()
     assert runs[0] == ",".join(RUNS_HEADER)
     assert 10 < len(runs) < 1000  # far fewer lines than the ~8600 samples

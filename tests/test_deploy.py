@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,8 +64,9 @@ def run(cwd: Path, script: str, *args: str, **env: str) -> subprocess.CompletedP
         "GIT_COMMITTER_EMAIL": "t@example.org",
         **env,
     }
-    environment.pop("GITHUB_OUTPUT", None)
-    environment.pop("SOURCE_DATE_EPOCH", None)
+    for name in ("GITHUB_OUTPUT", "SOURCE_DATE_EPOCH", "GITHUB_ACTIONS"):
+        if name not in env:
+            environment.pop(name, None)
     return subprocess.run(
         ["bash", str(SCRIPTS / script), *args], cwd=cwd, env=environment, capture_output=True, text=True
     )
@@ -294,7 +296,7 @@ def pushed_lines(runner: Path) -> set[str]:
 def test_a_probe_run_fetches_only_the_newest_commit_and_the_files_it_appends_to(origin: Path) -> None:
     seed(origin, old_files(), commits=40)
     runner = clone(origin, "runner")
-    result = run(runner, "probe.sh")
+    result = run(runner, "probe.sh", GITHUB_ACTIONS="true")  # (elsewhere, a kept clone is made whole again)
     assert result.returncode == 0, result.stderr
     history = runner / "history"
     # The worktree holds the merge rule and this month's file, nothing older.
@@ -491,3 +493,87 @@ def test_a_line_written_to_a_month_not_checked_out_joins_the_branch_s_file(origi
     result = run(clone(origin, "runner"), "probe.sh", GENERATE=f"bash {hook}")
     assert result.returncode == 0, result.stderr
     assert git(origin, "show", f"status-data:spse/{old}.csv") == old_files()[f"spse/{old}.csv"] + late
+
+
+def failing_git(tmp_path: Path, when: str, once: bool = False) -> str:
+    """A PATH whose ``git`` fails when its arguments contain ``when`` (only the first time, with ``once``)."""
+    folder = tmp_path / "failing-git"
+    folder.mkdir(exist_ok=True)
+    real = shutil.which("git")
+    marker = folder / "failed-once"
+    guard = f"[ -e {marker} ] || {{ touch {marker}; exit 1; }}" if once else "exit 1"
+    (folder / "git").write_text(f'#!/usr/bin/env bash\ncase "$*" in *"{when}"*) {guard};; esac\nexec {real} "$@"\n')
+    (folder / "git").chmod(0o755)
+    return f"{folder}:{os.environ['PATH']}"
+
+
+def test_a_month_outside_the_checkout_that_cannot_be_had_is_never_replaced(origin: Path, tmp_path: Path) -> None:
+    """The branch's file of a month outside the checkout is fetched only when a line must join it: if that
+    fails, the run leaves the file as the branch has it (and says so), and still pushes its other samples."""
+    seed(origin, old_files(), commits=2)
+    old = month(-5)
+    hook = tmp_path / "wrong-clock.sh"
+    hook.write_text(
+        f'#!/usr/bin/env bash\npython3 {ROOT / "generate.py"} "$@" || exit $?\n'
+        f'if [ "$1" = probe ]; then printf "%s\\n%s\\n" "{HEADER_LINE.strip()}" "{old}-03T00:00:00Z,down,,,timeout," '
+        f"> history/spse/{old}.csv; fi\n"
+    )
+    result = run(
+        clone(origin, "runner"),
+        "probe.sh",
+        GENERATE=f"bash {hook}",
+        PATH=failing_git(tmp_path, f"show HEAD:spse/{old}"),
+    )
+    assert result.returncode == 1
+    assert f"failed: spse/{old}.csv: a line for a month outside the checkout could not be joined" in result.stderr
+    assert git(origin, "show", f"status-data:spse/{old}.csv") == old_files()[f"spse/{old}.csv"]
+    assert len(git(origin, "show", f"status-data:spse/{month()}.csv").splitlines()) == 3  # header, seed, this run
+
+
+def test_a_replay_that_fails_is_tried_again_from_where_the_commit_sits(origin: Path, tmp_path: Path) -> None:
+    """Another run compacts and squashes the branch between this run's fetch and its push; this run's first
+    replay fails. The next must still replay only this run's commit, not bring back the compacted month."""
+    seed(origin, old_files(), commits=2)
+    old = month(-5)
+    keeper = clone(origin, "keeper")
+    hook = tmp_path / "compacting-meanwhile.sh"
+    hook.write_text(
+        f'#!/usr/bin/env bash\npython3 {ROOT / "generate.py"} "$@"\nstatus=$?\n'
+        f'if [ "$1" = probe ]; then (cd {keeper} && GENERATE="python3 {ROOT / "generate.py"}" '
+        f"bash {SCRIPTS / 'compact.sh'} >/dev/null 2>&1); fi\nexit $status\n"
+    )
+    result = run(
+        clone(origin, "runner"), "probe.sh", GENERATE=f"bash {hook}", PATH=failing_git(tmp_path, "rebase --quiet", True)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "could not replay onto the new tip" in result.stderr  # the first replay did fail
+    files = git(origin, "ls-tree", "-r", "--name-only", "status-data").split()
+    assert f"spse/{old}.csv" not in files  # compacted away, and not brought back
+    assert len(git(origin, "show", f"status-data:spse/{month()}.csv").splitlines()) == 3
+    # The squash and this run's commit on it: nothing from before the squash came back.
+    assert git(origin, "rev-list", "--count", "status-data") == "2\n"
+
+
+def test_locks_a_killed_run_left_in_a_kept_clone_are_cleared(origin: Path) -> None:
+    runner = clone(origin, "runner")
+    assert run(runner, "probe.sh").returncode == 0
+    common = runner / ".git"
+    left = [common / "worktrees" / "history" / name for name in ("index.lock", "config.worktree.lock")]
+    left += [common / "worktrees" / "history" / "info" / "sparse-checkout.lock", common / "shallow.lock"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    time.sleep(1.1)
+    result = run(runner, "probe.sh")
+    assert result.returncode == 0, result.stderr
+    assert not any(path.exists() for path in left)
+
+
+def test_a_kept_clone_holds_every_file_again_after_a_probe_run(origin: Path) -> None:
+    """Only a runner, which is thrown away, keeps the narrow checkout: a build in a kept clone must not
+    read a history cut down to this month."""
+    seed(origin, old_files(), commits=2)
+    runner = clone(origin, "runner")
+    assert run(runner, "probe.sh").returncode == 0
+    for name, text in old_files().items():
+        assert (runner / "history" / name).read_text() == text

@@ -9,6 +9,7 @@ its uptime is 100 × (1 − 720 / 44,640) = 98.3871 %. Every month from the prob
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def test_a_line_for_a_month_already_compacted_is_reported_then_kept(cli, site) -
     run = built(cli, site)
     assert run.code == 0, run.err
     assert (
-        "history/spse/2026-07.csv:2: warning: 1 probe samples reached 2026-07 after it was compacted and are not "
+        "history/spse/2026-07.csv:2: warning: 1 lines reached 2026-07 after it was compacted and are not "
         "counted; the next 'compact' keeps them as they were in skipped.txt" in run.err
     )
     assert json.loads(site.file("api/v1/components/spse/daily.json")) == before
@@ -187,6 +188,44 @@ def test_what_an_interrupted_compaction_left_is_not_a_late_line(cli, site) -> No
     again = cli("compact", "--config", site.config, "--now", NOW)
     assert again.code == 0 and "warning" not in again.err
     assert not july.exists() and not (folder / "skipped.txt").exists()
+
+
+def test_a_late_line_that_the_runs_seem_to_cover_is_kept_too(cli, site) -> None:
+    """compacted.csv records the length and SHA-256 of what each month was compacted from, so a late line is
+    told from what an interrupted compaction left even when its time and status fall inside a run."""
+    folder = site.root / "history" / "spse"
+    july = folder / "2026-07.csv"
+    july.write_text(
+        ",".join(HEADER) + "\n" + "".join(f"2026-07-01T00:{m:02d}:00Z,up,200,100,,40\n" for m in range(0, 35, 5))
+    )
+    raw = july.read_bytes()
+    assert cli("compact", "--config", site.config, "--now", NOW).code == 0
+    mark = (folder / "compacted.csv").read_text().splitlines()
+    assert mark[0] == "month,runs,days,bytes,sha256"
+    assert mark[1] == f"2026-07,1,1,{len(raw)},{hashlib.sha256(raw).hexdigest()}"
+    # Left behind by a compaction stopped before it removed the file, then a late "up" at 00:07, inside
+    # the run of "up" from 00:00 to 00:45.
+    late = "2026-07-01T00:07:00Z,up,200,9999,,40"
+    july.write_bytes(raw + late.encode() + b"\n")
+    run = built(cli, site)
+    assert "history/spse/2026-07.csv:9: warning: 1 lines reached 2026-07 after it was compacted" in run.err
+    again = cli("compact", "--config", site.config, "--now", NOW)
+    assert "2026-07.csv:9: warning: 1 lines reached 2026-07 after it was compacted; kept as they were" in again.err
+    assert (folder / "skipped.txt").read_text().splitlines()[1:] == [f"2026-07.csv:9: {late}"]
+    assert not july.exists()
+
+
+def test_a_month_compacted_by_an_older_version_tells_late_lines_by_its_runs(cli, site) -> None:
+    """Before the length and digest were recorded, compacted.csv held three columns; such a month's raw
+    file holds late lines where no run of their status covers them."""
+    folder = site.root / "history" / "spse"
+    (folder / "runs.csv").write_text("month,start,end,status\n2026-07,2026-07-01T00:00:00Z,2026-07-01T00:45:00Z,up\n")
+    (folder / "compacted.csv").write_text("month,runs,days\n2026-07,1,1\n")
+    (folder / "2026-07.csv").write_text(
+        ",".join(HEADER) + "\n2026-07-01T00:10:00Z,up,200,100,,40\n2026-07-01T00:20:00Z,down,,,timeout,\n"
+    )
+    run = built(cli, site)
+    assert "history/spse/2026-07.csv:3: warning: 1 lines reached 2026-07 after it was compacted" in run.err
 
 
 def test_compaction_keeps_strays_out_of_its_runs(cli, site) -> None:

@@ -27,4 +27,4 @@ if ! squash; then
   failed+=("squash: $branch kept changing; its commits stay until the next run")
 fi
 
-finish "${failed[@]}"
+finish ${failed[@]+"${failed[@]}"}

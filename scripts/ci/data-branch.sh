@@ -37,15 +37,16 @@ if [ "$found" -eq 2 ]; then
     tree=$(printf '100644 blob %s\t.gitattributes\n' "$rules" | git mktree)
     commit=$(git commit-tree "$tree" -m "Start the probe history")
     git branch --force "$branch" "$commit"
+    git update-ref "$base_ref" "$commit"  # the run's own commits go on top; a rival start is replayed over
     git worktree add --quiet "$dir" "$branch"
   fi
   exit 0
 fi
 
-before=$(git rev-parse --quiet --verify "$tracking" || true)
 fetch_tip "$mode"
 if [ ! -e "$dir/.git" ]; then
   git worktree add --quiet --no-checkout -B "$branch" "$dir" "$tracking"
+  git update-ref "$base_ref" "$tracking"
   narrow "$mode"
   git -C "$dir" checkout --quiet --force "$branch"
   exit 0
@@ -54,9 +55,11 @@ fi
 # A worktree from an earlier run in this clone (runners start afresh; a local clone does not).
 abort_rebase
 narrow "$mode"
-if [ "$(git -C "$dir" rev-parse HEAD)" = "$before" ] || [ -z "$before" ]; then
+base=$(git rev-parse --quiet --verify "$base_ref" || true)
+if [ -z "$base" ] || [ "$(git -C "$dir" rev-parse HEAD)" = "$base" ]; then
   git -C "$dir" reset --quiet --hard "$tracking"  # nothing of its own: take the remote's tip
-elif ! replay_onto "$tracking" "$before"; then
+elif ! replay_onto "$tracking" "$base"; then
   echo "could not bring the local commits of $dir onto the remote's $branch; left as they were" >&2
   exit 1
 fi
+git update-ref "$base_ref" "$tracking"

@@ -5,11 +5,16 @@
 # Nothing here can lose a line that a run pushed: pushes are fast-forwards; a rejected one is replayed
 # onto the new tip with git's union merge (every line of both sides kept); and the one forced push,
 # squash, names the exact commit it replaces (--force-with-lease), whose files it keeps unchanged.
+#
+# Needs bash 4 or later, git 2.35 or later, and GNU date and flock (as on GitHub's Ubuntu runners).
 
 branch="${DATA_BRANCH:-status-data}"
 remote="${DATA_REMOTE:-origin}"
 dir="${HISTORY_DIR:-history}"
 tracking="refs/remotes/$remote/$branch"
+# The commit the worktree's own commits sit on: with only the newest commit of the branch fetched, git
+# cannot work out which commits are the run's own, so it is recorded here whenever it changes.
+base_ref="refs/data-base/$branch"
 mode="${mode:-full}"
 
 take_turn() {  # one data-branch script at a time in this clone; then clear what a killed one left
@@ -21,11 +26,13 @@ take_turn() {  # one data-branch script at a time in this clone; then clear what
   exec 9>"$common/statusgen-data.lock"
   flock 9  # released when this process ends, however it ends
   export STATUSGEN_DATA_TURN=1
-  # Holding the turn, any lock git left on the data worktree, its branch or the shallow list belongs to
-  # a run that was killed (a runner is fresh each time; a clone kept between runs is not).
-  rm -f "$common/shallow.lock" "$common/refs/heads/$branch.lock" "$common/$tracking.lock"
+  # Holding the turn, any lock git left on the data worktree (its index, HEAD, sparse-checkout list,
+  # config), its branch, or the repository's shallow list, refs and config belongs to a run that was
+  # killed: a runner is fresh each time, but a clone kept between runs is not.
+  rm -f "$common/shallow.lock" "$common/packed-refs.lock" "$common/config.lock" \
+    "$common/refs/heads/$branch.lock" "$common/$tracking.lock" "$common/$base_ref.lock"
   if [ -d "$common/worktrees/$(basename "$dir")" ]; then
-    rm -f "$common/worktrees/$(basename "$dir")/index.lock" "$common/worktrees/$(basename "$dir")/HEAD.lock"
+    find "$common/worktrees/$(basename "$dir")" -name '*.lock' -type f -delete
   fi
 }
 
@@ -34,7 +41,7 @@ fetch_tip() {  # fetch_tip [full|probe]: the branch's newest commit alone; "prob
   if [ "${1:-full}" = probe ]; then
     filter=(--filter=blob:none)  # contents come on demand, for the files the worktree holds
   fi
-  git fetch --quiet --no-tags --depth=1 "${filter[@]}" "$remote" "+refs/heads/$branch:$tracking"
+  git fetch --quiet --no-tags --depth=1 ${filter[@]+"${filter[@]}"} "$remote" "+refs/heads/$branch:$tracking"
 }
 
 probe_months() {  # the months a probe run touches (UTC): this one, the next, and on the 1st the last
@@ -68,8 +75,8 @@ abort_rebase() {  # a run that stopped in the middle of a rebase must not commit
 replay_onto() {  # replay_onto NEW [OLD]: move the local commits made on OLD (none: all of them) onto NEW
   local rules
   rules=$(mktemp)
-  # Every file of the branch is append-only: a union merge keeps every line of both sides, whatever
-  # the branch's own .gitattributes says (an old branch may name only *.csv).
+  # Every file of the branch is append-only: a union merge keeps every line of both sides. This rule
+  # applies where the branch's own .gitattributes says nothing (an old branch names only *.csv).
   printf '* merge=union\n' >"$rules"
   local range=(--root)
   if [ -n "${2:-}" ]; then
@@ -100,6 +107,8 @@ replay_onto() {  # replay_onto NEW [OLD]: move the local commits made on OLD (no
     git -C "$dir" rebase --abort
     return 1
   fi
+  # A rebase git refused to start (files left changed by a killed run, say) leaves HEAD where it was.
+  git -C "$dir" merge-base --is-ancestor "$1" HEAD
 }
 
 publish() {  # publish MESSAGE: commit what changed in history/ and push it; 1 when it could not be pushed
@@ -107,21 +116,31 @@ publish() {  # publish MESSAGE: commit what changed in history/ and push it; 1 w
   if git -C "$dir" diff --cached --quiet; then
     return 0
   fi
+  local base
+  base=$(git rev-parse --quiet --verify "$base_ref" || git -C "$dir" rev-parse HEAD)
   git -C "$dir" commit --quiet --no-verify -m "$1"
-  local attempt base
+  local attempt onto
   for attempt in 1 2 3 4 5; do
     if git -C "$dir" push --quiet "$remote" "HEAD:refs/heads/$branch"; then
       git update-ref "$tracking" "$(git -C "$dir" rev-parse HEAD)"
+      git update-ref "$base_ref" "$(git -C "$dir" rev-parse HEAD)"
       return 0
     fi
     if [ "$attempt" -eq 5 ]; then
       break
     fi
     sleep $((attempt * ${RETRY_SECONDS:-2}))
-    # Another run pushed first (or the branch was squashed): take its tip and put this run's commit on it.
-    base=$(git rev-parse --quiet --verify "$tracking" || true)
+    # Another run pushed first (or the branch was squashed): take its tip and put this run's commit on
+    # it. The base moves only once the commit is on the new tip, so a failed attempt is tried again
+    # from where the commit really sits.
     if fetch_tip "$mode"; then
-      replay_onto "$tracking" "$base" || echo "could not replay onto the new tip of $branch; trying again" >&2
+      onto=$(git rev-parse "$tracking")
+      if replay_onto "$onto" "$base"; then
+        base=$onto
+        git update-ref "$base_ref" "$onto"
+      else
+        echo "could not replay onto the new tip of $branch; trying again" >&2
+      fi
     fi
   done
   echo "could not push to $branch after $attempt attempts" >&2
@@ -147,6 +166,7 @@ The lines carry their own times: the commits are not the data.")
         git update-ref "$tracking" "$commit"
         if [ -e "$dir/.git" ] && [ "$(git -C "$dir" rev-parse HEAD)" = "$tip" ]; then
           git -C "$dir" reset --quiet --soft "$commit"  # the same files: only the commit beneath changes
+          git update-ref "$base_ref" "$commit"
         fi
         echo "squashed $branch into one commit ($commit, replacing $tip)"
         return 0

@@ -22,22 +22,29 @@ if ! bash "$(dirname "$0")/data-branch.sh" probe; then
 fi
 # Files of the branch left out of the checkout. A run whose clock crosses into a month that is not
 # checked out would write a new file there; it must join the branch's file, not replace it.
-hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p')
+if ! hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p'); then
+  echo "cannot list the files of $dir left out of the checkout: nothing was probed" >&2
+  exit 1
+fi
 
 if ! $generate probe --config status.yml; then
   failed+=("probe: a history file could not be written or status.yml is invalid (see above)")
 fi
 
 while IFS= read -r path; do
-  if [ -n "$path" ] && [ -e "$dir/$path" ]; then
-    kept=$(mktemp)
-    git -C "$dir" show "HEAD:$path" >"$kept"
-    if [ -n "$(tail -c 1 "$kept")" ]; then
-      printf '\n' >>"$kept"  # a last line cut short stays a line of its own
-    fi
-    tail -n +2 "$dir/$path" >>"$kept"  # this run's lines, after the header it wrote
-    mv "$kept" "$dir/$path"
+  if [ -z "$path" ] || [ ! -e "$dir/$path" ]; then
+    continue
   fi
+  kept=$(mktemp -p "$(git rev-parse --git-common-dir)" joined.XXXXXX)  # not in history/: never committed
+  # The branch's file (fetched now), its last line ended, then this run's lines after the header it wrote.
+  if git -C "$dir" show "HEAD:$path" >"$kept" && { [ -z "$(tail -c 1 "$kept")" ] || printf '\n' >>"$kept"; } &&
+    tail -n +2 "$dir/$path" >>"$kept" && mv "$kept" "$dir/$path"; then
+    continue
+  fi
+  # The branch's file could not be had: leave it as the branch has it, and this run's line out.
+  rm -f "$kept" "$dir/$path"
+  git -C "$dir" update-index --skip-worktree -- "$path" || true
+  failed+=("$path: a line for a month outside the checkout could not be joined to the branch's file")
 done <<<"$hidden"
 
 if ! deploy=$(python3 "$(dirname "$0")/status_changed.py" status.yml); then
@@ -50,8 +57,16 @@ if ! publish "Probe results $(date -u +%Y-%m-%dT%H:%M:%SZ)"; then
   deploy=false
 fi
 
+if [ "${GITHUB_ACTIONS:-}" != true ]; then
+  narrow full  # a clone kept between runs: history/ whole again for the builds made in it
+fi
+
 echo "deploy=$deploy"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
+  if [ "${GITHUB_ACTIONS:-}" != true ]; then
+  narrow full  # a clone kept between runs: history/ whole again for the builds made in it
 fi
-finish "${failed[@]}"
+
+echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
+fi
+finish ${failed[@]+"${failed[@]}"}
