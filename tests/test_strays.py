@@ -64,6 +64,13 @@ def monthly(site) -> dict[str, float | None]:
     return {month["month"]: month["uptime"] for month in document["months"]}
 
 
+def write_july(path: Path, minutes: int) -> None:
+    """A raw file of July 2026: "up" every 5 minutes from 00:00 UTC on the 1st, for ``minutes`` minutes."""
+    path.write_text(
+        ",".join(HEADER) + "\n" + "".join(f"2026-07-01T00:{m:02d}:00Z,up,200,100,,40\n" for m in range(0, minutes, 5))
+    )
+
+
 def lines_in(path: Path) -> int:
     return len(path.read_text().splitlines())
 
@@ -145,17 +152,15 @@ def test_a_sample_later_than_now_is_not_believed_but_a_little_ahead_is(cli, site
 def test_a_line_for_a_month_already_compacted_is_reported_then_kept(cli, site) -> None:
     """Before: the build ignored it without a word, and `compact` removed the file ("compacted into 0 runs")."""
     folder = site.root / "history" / "spse"
-    august = folder / "2026-07.csv"
-    august.write_text(
-        ",".join(HEADER) + "\n" + "".join(f"2026-07-01T00:{m:02d}:00Z,up,200,100,,40\n" for m in range(0, 60, 5))
-    )
+    july = folder / "2026-07.csv"
+    write_july(july, 60)
     assert cli("compact", "--config", site.config, "--now", NOW).code == 0  # July is four months before November
-    assert not august.exists()
+    assert not july.exists()
     built(cli, site)
     before = json.loads(site.file("api/v1/components/spse/daily.json"))
 
     late = "2026-07-02T00:00:00Z,down,,,timeout,\n"  # a run whose clock said July
-    august.write_text(",".join(HEADER) + "\n" + late)
+    july.write_text(",".join(HEADER) + "\n" + late)
     run = built(cli, site)
     assert run.code == 0, run.err
     assert (
@@ -169,7 +174,7 @@ def test_a_line_for_a_month_already_compacted_is_reported_then_kept(cli, site) -
     assert compacted.code == 0, compacted.err
     assert "2026-07.csv:2: warning: 1 lines reached 2026-07 after it was compacted; kept as they were" in compacted.err
     assert "spse: 2026-07 was compacted before: its raw file removed" in compacted.out
-    assert not august.exists()
+    assert not july.exists()
     assert (folder / "skipped.txt").read_text().splitlines()[1:] == ["2026-07.csv:2: " + late.strip()]
     assert built(cli, site, "--strict").code == 0
 
@@ -177,9 +182,7 @@ def test_a_line_for_a_month_already_compacted_is_reported_then_kept(cli, site) -
 def test_what_an_interrupted_compaction_left_is_not_a_late_line(cli, site) -> None:
     folder = site.root / "history" / "spse"
     july = folder / "2026-07.csv"
-    july.write_text(
-        ",".join(HEADER) + "\n" + "".join(f"2026-07-01T00:{m:02d}:00Z,up,200,100,,40\n" for m in range(0, 60, 5))
-    )
+    write_july(july, 60)
     raw = july.read_bytes()
     assert cli("compact", "--config", site.config, "--now", NOW).code == 0
     july.write_bytes(raw)  # stopped after the month was marked, before the raw file was removed
@@ -195,9 +198,7 @@ def test_a_late_line_that_the_runs_seem_to_cover_is_kept_too(cli, site) -> None:
     told from what an interrupted compaction left even when its time and status fall inside a run."""
     folder = site.root / "history" / "spse"
     july = folder / "2026-07.csv"
-    july.write_text(
-        ",".join(HEADER) + "\n" + "".join(f"2026-07-01T00:{m:02d}:00Z,up,200,100,,40\n" for m in range(0, 35, 5))
-    )
+    write_july(july, 35)
     raw = july.read_bytes()
     assert cli("compact", "--config", site.config, "--now", NOW).code == 0
     mark = (folder / "compacted.csv").read_text().splitlines()
