@@ -12,12 +12,15 @@ from urllib.parse import urlsplit
 
 from .views import ComponentView, IncidentView, SiteView
 
-# Our statuses that Statuspage lacks: "no_data" is reported as operational, with our own
-# word beside it, since its enumeration has no "unknown".
+# Statuspage's fields say what is known to be wrong; it has no word for "unknown". A component
+# without recent probe data has no known problem, so its standard status is "operational" and the
+# page's indicator is "none" when that is all there is: a client reading only the standard fields
+# sees one consistent picture. Our own word stays beside them ("statusgen_status": "no_data") and
+# in the description, for clients that want to tell "up" from "not measured lately".
 COMPONENT_STATUS = {"no_data": "operational"}
 INDICATOR = {
     "operational": "none",
-    "no_data": "minor",
+    "no_data": "none",
     "degraded_performance": "minor",
     "partial_outage": "major",
     "major_outage": "critical",
@@ -39,13 +42,23 @@ def documents(view: SiteView) -> dict[str, Any]:
     """Every v2 document, by its path under ``api/v2/``."""
     page = _page(view)
     components = _components(view)
+    # An incident names its components as components.json describes them: the same group and position.
+    by_id = {document["id"]: document for document in components if not document["group"]}
+
+    def incident(item: IncidentView) -> dict[str, Any]:
+        return _incident(view, item, by_id)
+
     # An incident that starts after now is held back, as on the pages (most likely a mistyped date).
     ordinary = [i for i in view.incidents if not i.incident.is_maintenance and i.incident.started <= view.now]
     maintenance = [i for i in view.incidents if i.incident.is_maintenance]
-    unresolved = [_incident(view, i) for i in ordinary if i.phase == "ongoing"]
-    upcoming = [_incident(view, i) for i in reversed(maintenance) if i.phase == "scheduled"]
-    active = [_incident(view, i) for i in maintenance if i.phase == "in_progress"]
-    status = {"indicator": INDICATOR[view.overall], "description": DESCRIPTION[view.overall]}
+    unresolved = [incident(i) for i in ordinary if i.phase == "ongoing"]
+    upcoming = [incident(i) for i in reversed(maintenance) if i.phase == "scheduled"]
+    active = [incident(i) for i in maintenance if i.phase == "in_progress"]
+    status = {
+        "indicator": INDICATOR[view.overall],
+        "description": DESCRIPTION[view.overall],
+        "statusgen_status": view.overall,
+    }
     return {
         "summary.json": {
             "page": page,
@@ -56,11 +69,11 @@ def documents(view: SiteView) -> dict[str, Any]:
         },
         "status.json": {"page": page, "status": status},
         "components.json": {"page": page, "components": components},
-        "incidents.json": {"page": page, "incidents": [_incident(view, i) for i in ordinary[:MAX_INCIDENTS]]},
+        "incidents.json": {"page": page, "incidents": [incident(i) for i in ordinary[:MAX_INCIDENTS]]},
         "incidents/unresolved.json": {"page": page, "incidents": unresolved},
         "scheduled-maintenances.json": {
             "page": page,
-            "scheduled_maintenances": [_incident(view, i) for i in maintenance[:MAX_INCIDENTS]],
+            "scheduled_maintenances": [incident(i) for i in maintenance[:MAX_INCIDENTS]],
         },
         "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
@@ -134,7 +147,7 @@ def _component(
     }
 
 
-def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
+def _incident(view: SiteView, item: IncidentView, components: dict[str, dict[str, Any]]) -> dict[str, Any]:
     record = item.incident
     updates = item.updates  # newest first, as Statuspage lists them
     url = view.config.base_url + item.path
@@ -148,12 +161,15 @@ def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
     resolved = record.resolved if item.phase in ("resolved", "completed") else None
     announced = min(updates[-1].update.at if updates else record.started, view.now)
     latest = max([u.update.at for u in updates] + [announced] + ([resolved] if resolved else []))
-    components = [
-        _component_of(view, c, 0, None)
-        for g in view.groups
-        for c in g.components
-        if c.component.id in record.components
+    timeline = [
+        _update(view, record.slug, f"{record.slug}-{u.anchor}", u.update.status, u.update.message, u.update.at)
+        for u in updates
     ]
+    if not timeline:
+        # A Statuspage incident always has an update: a record written without any (a notice, say)
+        # is announced by its text, as the page and the feeds show it, at the time it was published.
+        text = record.body.strip() or record.title
+        timeline = [_update(view, record.slug, f"{record.slug}-mulai", status, text, announced)]
     document = {
         "id": record.slug,
         "name": record.title,
@@ -166,25 +182,26 @@ def _incident(view: SiteView, item: IncidentView) -> dict[str, Any]:
         "shortlink": url,
         "started_at": _stamp(record.started, view),
         "page_id": page_id(view),
-        "incident_updates": [
-            {
-                "id": f"{record.slug}-{u.anchor}",
-                "status": u.update.status,
-                "body": u.update.message,
-                "incident_id": record.slug,
-                "created_at": _stamp(u.update.at, view),
-                "updated_at": _stamp(u.update.at, view),
-                "display_at": _stamp(u.update.at, view),
-                "affected_components": None,
-                "deliver_notifications": True,
-                "custom_tweet": None,
-                "tweet_id": None,
-            }
-            for u in updates
-        ],
-        "components": components,
+        "incident_updates": timeline,
+        "components": [document for cid, document in components.items() if cid in record.components],
     }
     if record.is_maintenance:
         document["scheduled_for"] = _stamp(record.started, view)
         document["scheduled_until"] = _stamp(record.resolved, view)
     return document
+
+
+def _update(view: SiteView, slug: str, uid: str, status: str, body: str, at: datetime) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "status": status,
+        "body": body,
+        "incident_id": slug,
+        "created_at": _stamp(at, view),
+        "updated_at": _stamp(at, view),
+        "display_at": _stamp(at, view),
+        "affected_components": None,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }

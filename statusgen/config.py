@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from . import defaults, i18n
 from .contacts import Help, read_help
-from .fields import Fields, web_address
+from .fields import Fields, one_line, web_address
 from .i18n import Text
 from .problems import Message, Problems, did_you_mean
 from .yamlsrc import YamlError, YamlMap, parse, read_text
@@ -157,7 +157,11 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     fields = Fields(data, shown, problems)
     fields.unknown_keys(SITE_KEYS)
     languages = _languages(fields)
-    title = fields.localized("title", languages, required="Status Layanan LPSE Provinsi Kalimantan Selatan")
+    title = one_line(
+        fields,
+        "title",
+        fields.localized("title", languages, required="Status Layanan LPSE Provinsi Kalimantan Selatan"),
+    )
     base_url = _base_url(fields)
     timezone = _timezone(fields)
     history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
@@ -240,7 +244,8 @@ def _organization(fields: Fields, title: str) -> Organization | None:
         return None
     entry = fields.within(data, Message("organization: "))
     entry.unknown_keys(ORGANIZATION_KEYS)
-    return Organization(entry.text("name") or title, entry.text("address"), entry.text("city"))
+    name, city = one_line(entry, "name", entry.text("name")), one_line(entry, "city", entry.text("city"))
+    return Organization(name or title, entry.text("address"), city)
 
 
 def _signatory(fields: Fields) -> Signatory:
@@ -249,7 +254,8 @@ def _signatory(fields: Fields) -> Signatory:
         return Signatory()
     entry = fields.within(data, Message("signatory: "))
     entry.unknown_keys(SIGNATORY_KEYS)
-    return Signatory(entry.text("role") or Signatory.role, entry.text("name"), entry.text("id_number"))
+    role, name, number = (one_line(entry, key, entry.text(key)) for key in ("role", "name", "id_number"))
+    return Signatory(role or Signatory.role, name, number)
 
 
 def _base_url(fields: Fields) -> str | None:
@@ -269,6 +275,17 @@ def _base_url(fields: Fields) -> str | None:
         return None
     if "?" in url or "#" in url:  # even a bare "?" or "#", whose query or fragment is empty
         fields.error("base_url", Message("base_url must not have a '?query' or '#fragment': remove it"))
+        return None
+    if "//" in urlsplit(url).path:
+        # Links are written from the path: one starting "//" would lead to the host named after it.
+        fields.error(
+            "base_url",
+            Message(
+                "base_url '{url}' has '//' in its path: write one '/' between its parts, e.g. "
+                "'https://example.github.io/status/'",
+                url=url,
+            ),
+        )
         return None
     return url if url.endswith("/") else url + "/"
 
@@ -371,8 +388,8 @@ def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, 
         components.append(
             Component(
                 id=cid,
-                name=entry.localized("name", languages) or Text(cid),
-                group=entry.localized("group", languages),
+                name=one_line(entry, "name", entry.localized("name", languages)) or Text(cid),
+                group=one_line(entry, "group", entry.localized("group", languages)),
                 since=entry.day("since"),
                 description=entry.localized("description", languages),
                 url=url,

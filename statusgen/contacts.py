@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .fields import Fields, web_address
+from .fields import Fields, one_line, web_address
 from .i18n import Text
 from .problems import Message, did_you_mean
 
@@ -51,7 +52,7 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
     items = entry.items("check")
     # The browser check compares the visitor's reach with the probes: it needs a probed component whose
     # address a browser may fetch from this page (an https page may not fetch http).
-    fit = [c.id for c in components.values() if c.url and c.probe and _fetchable(c.url, base_url)]
+    fit = [c.id for c in components.values() if c.url and c.probe and _fetchable(c.url, base_url) and _plain(c.url)]
     for index, value in enumerate(items or ()):
         assert items is not None
         cid = items.text.get(index, str(value)).strip()
@@ -63,6 +64,18 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
         elif not component.probe:
             reason = Message(
                 "component '{cid}' has no 'probe', so there is nothing to compare the visitor's view with", cid=cid
+            )
+        elif not component.url.startswith(("https://", "http://")):
+            reason = Message(
+                "component '{cid}' has a url whose scheme is not written in lower case ('https://'), which the "
+                "page's security policy would not let a browser fetch",
+                cid=cid,
+            )
+        elif urlsplit(component.url).username is not None:
+            reason = Message(
+                "component '{cid}' has a url with a user name or password, which a browser refuses to fetch "
+                "(and which the page would publish)",
+                cid=cid,
             )
         elif not _fetchable(component.url, base_url):
             reason = Message(
@@ -89,6 +102,11 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
         _contact(entry, "lkpp", languages),
         tuple(check),
     )
+
+
+def _plain(url: str) -> bool:
+    """A lower-case scheme and no credentials: what the browser check can fetch as the config wrote it."""
+    return url.startswith(("https://", "http://")) and urlsplit(url).username is None
 
 
 def _fetchable(url: str, page: str) -> bool:
@@ -120,7 +138,7 @@ def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | 
         )
         phone = None
     return Contact(
-        name=entry.localized("name", languages),
+        name=one_line(entry, "name", entry.localized("name", languages)),
         email=email,
         phone=phone,
         address=entry.localized("address", languages),

@@ -57,8 +57,10 @@ def build_feed(
     feed.title(title)
     feed.link(href=home + own, rel="self")
     feed.link(href=page, rel="alternate")  # last: RSS takes its <link> from the last link given
-    feed.description(lang.t("feed.description", title=title))
-    feed.subtitle(lang.t("feed.description", title=title))
+    description = lang.t("feed.description", title=title)
+    # One field in feedgen: Atom's subtitle is plain text, while readers take RSS's description as
+    # HTML, so there it is escaped once more, as item descriptions are: markup in a name stays words.
+    feed.description(description if atom else str(escape(description)))
     feed.language(code)
     feed.generator("statusgen")
     organization = config.organization.name if config.organization else config.title

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import times
@@ -322,3 +322,25 @@ def web_address(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return Message("it must start with https:// (or http://) and name a host")
     return None
+
+
+_Text = TypeVar("_Text", bound=str)
+LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")  # every break a YAML, HTML or iCalendar reader may see
+
+
+def one_line(fields: Fields, key: str, value: _Text | None) -> _Text | None:
+    """``value``, unless it or one of its translations spans lines: a name or a title is one line
+    wherever it goes (a calendar's name, a feed's title, a page's <title>), so a break is refused here."""
+    if value is None:
+        return None
+    texts = [value, *getattr(value, "translations", {}).values()]
+    if any(LINE_BREAK.search(text) for text in texts):
+        fields.error(
+            key,
+            Message(
+                "'{key}' must be one line: write it on one line ('|' keeps line breaks; '>-' folds them into spaces)",
+                key=key,
+            ),
+        )
+        return None
+    return value

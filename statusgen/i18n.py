@@ -74,9 +74,30 @@ def available(folder: Path = LOCALES) -> list[str]:
     return sorted(path.stem for path in folder.glob("*.yml")) if folder.is_dir() else []
 
 
+_READ: dict[tuple[Path, int, int, int], Catalogue] = {}  # by path and the file's inode, size and time
+
+
 def load_catalogue(code: str, folder: Path = LOCALES) -> Catalogue:
-    """Read ``<folder>/<code>.yml``; raises CatalogueError naming the file and line."""
+    """Read ``<folder>/<code>.yml``; raises CatalogueError naming the file and line.
+
+    A build needs each catalogue twice (checked with the configuration, then for the pages): it is
+    parsed once, and again only when the file changes (``serve`` rebuilds while it is edited).
+    Callers must not change what they get.
+    """
     path = folder / f"{code}.yml"
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise CatalogueError(path, 1, f"cannot read the message catalogue: {exc}") from None
+    key = (path.resolve(), info.st_ino, info.st_size, info.st_mtime_ns)
+    if key not in _READ:
+        for older in [known for known in _READ if known[0] == key[0]]:
+            del _READ[older]  # only a file's newest version is worth keeping
+        _READ[key] = _read_catalogue(path)
+    return _READ[key]
+
+
+def _read_catalogue(path: Path) -> Catalogue:
     try:
         data = parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -27,6 +27,7 @@ from .config import Config
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
+from .problems import InputError, Message, Problem
 from .uptime import DailyUptime
 from .views import CalendarMonth, ComponentView, DayView, SiteView
 
@@ -236,6 +237,7 @@ def site_jobs(
     Each language has the same pages under its prefix (none for the default); the API, the
     figures and the static files are shared. Jobs run in any order and in any process.
     """
+    _inside_templates(templates)
     languages = i18n.languages(list(view.config.languages), templates / "locales")
     compiled = None
     if cache is not None:
@@ -257,6 +259,34 @@ def site_jobs(
         }
 
     return jobs, finish
+
+
+def _inside_templates(templates: Path) -> None:
+    """Refuse a link in ``templates/`` that leads out of it.
+
+    What the templates folder holds is published (the static files byte for byte), so a link to
+    ``/proc/self/environ`` or to ``.git/config`` would put the build's secrets on the public site.
+    """
+    root = templates.resolve()
+    found = []
+    for path in sorted(templates.rglob("*")):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link, or one that leads round to itself
+            target = None
+        if target is None or (target != root and root not in target.parents):
+            found.append(
+                Problem(
+                    str(Path(templates.name) / path.relative_to(templates)),
+                    1,
+                    Message(
+                        "a link that leads out of the templates folder: everything in it is published, so "
+                        "replace the link with the file itself"
+                    ),
+                )
+            )
+    if found:
+        raise InputError(found)
 
 
 def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:

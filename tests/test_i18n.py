@@ -498,9 +498,10 @@ def test_every_key_is_asked_for_the_way_it_is_written(code: str) -> None:
 
 
 # Messages handed raw to static/check.js, whose fill() puts in {name} in the visitor's browser.
-VERDICTS = ("offline", "reachable", "reachable_despite", "lpse", "maintenance", "yours", "unknown")
+VERDICTS = ("offline", "reachable", "reachable_despite", "lpse", "maintenance", "yours", "unknown", "untried")
 FILLED_BY_CHECK_JS = {
-    key: {"name"} for key in ["check.reached", "check.not_reached", *(f"check.verdict_{kind}" for kind in VERDICTS)]
+    key: {"name"}
+    for key in ["check.reached", "check.not_reached", "check.not_tried", *(f"check.verdict_{v}" for v in VERDICTS)]
 }
 
 
@@ -509,8 +510,10 @@ def test_every_call_fills_exactly_the_placeholders_of_its_message(code: str) -> 
     # A message given no values at all comes out raw, "{days}" and all; a missing one is a KeyError at build
     # time; an extra one means the message lost a placeholder the code still fills. plural() fills {n} itself.
     script = (TEMPLATES / "static" / "check.js").read_text(encoding="utf-8")
-    assert "fill(reached ? messages.reached : messages.not_reached, { name: name })" in script
-    assert "fill(messages[kind], { name: name })" in script
+    assert "untried ? messages.not_tried : reached ? messages.reached : messages.not_reached;" in script
+    assert "fill(said, { name: name })" in script
+    assert "var text = untried && kind === \"unknown\" ? messages.untried : messages[kind];" in script
+    assert "fill(text, { name: name })" in script
     messages = catalogue(code)
     wrong = []
     for key, uses in sorted(wanted_keys().items()):
@@ -1226,7 +1229,8 @@ def test_feeds_calendar_and_badges_exist_in_both_languages(demo_site: Path) -> N
     calendar = icalendar.Calendar.from_ical((demo_site / "en/maintenance.ics").read_bytes())
     assert str(calendar["X-WR-CALNAME"]) == "Maintenance · Example: LPSE Service Status (synthetic data)"
     summaries = {str(event["UID"]): str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
-    assert summaries["2026-11-29-pemeliharaan-spse@example.github.io"] == "Maintenance: SPSE upgrade to a new version"
+    # The English calendar is a calendar of its own: its UIDs differ from the Indonesian one's.
+    assert summaries["2026-11-29-pemeliharaan-spse.en@example.github.io"] == "Maintenance: SPSE upgrade to a new version"
     feed = feedparser.parse((demo_site / "en/components/spse/feed.xml").read_bytes())
     assert (feed.feed.language, feed.feed.title) == (
         "en",

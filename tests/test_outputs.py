@@ -133,7 +133,11 @@ def test_statuspage_v2_documents_follow_the_schema(site: Path, name: str) -> Non
 def test_statuspage_v2_content(site: Path) -> None:
     summary = json.loads(read(site, "api/v2/summary.json"))
     # Demo at 26 Nov 10:00: SiRUP partial outage is the worst → "major" (Statuspage's word for partial).
-    assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    assert summary["status"] == {
+        "indicator": "major",
+        "description": "Partial System Outage",
+        "statusgen_status": "partial_outage",
+    }
     assert summary["page"]["url"] == "https://example.github.io/status-demo/"
     assert summary["page"]["time_zone"] == "Asia/Makassar"
     assert summary["page"]["updated_at"] == "2026-11-26T10:00:00.000+08:00"

@@ -18,10 +18,16 @@
     try { blocked[new URL(event.blockedURI).origin] = true; } catch (ignored) { /* not a URL */ }
   });
 
-  // Resolves true when the address answers at all (any HTTP status), false on a network error or timeout.
+  // Resolves true when the address answers at all (any HTTP status), false on a network error or timeout,
+  // and null when the browser would refuse the request before sending it (an address it cannot read, one
+  // with a user name or password, http:// from an https page): that says nothing about the network.
   // "no-cors" is enough for another site: its answer stays unreadable, only its arrival counts.
   function reach(address, sameOrigin) {
-    var url = new URL(address, window.location.href);
+    var url;
+    try { url = new URL(address, window.location.href); } catch (ignored) { return Promise.resolve(null); }
+    if (url.username || url.password || (window.location.protocol === "https:" && url.protocol === "http:")) {
+      return Promise.resolve(null);
+    }
     url.searchParams.set("cek", String(Date.now()));
     url.hash = "";
     var controller = new AbortController();
@@ -55,7 +61,7 @@
   function verdict(selfOk, targetOk, status, isBlocked) {
     if (!selfOk) return "offline";
     if (status === "under_maintenance") return "maintenance";
-    if (isBlocked) return "unknown";
+    if (isBlocked || targetOk === null) return "unknown";
     if (targetOk) return OUTAGE.indexOf(status) >= 0 ? "reachable_despite" : "reachable";
     if (OUTAGE.indexOf(status) >= 0) return "lpse";
     return status === "operational" ? "yours" : "unknown";
@@ -69,14 +75,19 @@
       var address = item.getAttribute("data-check-target");
       var name = item.getAttribute("data-name");
       var reached = results[index + 1];
-      var kind = verdict(selfOk, reached, probeStatus(item), blocked[new URL(address, window.location.href).origin]);
+      var isBlocked = false;
+      try { isBlocked = blocked[new URL(address, window.location.href).origin] === true; } catch (ignored) { /* unread */ }
+      var kind = verdict(selfOk, reached, probeStatus(item), isBlocked);
       verdicts.push(kind);
       var line = document.createElement("p");
       line.setAttribute("data-verdict", kind);
       var head = document.createElement("strong");
-      head.textContent = fill(reached ? messages.reached : messages.not_reached, { name: name }) + " ";
+      var untried = reached === null || isBlocked;
+      var said = untried ? messages.not_tried : reached ? messages.reached : messages.not_reached;
+      head.textContent = fill(said, { name: name }) + " ";
       line.appendChild(head);
-      line.appendChild(document.createTextNode(fill(messages[kind], { name: name })));
+      var text = untried && kind === "unknown" ? messages.untried : messages[kind];
+      line.appendChild(document.createTextNode(fill(text, { name: name })));
       output.appendChild(line);
     });
     var help = section.getAttribute("data-help");
