@@ -289,3 +289,24 @@ def test_an_address_a_security_policy_blocks_gets_no_verdict(browser: Browser, o
         assert verdicts["SPSE dipelihara"] == "maintenance"  # what our records say still stands
     finally:
         context.close()
+
+
+def test_an_address_the_browser_refuses_to_ask_gets_no_verdict(open_site: Callable[..., Page], origin: str) -> None:
+    """An address with a user name or password is refused by fetch() itself, before anything is sent: a
+    verdict of "your network" would blame the visitor for a request that never left the browser.
+    (status.yml refuses such an address for help.check; a page edited by hand, or an old one, may hold it.)"""
+    Answers.hits.clear()
+    page = open_site(origin + "/status/")
+    target = page.locator("[data-check-target]").first  # SPSE terjangkau, operational by our records
+    address = str(target.get_attribute("data-check-target"))
+    target.evaluate("(item, url) => item.setAttribute('data-check-target', url)", address.replace("//", "//u:p@", 1))
+
+    verdicts = run_check(page)
+
+    assert verdicts["SPSE terjangkau"] == "unknown"  # not "yours": the server was never asked
+    assert verdicts["SPSE tertolak"] == "yours"  # the others are judged as before
+    assert len(Answers.hits) == 2  # lambat-terganggu and dipelihara-terjangkau, not terjangkau
+    line = page.locator("[data-check-result] p[data-verdict]").first.inner_text()
+    assert line.startswith("SPSE terjangkau tidak dicoba dari perangkat Anda.")
+    assert "Peramban Anda tidak akan mengirim permintaan ini" in line
+    assert page.errors == []  # type: ignore[attr-defined]

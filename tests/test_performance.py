@@ -819,3 +819,28 @@ def test_timings_say_where_a_build_spent_its_time(cli, demo, tmp_path) -> None:
     assert all(float(found[n]) > 0 for n in (1, 2, 3))
     quiet = cli("build", "--config", demo.config, "--out", out, "--now", sites.NOW_ARG)
     assert "timings" not in quiet.err
+
+
+def test_each_language_catalogue_is_parsed_once_per_build(make_site, cli, monkeypatch) -> None:
+    # A build reads each catalogue twice: with the configuration (are they complete?) and for the pages.
+    # The second reading must be the first one's result, not another parse.
+    site = make_site()  # languages: id and en, the default
+    parsed: list[str] = []
+    real = i18n.parse
+
+    def counting(text: str) -> object:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(i18n, "parse", counting)
+    monkeypatch.setattr(i18n, "_READ", {}, raising=False)  # none read yet
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:00+08:00").code == 0
+    assert len(parsed) == 2  # id.yml and en.yml, once each
+    # A changed catalogue is read again (serve rebuilds while it is edited); here: a copy, newer.
+    folder = site.root / "locales"
+    shutil.copytree(i18n.LOCALES, folder)
+    assert i18n.load_catalogue("id", folder) is i18n.load_catalogue("id", folder)
+    assert len(parsed) == 3
+    (folder / "id.yml").write_text((folder / "id.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    i18n.load_catalogue("id", folder)
+    assert len(parsed) == 4
