@@ -512,7 +512,7 @@ def test_every_call_fills_exactly_the_placeholders_of_its_message(code: str) -> 
     script = (TEMPLATES / "static" / "check.js").read_text(encoding="utf-8")
     assert "untried ? messages.not_tried : reached ? messages.reached : messages.not_reached;" in script
     assert "fill(said, { name: name })" in script
-    assert "var text = untried && kind === \"unknown\" ? messages.untried : messages[kind];" in script
+    assert 'var text = untried && kind === "unknown" ? messages.untried : messages[kind];' in script
     assert "fill(text, { name: name })" in script
     messages = catalogue(code)
     wrong = []
@@ -1230,7 +1230,9 @@ def test_feeds_calendar_and_badges_exist_in_both_languages(demo_site: Path) -> N
     assert str(calendar["X-WR-CALNAME"]) == "Maintenance · Example: LPSE Service Status (synthetic data)"
     summaries = {str(event["UID"]): str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
     # The English calendar is a calendar of its own: its UIDs differ from the Indonesian one's.
-    assert summaries["2026-11-29-pemeliharaan-spse.en@example.github.io"] == "Maintenance: SPSE upgrade to a new version"
+    assert (
+        summaries["2026-11-29-pemeliharaan-spse.en@example.github.io"] == "Maintenance: SPSE upgrade to a new version"
+    )
     feed = feedparser.parse((demo_site / "en/components/spse/feed.xml").read_bytes())
     assert (feed.feed.language, feed.feed.title) == (
         "en",
