@@ -21,13 +21,16 @@ from .compaction import compaction_plan
 from .history import LEEWAY, ProbeSample
 from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Message, Problem, Problems
-from .times import FIRST_YEAR, LAST_YEAR, midnight, parse_datetime, plausible
+from .times import FIRST_YEAR, LAST_YEAR, midnight, parse_datetime, plausible, zone_label
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
-    """The command line itself is wrong."""
+    """The command line itself is wrong; said in the language of the messages (``said``)."""
+
+    def said(self, words: Mapping[str, str]) -> str:
+        return problems.say(self.args[0], words) if self.args else ""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -100,14 +103,24 @@ def parser() -> argparse.ArgumentParser:
 
 
 def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], tz: object) -> datetime:
-    """``now`` from --now, else SOURCE_DATE_EPOCH, else the clock; whole seconds."""
+    """``now`` from --now, else SOURCE_DATE_EPOCH, else the clock; whole seconds.
+
+    --now may carry a fraction of a second (``date --iso-8601=ns``); it is dropped, so that a build for
+    the same second is the same build.
+    """
     if option:
         try:
-            return parse_datetime(option, tz)  # type: ignore[arg-type]
+            return parse_datetime(option, tz, fractions=True)  # type: ignore[arg-type]
         except ValueError as exc:
-            detail = f" ({exc})" if str(exc) != option.strip() else ""
+            reason = exc.args[0] if exc.args and str(exc) != option.strip() else None
             raise UsageError(
-                f"--now '{option}' is not a time{detail}: use ISO 8601, e.g. 2021-09-20T09:00+08:00"
+                Message(
+                    "--now '{value}' is not a time ({reason}): use ISO 8601, e.g. 2021-09-20T09:00+08:00"
+                    if reason
+                    else "--now '{value}' is not a time: use ISO 8601, e.g. 2021-09-20T09:00+08:00",
+                    value=option,
+                    reason=reason,
+                )
             ) from None
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -117,8 +130,13 @@ def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], 
             return moment
         except (ValueError, OverflowError, OSError):
             raise UsageError(
-                f"SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970 "
-                f"within the years {FIRST_YEAR}–{LAST_YEAR}"
+                Message(
+                    "SOURCE_DATE_EPOCH '{epoch}' is not a whole number of seconds since 1970 "
+                    "within the years {first}–{last}",
+                    epoch=epoch,
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
             ) from None
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -146,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_compact(args.config, args.keep_months, args.now, message_language(args))
         return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache, args.timings)
     except UsageError as exc:
-        print(f"generate.py: error: {exc}", file=sys.stderr)
+        said = exc.said(problems.translations(message_language(args)))
+        print(f"generate.py: error: {said}", file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
         words = problems.translations(message_language(args))
@@ -223,7 +242,10 @@ def run_staff(args: argparse.Namespace) -> int:
     code = args.lang or config.languages[0]
     report(warnings, words=problems.translations(code))
     if code not in i18n.available():
-        raise UsageError(f"--lang {code}: no such language (available: {', '.join(i18n.available())})")
+        available = ", ".join(i18n.available())
+        raise UsageError(
+            Message("--lang {code}: no such language (available: {available})", code=code, available=available)
+        )
     lang = i18n.languages([code])[0]
     now = resolve_now(None, os.environ, config.timezone)
     helper = staff.Staff(config, lang, now, input, lambda path: pipeline.shown_path(path))
@@ -283,7 +305,14 @@ def run_build(
             **seconds,
         )
         print(problems.say(line, words), file=sys.stderr)
-    print(f"built {pipeline.shown_path(out)}/ for {now.astimezone(inputs.config.timezone).isoformat()}")
+    local = now.astimezone(inputs.config.timezone)
+    built = Message(
+        "built {path}/ for {time} ({zone})",
+        path=pipeline.shown_path(out),
+        time=local.isoformat(),
+        zone=zone_label(local),
+    )
+    print(problems.say(built, words))
     return EXIT_OK
 
 
@@ -295,32 +324,42 @@ def run_probe(config_path: Path, code: str = "id") -> int:
     report(warnings, words=problems.translations(code))
     moment = int(time.time())
     outcomes = probe_all(config.components)
+    words = problems.translations(code)
     if not outcomes:
-        print("no component has a 'probe:'; nothing to do")
+        print(problems.say(Message("no component has a 'probe:'; nothing to do"), words))
         return EXIT_OK
     samples = {
         cid: ProbeSample(moment, o.status, o.http_status, o.latency_ms, o.error, o.cert_days)
         for cid, o in outcomes.items()
     }
     failed = append_samples(config.history_dir, samples)
-    words = problems.translations(code)
     for path, exc in failed:
         line = Message("cannot append probe history: {reason}", reason=exc.strerror or str(exc))
         where = pipeline.shown_path(Path(exc.filename) if exc.filename else path)
         print(f"{where}:1: {problems.say(line, words)}", file=sys.stderr)
     for cid, sample in sorted(samples.items()):
-        detail = " ".join(
-            str(part)
-            for part in (
-                sample.http_status,
-                f"{sample.latency_ms} ms" if sample.latency_ms is not None else None,
-                sample.error,
-                f"cert {sample.cert_days} d" if sample.cert_days is not None else None,
-            )
-            if part is not None
-        )
-        print(f"{cid}: {sample.status} {detail}".rstrip())
+        print(probe_line(cid, sample, words))
     return EXIT_INVALID if failed else EXIT_OK
+
+
+# What a probe found, in words; the history files keep the English word.
+PROBE_STATUS = {"up": Message("up"), "degraded": Message("degraded"), "down": Message("down")}
+
+
+def probe_line(cid: str, sample: ProbeSample, words: Mapping[str, str]) -> str:
+    """``web: up 200 35 ms cert 60 d``: what one probe found, in the language of ``words``. The error
+    (``timeout``, ``status``) is shown as the code the history file holds, to be looked up there."""
+    status = PROBE_STATUS.get(sample.status, sample.status)
+    parts = (
+        sample.http_status,
+        f"{sample.latency_ms} ms" if sample.latency_ms is not None else None,
+        sample.error,
+        Message("cert {days} d", days=sample.cert_days) if sample.cert_days is not None else None,
+    )
+    detail = " ".join(
+        problems.say(part, words) if isinstance(part, str) else str(part) for part in parts if part is not None
+    )
+    return f"{cid}: {problems.say(status, words)} {detail}".rstrip()
 
 
 def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:
@@ -330,9 +369,10 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     and the exit status is 1.
     """
     if keep_months < 3:
-        raise UsageError("--keep-months must be at least 3, so the 90-day charts keep their raw samples")
+        raise UsageError(Message("--keep-months must be at least 3, so the 90-day charts keep their raw samples"))
     config, warnings = pipeline.load_settings(config_path)
-    report(warnings, words=problems.translations(code))
+    words = problems.translations(code)
+    report(warnings, words=words)
     found = Problems()
     now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
     month_index = now.year * 12 + now.month - 1 - keep_months
@@ -354,13 +394,25 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
                     late = Message("a line was appended while the month was compacted: left raw for the next run")
                     found.warning(f"{shown}/{cid}/{month.month}.csv", 1, late)
                     continue
-                if month.already:
-                    print(f"{cid}: {month.month} was compacted before: its raw file removed")
-                else:
-                    print(f"{cid}: {month.month} compacted into {len(month.runs)} runs")
+                done = (
+                    Message(
+                        "{component}: {month} was compacted before: its raw file removed",
+                        component=cid,
+                        month=month.month,
+                    )
+                    if month.already
+                    else Message(
+                        "{component}: {month} compacted into {runs} runs",
+                        component=cid,
+                        month=month.month,
+                        runs=len(month.runs),
+                    )
+                )
+                print(problems.say(done, words))
         except OSError as exc:
             where = exc.filename or f"{shown}/{cid}"
-            print(f"{where}:1: cannot compact probe history: {exc.strerror or exc}", file=sys.stderr)
+            line = Message("cannot compact probe history: {reason}", reason=exc.strerror or str(exc))
+            print(f"{where}:1: {problems.say(line, words)}", file=sys.stderr)
             failed = True
-    report(found.warnings, words=problems.translations(code))
+    report(found.warnings, words=words)
     return EXIT_INVALID if failed else EXIT_OK

@@ -3,6 +3,12 @@
 The watcher polls the modification times of ``status.yml``, ``incidents/`` and ``templates/`` twice a
 second (no extra dependency, and it works on every file system). A change that makes the input invalid
 prints the problems and leaves the last good site in place, as every build does.
+
+The output folder may be a checkout of the Pages branch, so the server guards what a browser can reach:
+nothing under a name that begins with a dot (``.git/``, ``.nojekyll``) except ``.well-known/``; only the
+``Host`` names of this machine, so that a page elsewhere cannot rebind its own name to 127.0.0.1 and read
+the folder; and a connection that stays silent for ``IDLE_SECONDS`` is closed, so idle ones cannot hold
+a thread each for ever.
 """
 
 from __future__ import annotations
@@ -18,26 +24,77 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from . import build as pipeline
 from .output import UnsafeOutput
 from .problems import InputError, Message, say, translations
 from .render import TEMPLATES
+from .times import zone_label
 
 POLL_SECONDS = 0.5
+IDLE_SECONDS = 10.0  # a connection silent this long (before or within a request) is closed
+PUBLIC_DOT_NAMES = frozenset({".well-known"})  # RFC 8615 addresses, which GitHub Pages publishes
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves ``out`` at ``base_path``, and ``404.html`` for anything missing, as GitHub Pages does."""
+    """Serves ``out`` at ``base_path``, and ``404.html`` for anything missing, as GitHub Pages does.
+
+    Only to a request whose ``Host`` is this server by the name 127.0.0.1 or localhost, and never a
+    path with a part that begins with a dot (but ``.well-known``).
+    """
 
     base_path = "/"
 
-    def __init__(self, *args: Any, base_path: str, **kwargs: Any):
+    def __init__(self, *args: Any, base_path: str, words: Mapping[str, str] | None = None, **kwargs: Any):
         self.base_path = base_path
+        self.words = words or {}
         super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(IDLE_SECONDS)  # read at each connection: the module's value is the one used
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self._host_allowed():
+            return True
+        port = self._port()
+        refusal = Message(
+            "this preview answers only at http://127.0.0.1:{port}/ and http://localhost:{port}/", port=port
+        )
+        body = (say(refusal, self.words) + "\n").encode()
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
+        return False
+
+    def _host_allowed(self) -> bool:
+        """Whether the one ``Host`` header names this server as 127.0.0.1 or localhost, with its port.
+
+        A DNS-rebinding page reaches 127.0.0.1 under its own name, which its browser sends as ``Host``.
+        """
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return False
+        port = self._port()
+        names = ("127.0.0.1", "localhost")
+        allowed = {f"{name}:{port}" for name in names} | (set(names) if port == 80 else set())
+        return hosts[0].strip().lower() in allowed
+
+    def _port(self) -> int:
+        """The port this connection came to: the server's."""
+        return int(self.connection.getsockname()[1])
 
     def send_head(self) -> Any:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if hidden(path):
+            return self._not_found()
         if path in ("", "/") and self.base_path != "/":
             return self._redirect(self.base_path, 302)
         if path == self.base_path.rstrip("/"):
@@ -71,6 +128,37 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results
+
+
+def hidden(path: str) -> bool:
+    """Whether a request path names anything under a dot-name (``/.git/config``, ``/%2egit/``, ``/..``).
+
+    Such files are the folder's own (a Pages checkout's ``.git/``, ``.nojekyll``), not the site;
+    ``.well-known/`` is the exception, as GitHub Pages publishes it.
+    """
+    parts = unquote(path).split("/")
+    return any(part.startswith(".") and part not in PUBLIC_DOT_NAMES for part in parts)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """One thread per connection, each closed after ``IDLE_SECONDS`` of silence by its handler."""
+
+    request_queue_size = 64  # socketserver's 5 makes a browser's burst of connections wait a second for a retry
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away or fell silent mid-answer is no bug: no traceback for it."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
+
+def preview_server(out: Path, base_path: str, port: int, words: Mapping[str, str] | None = None) -> PreviewServer:
+    """The server of ``out`` under ``base_path`` on 127.0.0.1:``port`` (0: any free port), not yet started.
+
+    Raises OSError or OverflowError when the port cannot be used.
+    """
+    handler = partial(SiteHandler, directory=os.fspath(out.resolve()), base_path=base_path, words=words or {})
+    return PreviewServer(("127.0.0.1", port), handler)
 
 
 def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
@@ -115,7 +203,13 @@ def _rebuild(config_path: Path, out: Path, words: Mapping[str, str]) -> bool:
         return False
     for warning in inputs.warnings:
         print(warning.said(words), file=sys.stderr, flush=True)
-    built = Message("built {path}/ at {time}", path=pipeline.shown_path(out), time=time.strftime("%H:%M:%S"))
+    local = now.astimezone(inputs.config.timezone)  # the staff's clock, which the site shows too
+    built = Message(
+        "built {path}/ at {time} {zone}",
+        path=pipeline.shown_path(out),
+        time=local.strftime("%H:%M:%S"),
+        zone=zone_label(local),
+    )
     print(say(built, words), flush=True)
     return True
 
@@ -126,9 +220,8 @@ def serve(config_path: Path, out: Path, port: int, code: str = "id") -> int:
     words = translations(code)
     base_path = config.base_path
     out.mkdir(parents=True, exist_ok=True)
-    handler = partial(SiteHandler, directory=os.fspath(out.resolve()), base_path=base_path)
     try:  # the port first: a busy one is said at once, before a whole build
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = preview_server(out, base_path, port, words)
     except (OSError, OverflowError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         message = Message(

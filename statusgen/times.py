@@ -21,6 +21,9 @@ _DATETIME = re.compile(
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _OFFSET = re.compile(r"[+-](\d{2}):?(\d{2})$", re.ASCII)
+# The fraction of a second after hh:mm:ss, with ISO 8601's point or comma: ``16:46:49.061347``,
+# ``16:46:49,061347123`` (``date --iso-8601=ns``).
+_FRACTION = re.compile(r"(?<=\d:\d{2}:\d{2})[.,]\d+(?=\s*(?:Z|[+-]\d{2}:?\d{2})?$)", re.ASCII)
 
 # Years a status record can plausibly hold; anything else is a typo such as 0021 for 2021.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -32,20 +35,24 @@ def plausible(day: date) -> None:
         raise ValueError(f"year {day.year} is outside {FIRST_YEAR}–{LAST_YEAR}")
 
 
-def parse_datetime(value: object, tz: tzinfo) -> datetime:
+def parse_datetime(value: object, tz: tzinfo, *, fractions: bool = False) -> datetime:
     """Read a time written in a file; without an offset it is in ``tz``.
 
-    Accepts text such as ``2021-09-19 18:33`` or ``2021-09-19T17:33+07:00``.
-    Raises ValueError when the text is not such a time. Seconds below one are dropped.
+    Accepts text such as ``2021-09-19 18:33`` or ``2021-09-19T17:33+07:00``; with ``fractions`` also a
+    fraction of a second, as machines write it (``2026-12-04T16:46:49,061347123+00:00``).
+    Raises ValueError when the text is not such a time. Seconds below one are dropped, not rounded:
+    the result is in whole seconds, so what is built for it is the same for every fraction.
     """
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
     else:
-        text = str(value).strip()
+        text = written = str(value).strip()
+        if fractions:
+            text = _FRACTION.sub("", text, count=1)
         if not _DATETIME.fullmatch(text):
-            raise ValueError(text)
+            raise ValueError(written)
         # Indonesian writing uses 18.33; ISO wants 18:33.
         text = re.sub(r"(?<=[T ])(\d{1,2})\.(\d{2})(?:\.(\d{2}))?", _colon_time, text)
         text = re.sub(r"^(\d{4}-\d{2}-\d{2})[T ](\d):", r"\1T0\2:", text)
