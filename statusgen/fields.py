@@ -6,15 +6,16 @@ reads the same way wherever it is made.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import times
 from .i18n import Text
-from .problems import Message, Problems, did_you_mean, listing
+from .problems import Message, Problems, closest, did_you_mean, listing
 from .yamlsrc import YamlList, YamlMap
 
 
@@ -114,7 +115,10 @@ class Fields:
         default: str | None = None,
         required: bool = False,
         noun: str | None = None,
+        labels: Callable[[], Mapping[str, Sequence[str]]] | None = None,
     ) -> str | None:
+        """One of ``choices``. ``labels`` gives, only when the value is wrong, what the pages call each choice,
+        so that a word staff read there ('Dijadwalkan') is answered with its value ('scheduled')."""
         choices = list(choices)
         if key not in self.mapping or self.mapping[key] is None:
             if required:
@@ -131,7 +135,7 @@ class Fields:
                     noun=noun or key,
                     value=value,
                     valid=listing(choices),
-                    hint=did_you_mean(value, choices),
+                    hint=_meant(value, choices, labels() if labels else {}),
                 ),
             )
             return None
@@ -300,6 +304,47 @@ def hidden_character(text: str) -> str | None:
             close=f"U+{ord(_OPENERS[open_[-1]]):04X}",
         )
     return None
+
+
+def meaning(value: str, choices: Sequence[str], labels: Mapping[str, Sequence[str]]) -> str | None:
+    """The choice ``value`` most likely stands for, or None.
+
+    First a choice's name on the page (``labels``: 'Gangguan total' or 'Major outage' for 'major'), or a
+    word of it that no other choice's name holds ('total'); then a choice spelt nearly like ``value``
+    ('mayor'); then a name or word spelt nearly like it ('dijadwalkn').
+    """
+    names: dict[str, str] = {}
+    for choice in choices:
+        names.setdefault(_phrase(choice), choice)  # "in progress" for 'in_progress'
+        for label in labels.get(choice, ()):
+            names.setdefault(_phrase(label), choice)
+    owners: dict[str, set[str]] = {}
+    for choice in choices:
+        for label in labels.get(choice, ()):
+            for word in _phrase(label).split():
+                owners.setdefault(word, set()).add(choice)
+    for word, owner in owners.items():
+        if len(owner) == 1:
+            names.setdefault(word, next(iter(owner)))
+    phrase = _phrase(value)
+    if phrase in names:
+        return names[phrase]
+    near = closest(value, choices)
+    if near is not None:
+        return near
+    near = next(iter(difflib.get_close_matches(phrase, list(names), n=1, cutoff=0.8)), None)
+    return names[near] if near is not None else None
+
+
+def _phrase(text: str) -> str:
+    """Lower-case words, without punctuation: 'Eksternal (nasional)' → 'eksternal nasional'."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def _meant(value: str, choices: Sequence[str], labels: Mapping[str, Sequence[str]]) -> str:
+    """The hint for the choice ``value`` stands for (see ``meaning``), or an empty string."""
+    close = meaning(value, choices, labels)
+    return Message(" Did you mean '{close}'?", close=close) if close else ""
 
 
 def _kind(value: Any) -> str:

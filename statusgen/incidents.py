@@ -7,8 +7,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+from . import i18n
 from .config import ID_PATTERN, Config
 from .fields import Fields, hidden_character
 from .i18n import Text
@@ -58,6 +60,34 @@ class Incident:
     @property
     def is_maintenance(self) -> bool:
         return self.severity == "maintenance"
+
+
+@cache
+def page_words(kind: str) -> dict[str, tuple[str, ...]]:
+    """What the pages call each value of ``kind`` (``severity``, ``update_status``, ``cause``), in every
+    language: ``{'major': ('Major outage', 'Gangguan total'), ...}``. Staff write the word they read
+    on the page; a message then names the value it stands for. Read only for such a message."""
+    words: dict[str, tuple[str, ...]] = {}
+    for code in i18n.available():
+        try:
+            messages = i18n.load_catalogue(code).messages
+        except i18n.CatalogueError:  # reported by the build; a hint is not worth failing for
+            continue
+        for key, label in messages.items():
+            value = key.removeprefix(f"{kind}.")
+            if value != key and isinstance(label, str):
+                words[value] = (*words.get(value, ()), label)
+    return words
+
+
+def status_words(maintenance: bool) -> dict[str, tuple[str, ...]]:
+    """What the pages call each update status, with the other kind's closing status as words for this
+    kind's own: 'Selesai' (completed) written for an incident means 'resolved', 'Teratasi' for a
+    maintenance 'completed'."""
+    words = dict(page_words("update_status"))
+    own, other = ("completed", "resolved") if maintenance else ("resolved", "completed")
+    words[own] = (*words.get(own, ()), *words.get(other, ()), other)
+    return words
 
 
 PER_WORKER = 200  # incident files below which a share is not worth a fork (a fork and its pickles cost about 20 ms)
@@ -196,10 +226,15 @@ def split_front_matter(text: str) -> tuple[str, str] | tuple[int, str]:
     lines = text.split("\n")
     if not lines or not _FENCE.fullmatch(lines[0]):
         return 1, Message("no front matter: the file must start with a line '---', then YAML keys, then a line '---'")
-    for index in range(1, len(lines)):
-        if _CLOSE.fullmatch(lines[index]):
-            return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]).strip("\n") + "\n"
-    return 1, Message("the front matter is not closed: add a line '---' after the last YAML key")
+    index = closing_fence(lines)
+    if index is None:
+        return 1, Message("the front matter is not closed: add a line '---' after the last YAML key")
+    return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]).strip("\n") + "\n"
+
+
+def closing_fence(lines: Sequence[str]) -> int | None:
+    """The index of the line (after the first) that closes the front matter, ``---`` or ``...``; None if none does."""
+    return next((index for index in range(1, len(lines)) if _CLOSE.fullmatch(lines[index])), None)
 
 
 def _read_incident(
@@ -213,8 +248,10 @@ def _read_incident(
     components = _component_ids(fields, config)
     false_alarm = fields.flag("false_alarm")
     # A false alarm only voids probe failures; it claims no outage, so it defaults to a notice.
-    severity = fields.choice("severity", SEVERITIES, required=not false_alarm, default="notice")
-    cause = fields.choice("cause", CAUSES, default="internal")
+    severity = fields.choice(
+        "severity", SEVERITIES, required=not false_alarm, default="notice", labels=lambda: page_words("severity")
+    )
+    cause = fields.choice("cause", CAUSES, default="internal", labels=lambda: page_words("cause"))
     started = fields.moment("started", config.timezone, zone, required=True)
     resolved = fields.moment("resolved", config.timezone, zone)
     if started and resolved and resolved < started:
@@ -257,7 +294,9 @@ def _read_incident(
         and started
         and updates
         and not any(u.status == "scheduled" for u in updates)
-        and min(updates, key=lambda u: u.at).status != "in_progress"  # recorded once underway: nothing to fix
+        # Recorded once under way, or once over (its first update 'completed', not before it started):
+        # there was nothing left to announce.
+        and not _recorded_late(min(updates, key=lambda u: u.at), started)
     ):
         fields.warn(
             "updates",
@@ -378,6 +417,11 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
     return _Translation(block.text("title"), body.strip() + "\n" if body else None, messages)
 
 
+def _recorded_late(first: Update, started: datetime) -> bool:
+    """Whether a maintenance's first update says it was recorded when already under way or over."""
+    return first.status == "in_progress" or (first.status == "completed" and first.at >= started)
+
+
 def _plain(moment: datetime, config: Config) -> str:
     local = moment.astimezone(config.timezone)
     return f"{local:%Y-%m-%d %H:%M} {zone_label(local)}"
@@ -439,9 +483,12 @@ def _updates(
         entry = fields.within(item, Message("update {n}: ", n=index + 1))
         entry.unknown_keys(UPDATE_KEYS)
         at = entry.moment("at", config.timezone, config.timezone.key, required=True)
-        status = entry.choice("status", statuses, required=True, noun=noun)
+        status = entry.choice("status", statuses, required=True, noun=noun, labels=lambda: status_words(maintenance))
         message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
-        if at and started and at < started and not (maintenance and status in ("scheduled", "completed")):
+        # Before the start only a maintenance's announcement or cancellation may be; with its status
+        # unknown (reported above) whether the time is wrong cannot be told.
+        early = maintenance and status in (None, "scheduled", "completed")
+        if at and started and at < started and not early:
             entry.error(
                 "at",
                 Message(

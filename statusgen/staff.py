@@ -16,18 +16,21 @@ from typing import TypeVar
 
 from . import i18n
 from .config import ID_PATTERN, Config
-from .editing import EditError, NewUpdate, add_update, new_incident, set_resolved
+from .editing import EditError, NewUpdate, add_update, as_read, new_incident, set_resolved
+from .fields import meaning
 from .incidents import (
     CAUSES,
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     SEVERITIES,
     Incident,
+    page_words,
     parse_incident,
     slugify,
+    status_words,
 )
 from .output import write_text
-from .problems import InputError, Message, Problems, closest, translations
+from .problems import InputError, Message, Problems, translations
 from .problems import say as say_message
 from .times import parse_datetime
 
@@ -42,16 +45,14 @@ class StaffError(Exception):
 
 @dataclass(frozen=True)
 class IncidentFile:
-    """An incident file's text as edited (LF, no BOM) and how to write it back as it was."""
+    """An incident file's text as written (its own line breaks, without the BOM), and how to write it back."""
 
     path: Path
     text: str
-    crlf: bool
     bom: bool
     incident: Incident  # as the build reads it
 
     def encoded(self, text: str) -> str:
-        text = text.replace("\n", "\r\n") if self.crlf else text
         return ("\ufeff" if self.bom else "") + text
 
 
@@ -61,7 +62,10 @@ class Staff:
     def __init__(
         self, config: Config, lang: i18n.Language, now: datetime, ask: Ask | None, shown: Callable[[Path], str]
     ):
-        self.config, self.lang, self.now, self.ask, self.shown = config, lang, now, ask, shown
+        self.config, self.lang, self.ask, self.shown = config, lang, ask, shown
+        # Staff write times to the minute, and so does every time these commands write: "now" in a new
+        # file and the default of a later update or resolve are then alike, never seconds apart.
+        self.now = now.replace(second=0, microsecond=0)
 
     def scripted(self, *flags: object) -> None:
         """With every essential flag given, nothing is asked: the rest take their defaults."""
@@ -119,14 +123,18 @@ class Staff:
                 self.say("bad_time", value=text, zone=self.lang.clock(self.now, self.config.timezone).split()[-1])
             ) from None
 
-    def choice(self, text: str, choices: tuple[str, ...], noun: str) -> str:
+    def choice(
+        self, text: str, choices: tuple[str, ...], noun: str, labels: Callable[[], dict[str, tuple[str, ...]]]
+    ) -> str:
+        """One of ``choices`` by number or value; ``labels`` gives the page's words for them, for the hint."""
         text = text.strip().lower()
         if text.isdigit() and 1 <= int(text) <= len(choices):
             return choices[int(text) - 1]
         if text in choices:
             return text
         raise StaffError(
-            self.say("bad_choice", noun=noun, value=text, choices=", ".join(choices)) + self.suggest(text, choices)
+            self.say("bad_choice", noun=noun, value=text, choices=", ".join(choices))
+            + self.suggest(text, choices, labels())
         )
 
     def components(self, text: str) -> list[str]:
@@ -144,8 +152,11 @@ class Staff:
             raise StaffError(self.say("no_component", known=", ".join(ids)))
         return chosen
 
-    def suggest(self, value: str, choices: list[str] | tuple[str, ...]) -> str:
-        close = closest(value, choices)
+    def suggest(
+        self, value: str, choices: list[str] | tuple[str, ...], labels: dict[str, tuple[str, ...]] | None = None
+    ) -> str:
+        """The "did you mean" for the choice ``value`` stands for: one it is like, or names by a page word."""
+        close = meaning(value, choices, labels or {})
         return " " + self.say("did_you_mean", value=close) if close else ""
 
     def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
@@ -173,18 +184,19 @@ class Staff:
         except UnicodeDecodeError as exc:
             reason = Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason)
             raise StaffError(f"{self.shown(path)}: {say_message(reason, translations(self.lang.code))}") from None
-        text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
+        text = raw.removeprefix("\ufeff")
         problems = Problems()
-        incident = parse_incident(slug, text, self.config, problems, self.shown(path))
+        incident = parse_incident(slug, as_read(text), self.config, problems, self.shown(path))
         if incident is None:  # fix the file first: its problems are reported as `check` reports them
             raise InputError(problems.items)
-        return IncidentFile(path, text, "\r\n" in raw, raw.startswith("\ufeff"), incident)
+        return IncidentFile(path, text, raw.startswith("\ufeff"), incident)
 
     def save(self, path: Path, slug: str, text: str, encoded: str, new: bool) -> None:
-        """Validate ``text`` as a build would; write ``encoded`` only when it is valid."""
+        """Validate ``text`` (the file as written, without its BOM) as a build would read it; write ``encoded``
+        only when it is valid."""
         problems = Problems()
         shown = self.shown(path)
-        incident = parse_incident(slug, text, self.config, problems, shown)
+        incident = parse_incident(slug, as_read(text), self.config, problems, shown)
         if incident is None or problems.errors:
             raise InputError(problems.items)
         try:
@@ -225,14 +237,21 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
     if severity_flag is None and staff.ask is not None:
         print(staff.menu(say("severity_heading"), [(s, say(f"severity_{s}")) for s in SEVERITIES]), end="")
     severity = staff.checked(
-        severity_flag, say("ask_severity"), "--severity", lambda v: staff.choice(v, SEVERITIES, say("noun_severity"))
+        severity_flag,
+        say("ask_severity"),
+        "--severity",
+        lambda v: staff.choice(v, SEVERITIES, say("noun_severity"), lambda: page_words("severity")),
     )
     maintenance = severity == "maintenance"
     cause_flag = _text(options, "cause")
     if cause_flag is None and staff.ask is not None:
         print(staff.menu(say("cause_heading"), [(c, say(f"cause_{c}")) for c in CAUSES]), end="")
     cause = staff.checked(
-        cause_flag, say("ask_cause"), "--cause", lambda v: staff.choice(v, CAUSES, say("noun_cause")), "internal"
+        cause_flag,
+        say("ask_cause"),
+        "--cause",
+        lambda v: staff.choice(v, CAUSES, say("noun_cause"), lambda: page_words("cause")),
+        "internal",
     )
     started_default = None if maintenance else _written(staff.now, config)
 
@@ -252,22 +271,23 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
             end = staff.moment(text)
             if end <= started:
                 raise StaffError(say("end_before_start", end=_written(end, config), start=_written(started, config)))
-            if end <= staff.now:  # a window that is over would take time out of the figures after the fact
-                raise StaffError(say("end_in_past", end=_written(end, config), now=_written(staff.now, config)))
             return end
 
         resolved = staff.checked(
             _text(options, "maintenance_until"), say("ask_until"), "--maintenance-until", planned_end
         )
-    message = staff.answer(
-        _text(options, "message"),
-        say("ask_message"),
-        "--message",
-        say("default_scheduled") if maintenance else say("default_investigating"),
-    )
-    # A new incident's first update is "now"; for maintenance announced ahead, the announcement.
-    # The first update is the moment of writing: the chronology says when LPSE said what.
-    opening = "scheduled" if maintenance and started > staff.now else "in_progress" if maintenance else "investigating"
+    # The first update is the moment of writing: the chronology says when LPSE said what. For maintenance
+    # it says where the window stood then: announced ahead, under way, or over (recorded afterwards, as
+    # "completed" with its window, which passed as planned and announced elsewhere).
+    if not maintenance:
+        opening, default_message = "investigating", say("default_investigating")
+    elif started > staff.now:
+        opening, default_message = "scheduled", say("default_scheduled")
+    elif resolved is not None and resolved <= staff.now:
+        opening, default_message = "completed", say("default_recorded")
+    else:
+        opening, default_message = "in_progress", say("default_scheduled")
+    message = staff.answer(_text(options, "message"), say("ask_message"), "--message", default_message)
     first = NewUpdate(staff.now, opening, message)
     text = new_incident(
         title=title, components=components, severity=severity, cause=cause, started=started,
@@ -293,7 +313,7 @@ def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
         _text(options, "status"),
         say("ask_status", choices=", ".join(statuses)),
         "--status",
-        lambda v: staff.choice(v, statuses, say("noun_status")),
+        lambda v: staff.choice(v, statuses, say("noun_status"), lambda: status_words(maintenance)),
     )
     message = staff.answer(_text(options, "message"), say("ask_message"), "--message")
     default_at = _written(staff.now, staff.config)
@@ -327,17 +347,35 @@ def _refuse_closed(staff: Staff, found: IncidentFile) -> None:
 
 
 def _update_time(staff: Staff, found: IncidentFile, text: str) -> datetime:
-    """The time of a new update: not in the future, not before the start, not before the newest update."""
+    """The time of a new update: not in the future, not before the start, not before the newest update.
+
+    A few minutes ahead is the clocks differing: it is taken as now, as ``new`` takes a start, since
+    the build holds back an update dated ahead and the page would not show it until the next build.
+    A time in the same minute as the start or the newest update is taken as that moment: written to
+    the minute it is not earlier, and an update at the same time as the newest comes after it in the
+    file's order, which the page, the feeds and the API keep.
+    """
     at, config = staff.moment(text), staff.config
     if at > staff.now + LEEWAY:
         raise StaffError(staff.say("future_time", at=_written(at, config), now=_written(staff.now, config)))
+    at = min(at, staff.now)
     incident = found.incident
-    if at < incident.started and not incident.is_maintenance:
-        raise StaffError(staff.say("before_start", at=_written(at, config), start=_written(incident.started, config)))
-    if incident.updates and at < incident.updates[0].at:
-        newest = _written(incident.updates[0].at, config)
-        raise StaffError(staff.say("before_newest", at=_written(at, config), newest=newest))
+    if not incident.is_maintenance:
+        at = _within_the_minute(at, incident.started)
+        if at < incident.started:
+            start = _written(incident.started, config)
+            raise StaffError(staff.say("before_start", at=_written(at, config), start=start))
+    if incident.updates:
+        at = _within_the_minute(at, incident.updates[0].at)
+        if at < incident.updates[0].at:
+            newest = _written(incident.updates[0].at, config)
+            raise StaffError(staff.say("before_newest", at=_written(at, config), newest=newest))
     return at
+
+
+def _within_the_minute(at: datetime, floor: datetime) -> datetime:
+    """``floor`` when ``at`` is earlier but in the same minute, else ``at``: 18:40 after 18:40:17 is 18:40:17."""
+    return floor if floor.replace(second=0) <= at < floor else at
 
 
 def _close(staff: Staff, found: IncidentFile, at: datetime, message: str, status: str) -> Path:

@@ -140,6 +140,51 @@ INCIDENT_CASES = [
         "---\ntitle: T\nupdates:\n\t- at: 2021-09-19 18:33\n---\n",
         "4: invalid YAML: found character '\\t' that cannot start any token. Indent with spaces, not tabs.",
     ),
+    # The words the page shows for a value ('Gangguan total' for major, in each language), or one word of
+    # them no other value's name holds, are answered with the value (templates/locales/*.yml).
+    (
+        "a severity written as the page's Indonesian word",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: total\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
+        "4: unknown severity 'total' (valid: major, partial, degraded, maintenance, notice). Did you mean 'major'?",
+    ),
+    (
+        "a severity written as the page's whole label",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: Gangguan sebagian\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
+        "4: unknown severity 'Gangguan sebagian' (valid: major, partial, degraded, maintenance, notice). "
+        "Did you mean 'partial'?",
+    ),
+    (
+        "a severity written as the page's English label",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: Degraded performance\nstarted: 2021-09-19 18:33\n"
+        "updates: []\n---\n",
+        "4: unknown severity 'Degraded performance' (valid: major, partial, degraded, maintenance, notice). "
+        "Did you mean 'degraded'?",
+    ),
+    (
+        "a cause written as the page's word",
+        FRONT + "cause: nasional\nupdates: []\n---\n",
+        "6: unknown cause 'nasional' (valid: internal, external). Did you mean 'external'?",
+    ),
+    (
+        "an incident status written as the page's word",
+        FRONT + "updates:\n  - at: 2021-09-19 18:40\n    status: Teratasi\n    message: x\n---\n",
+        "8: update 1: unknown incident update status 'Teratasi' "
+        "(valid: investigating, identified, monitoring, resolved). Did you mean 'resolved'?",
+    ),
+    (
+        "an incident closed with the maintenance word 'Selesai'",
+        FRONT + "updates:\n  - at: 2021-09-19 18:40\n    status: selesai\n    message: x\n---\n",
+        "8: update 1: unknown incident update status 'selesai' "
+        "(valid: investigating, identified, monitoring, resolved). Did you mean 'resolved'?",
+    ),
+    (
+        "a maintenance status written as the page's words",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 18:33\n"
+        "resolved: 2021-09-19 20:00\nupdates:\n"
+        "  - at: 2021-09-19 18:40\n    status: sedang berlangsung\n    message: x\n---\n",
+        "9: update 1: unknown maintenance update status 'sedang berlangsung' (valid: scheduled, in_progress, "
+        "completed). Did you mean 'in_progress'?",
+    ),
     (
         "an empty title",
         "---\ntitle: ''\ncomponents: [spse]\nseverity: major\nstarted: 2021-09-19 18:33\nupdates: []\n---\n",
@@ -439,11 +484,12 @@ def test_no_plain_line_can_start_a_workflow_command(make_site, cli, monkeypatch)
 
 def test_maintenance_without_an_announcement_is_a_warning(make_site, cli) -> None:
     site = make_site()
+    # Completed (cancelled) at 20:00, before its 22:00 start, and never announced.
     path = site.incident(
         "2021-09-19-pemeliharaan",
         "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 22:00\n"
-        "resolved: 2021-09-20 02:00\nupdates:\n  - at: 2021-09-20 02:00\n    status: completed\n"
-        "    message: Selesai.\n---\n",
+        "resolved: 2021-09-19 22:00\nupdates:\n  - at: 2021-09-19 20:00\n    status: completed\n"
+        "    message: Dibatalkan.\n---\n",
     )
     assert cli("check", "--config", site.config).code == 0
     strict = cli("check", "--config", site.config, "--strict")
@@ -452,11 +498,51 @@ def test_maintenance_without_an_announcement_is_a_warning(make_site, cli) -> Non
         f"{path}:7: warning: maintenance without a 'scheduled' update: feed subscribers hear of it only when it "
         "starts; add an update with 'status: scheduled' dated when you announce it"
     ) in strict.err.splitlines()
-    # Recorded once it was underway (its first update is in_progress), there is nothing left to announce.
-    path.write_text(
-        path.read_text().replace("2021-09-20 02:00\n    status: completed", "2021-09-19 22:00\n    status: in_progress")
+    # Recorded once it was under way (its first update is in_progress), or once it was over (its first update
+    # 'completed', at or after the start: the window as planned and announced elsewhere), there was nothing
+    # left to announce.
+    recorded = {
+        "under way": ("2021-09-20 02:00", "2021-09-19 22:00\n    status: in_progress"),
+        "at its end": ("2021-09-20 02:00", "2021-09-20 02:00\n    status: completed"),
+        "the next morning": ("2021-09-20 02:00", "2021-09-20 09:00\n    status: completed"),
+        "at its start": ("2021-09-20 02:00", "2021-09-19 22:00\n    status: completed"),
+    }
+    original = path.read_text()
+    for case, (end, first) in recorded.items():
+        text = original.replace("resolved: 2021-09-19 22:00", f"resolved: {end}")
+        path.write_text(text.replace("2021-09-19 20:00\n    status: completed", first))
+        run = cli("check", "--config", site.config, "--strict")
+        assert (run.code, run.err) == (0, ""), case
+
+
+def test_a_page_word_for_a_status_gets_one_message_with_the_value(make_site, cli) -> None:
+    # 'Dijadwalkan' is what the page shows for 'scheduled'. The update (18 September) is before the 22:00
+    # start, which only an announcement may be: with the status unknown, no second error says the time is wrong.
+    site = make_site()
+    path = site.incident(
+        "2021-09-19-pemeliharaan",
+        "---\ntitle: T\ncomponents: [spse]\nseverity: maintenance\nstarted: 2021-09-19 22:00\n"
+        "resolved: 2021-09-20 02:00\nupdates:\n  - at: 2021-09-18 09:00\n    status: dijadwalkan\n"
+        "    message: Diumumkan.\n---\n",
     )
-    assert cli("check", "--config", site.config, "--strict").code == 0
+    run = cli("check", "--config", site.config)
+    assert (run.code, run.out) == (1, "")
+    # Line 9: ---, title, components, severity, started, resolved, updates:, - at, status.
+    assert run.err.splitlines() == [
+        f"{path}:9: update 1: unknown maintenance update status 'dijadwalkan' (valid: scheduled, in_progress, "
+        "completed). Did you mean 'scheduled'?",
+        "1 error, 0 warnings; nothing was written.",
+    ]
+    run = cli("check", "--config", site.config, "--lang", "id")
+    assert run.err.splitlines() == [
+        f"{path}:9: pembaruan ke-1: status pembaruan pemeliharaan 'dijadwalkan' tidak dikenal (yang sah: scheduled, "
+        "in_progress, completed). Maksud Anda 'scheduled'?",
+        "1 kesalahan, 0 peringatan; tidak ada yang ditulis.",
+    ]
+    # Written as the value, the file is valid: the announcement may come before the start.
+    path.write_text(path.read_text().replace("dijadwalkan", "scheduled"))
+    run = cli("check", "--config", site.config, "--strict")
+    assert (run.code, run.err) == (0, "")
 
 
 def test_annotations_show_control_characters_as_escapes(make_site, cli, monkeypatch) -> None:
