@@ -205,7 +205,9 @@ class DayCells:
         inner = f'<span class="vh">{words.html}</span>'
         if kind == "calendar":
             inner = f'<span aria-hidden="true">{day.date.day}</span>{inner}'
-        if day.incidents:
+        if day.incidents and kind == "calendar":
+            # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
+            # its days with a record are links of their own beneath it (_bar_days.html).
             inner = f'<a href="{escape(self.url(day.incidents[-1].path))}">{inner}</a>'
         tag = "td" if kind == "calendar" else "li"
         return Markup(f'<{tag} class="day day-{day.level}" title="{escape(words.text)}">{inner}</{tag}>')
