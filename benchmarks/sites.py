@@ -44,6 +44,24 @@ def sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+# What staff write in updates besides words: Markdown emphasis, a question, a share, an address. The
+# first update of one incident in three carries one, in a form YAML quotes ('**...' starts with '*') or
+# leaves plain; the choice follows the incident's number, so the random draws, and all else, stay the same.
+MARKS = (
+    "**Penting:** {text}",
+    "{text} Apakah sudah bisa diakses?",
+    "{text} Sekitar 40% penyedia terdampak.",
+    "{text} Hubungi helpdesk@lpse.example.org atau *call center*.",
+    "*{text}*",
+    "{text} Lihat `status.yml` & **jadwal**.",
+)
+
+
+def marked(text: str, number: int) -> str:
+    """``text`` with one of MARKS when ``number`` is a multiple of 3, else ``text`` as it is."""
+    return MARKS[number // 3 % len(MARKS)].format(text=text) if number % 3 == 0 else text
+
+
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -96,7 +114,9 @@ def incident_text(rng: random.Random, number: int, size: Size) -> tuple[str, str
     for index, status in enumerate(steps):
         at = start + length * index / (len(steps) - 1)
         at = at.replace(second=0, microsecond=0)
-        updates.append({"at": local(at), "status": status, "message": sentence(rng, 14)})
+        message = sentence(rng, 14)
+        message = marked(message, number) if index == 0 else message
+        updates.append({"at": local(at), "status": status, "message": message})
     if maintenance:
         updates[0]["at"] = local(start - timedelta(days=2))
     front["updates"] = list(reversed(updates))

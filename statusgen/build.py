@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -16,14 +16,15 @@ from .cache import FOLDER as CACHE
 from .cache import HistoryCache
 from .config import Config, load_config
 from .history import LEEWAY, ComponentHistory
-from .incidents import Incident, load_incidents
+from .incidents import Incident, load_incidents, split_front_matter
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Message, Problem, Problems
 from .recorded import read_history, screened
 from .render import TEMPLATES, site_jobs
-from .times import iso, midnight
+from .times import iso, midnight, parse_datetime, zone_label
 from .views import site_view
+from .yamlsrc import YamlError, YamlList, YamlMap, parse, read_text
 
 
 @contextmanager
@@ -50,6 +51,7 @@ class Inputs:
     warnings: list[Problem]
     history: dict[str, ComponentHistory] = field(default_factory=dict)  # probe history by component
     strays: list[Problem] = field(default_factory=list)  # warnings about history no figure counts (in warnings too)
+    strict: bool = False  # loaded for a strict run: check_timeline's warnings fail it too
 
 
 def shown_path(path: Path) -> str:
@@ -89,7 +91,7 @@ def load(
     if problems.failing(strict) or config is None:
         raise InputError(problems.items)
     if not with_history:
-        return Inputs(config, incidents, sorted(problems.warnings))
+        return Inputs(config, incidents, sorted(problems.warnings), strict=strict)
     # Probe history is append-only, so a malformed line (a run killed while writing it) is skipped
     # with a warning that never fails a run, not even a strict one. A stray line, which parses but
     # cannot be believed (recorded.py), is a warning that a strict build fails on (check_timeline).
@@ -105,20 +107,24 @@ def load(
         strays,
     )
     warnings = sorted(problems.warnings + history.warnings + strays.warnings)
-    return Inputs(config, incidents, warnings, recorded, strays.warnings)
+    return Inputs(config, incidents, warnings, recorded, strays.warnings, strict)
 
 
 def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Inputs:
     """The inputs as of ``now``: raise InputError (with the inputs' warnings) on an incident, not a
-    maintenance, that starts in the future, and set aside probe history from before a component's
-    history starts or after ``now`` (beyond LEEWAY), with a warning at its line. With ``strict``,
-    any stray line of history (these, and those found while reading) raises InputError too.
+    maintenance, that starts in the future; warn at its line of a 'resolved' or an update time more
+    than AHEAD after ``now``; and set aside probe history from before a component's history starts
+    or after ``now`` (beyond LEEWAY), with a warning at its line. With ``strict`` (or inputs loaded
+    for a strict run), these warnings and any stray line found while reading raise InputError too.
 
     Only maintenance is announced ahead; an outage dated ahead is a typo (most often the year),
-    and published it would claim an outage that has not happened. A probe sample dated ahead, or
+    and published it would claim an outage that has not happened. A 'resolved' typed ahead (11:00
+    for 01:00) would show an outage hours longer than it was. A probe sample dated ahead, or
     one from 1970, comes from a wrong clock: believed, it would rewrite years of figures.
     """
+    strict = strict or inputs.strict
     tz = inputs.config.timezone
+    ahead = [problem for incident in inputs.incidents for problem in _times_ahead(incident, inputs.config, now)]
     late = [
         Problem(
             incident.path,
@@ -133,7 +139,7 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
         if incident.started > now and not incident.is_maintenance
     ]
     if late:
-        raise InputError(inputs.warnings + late)
+        raise InputError(inputs.warnings + ahead + late)
     config = inputs.config
     starts = {c.id: int(midnight(config.first_day(c), tz).timestamp()) for c in config.components}
     history, strays = screened(
@@ -144,9 +150,82 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
         shown_path(config.history_dir),
         lambda moment: iso(datetime.fromtimestamp(moment, UTC), tz),
     )
-    if strict and (strays or inputs.strays):
-        raise InputError(inputs.warnings + strays)
-    return replace(inputs, history=history, warnings=sorted(inputs.warnings + strays), strays=inputs.strays + strays)
+    if strict and (strays or inputs.strays or ahead):
+        raise InputError(inputs.warnings + strays + ahead)
+    warnings = sorted(inputs.warnings + strays + ahead)
+    return replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays)
+
+
+AHEAD = timedelta(hours=1)  # clocks differ, and a time typed a little early is harmless; hours ahead is a typo
+
+
+def _times_ahead(incident: Incident, config: Config, now: datetime) -> list[Problem]:
+    """Warnings, at their lines, for an incident's 'resolved' and update times more than AHEAD after ``now``.
+
+    A maintenance window's planned end is announced ahead, so its 'resolved' may be; its updates,
+    like every other, are written when they happen.
+    """
+    limit = now + AHEAD
+    resolved = incident.resolved is not None and incident.resolved > limit and not incident.is_maintenance
+    updates = [update for update in incident.updates if update.at > limit]
+    if not resolved and not updates:
+        return []
+    resolved_line, update_places = _time_lines(incident, config)
+    tz = config.timezone
+
+    def plain(moment: datetime) -> str:
+        local = moment.astimezone(tz)
+        return f"{local:%Y-%m-%d %H:%M} {zone_label(local)}"
+
+    found = []
+    if resolved:
+        assert incident.resolved is not None
+        message = Message(
+            "'resolved' ({at}) is more than an hour after now ({now}): the page would show the outage lasting "
+            "until then. Write the time it ended (11:00 typed for 01:00?), or remove 'resolved' while it lasts",
+            at=plain(incident.resolved),
+            now=plain(now),
+        )
+        found.append(Problem(incident.path, resolved_line, message, warning=True))
+    for update in updates:
+        position, line = update_places.get((update.at, update.status), (0, incident.started_line))
+        message = Message(
+            "'at' ({at}) is more than an hour after now ({now}): an update is dated when it is posted. "
+            "Correct the time (11:00 typed for 01:00?)",
+            at=plain(update.at),
+            now=plain(now),
+        )
+        if position:
+            message = Message("{where}{message}", where=Message("update {n}: ", n=position), message=message)
+        found.append(Problem(incident.path, line, message, warning=True))
+    return found
+
+
+def _time_lines(incident: Incident, config: Config) -> tuple[int, dict[tuple[datetime, str], tuple[int, int]]]:
+    """Where an incident's file writes 'resolved', and each update's (time, status): its 1-based position
+    among the updates and the line of its 'at'. An incident keeps only the line of 'started', so its file
+    is read again, which only an incident with a time ahead costs. What cannot be found is at 'started'."""
+    places: dict[tuple[datetime, str], tuple[int, int]] = {}
+    text = read_text(config.incidents_dir / f"{incident.slug}.md", incident.path, Problems())
+    parsed = split_front_matter(text) if text is not None else (0, "")
+    if isinstance(parsed[0], int):
+        return incident.started_line, places
+    try:
+        data = parse(parsed[0], first_line=2)
+    except YamlError:
+        return incident.started_line, places
+    if not isinstance(data, YamlMap):
+        return incident.started_line, places
+    items = data.get("updates")
+    for index, item in enumerate(items if isinstance(items, YamlList) else ()):
+        if not isinstance(item, YamlMap) or item.get("at") is None:
+            continue
+        try:
+            at = parse_datetime(item.text.get("at", item["at"]), config.timezone)
+        except (ValueError, TypeError):
+            continue
+        places.setdefault((at, str(item.get("status"))), (index + 1, item.line_of("at")))
+    return data.line_of("resolved") if "resolved" in data else incident.started_line, places
 
 
 def build(

@@ -102,6 +102,9 @@ def parse(text: str, first_line: int = 1) -> Any:
             return None
         return _Converter(loader, offset).convert(node, 0)
     except yaml.MarkedYAMLError as exc:
+        unclosed = _unclosed(text, exc)
+        if unclosed is not None:
+            raise YamlError(unclosed[0] + offset, unclosed[1]) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark else offset
         problem = exc.problem or exc.context or "cannot be read"
@@ -125,23 +128,112 @@ def parse(text: str, first_line: int = 1) -> Any:
 
 # What libyaml reads differently from the pure-Python parser, found by comparing the two on a
 # million generated documents: tabs, a byte-order mark or an unusual line break (NEL, U+2028/9)
-# inside the text, a tag with no name ('!'), a comment glued to a block scalar's indicator ('|#'),
+# inside the text, a comment glued to a block scalar's indicator ('|#'), a tag with no name ('!'),
 # and in flow collections complex keys, aliases and reserved characters ('?', '*', '&', '%', '@',
-# '`'). A document with any of them, or big enough to nest deeper than a C stack allows (libyaml's
-# composer recurses without a limit), is read by the pure-Python parser only: slower, never different.
-_DIFFERENT = re.compile("[\t!\ufeff\x85\u2028\u2029?*&%@`]|[|>][-+0-9]*#")
+# '`'). A document with any of the first three anywhere, or with one of the others where it is not
+# a scalar's text, or big enough to nest deeper than a C stack allows (libyaml's composer recurses
+# without a limit), is read by the pure-Python parser only: slower, never different.
+_DIFFERENT = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#")
+# The characters that can start an alias, an anchor, a tag, a directive, a complex key or a reserved
+# indicator. Inside a scalar's text they are text: '**tebal**' in a quoted or block-scalar update,
+# '99%' or 'helpdesk@lpse' past the start of a plain one.
+_INDICATORS = re.compile("[!?*&%@`]")
+_OPENERS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_CLOSERS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+_GUARDED = (yaml.AliasToken, yaml.AnchorToken, yaml.TagToken, yaml.DirectiveToken)
 FAST_LIMIT = 64 * 1024  # characters
 
 
 def _plain_enough(text: str) -> bool:
     """Whether libyaml reads ``text`` exactly as the pure-Python parser does, and safely."""
     nesting = text.count("[") + text.count("{")
-    return len(text) <= FAST_LIMIT and nesting <= MAX_DEPTH and not _DIFFERENT.search(text)
+    if len(text) > FAST_LIMIT or nesting > MAX_DEPTH or _DIFFERENT.search(text):
+        return False
+    return not _INDICATORS.search(text) or _indicators_are_text(text)
+
+
+def _indicators_are_text(text: str) -> bool:
+    """Whether every one of ``!?*&%@` `` in ``text`` is text: inside a quoted scalar, in the lines of a
+    block scalar, or past the first character of a plain scalar outside brackets (in brackets libyaml
+    reads reserved characters differently). An alias, anchor, tag or directive anywhere answers no:
+    those take the guarded route. libyaml's scanner (C) finds the scalars, in a tenth of a pure-Python read.
+    """
+    outside: list[str] = []  # the text that is not a scalar's, where an indicator means something
+    end = depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_FastLoader):
+            if isinstance(token, _GUARDED):
+                return False
+            if isinstance(token, _OPENERS):
+                depth += 1
+            elif isinstance(token, _CLOSERS):
+                depth -= 1
+            elif isinstance(token, yaml.ScalarToken) and (token.style or depth == 0):
+                # A scalar's first character is kept: what starts a node is where an indicator acts.
+                outside.append(text[end : token.start_mark.index + 1])
+                end = token.end_mark.index
+    except yaml.YAMLError:
+        return False  # the pure-Python parser says what is wrong, and where
+    outside.append(text[end:])
+    return not _INDICATORS.search("".join(outside))
+
+
+_CLOSING = {"[": "]", "{": "}"}
+
+
+def _unclosed(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, Message] | None:
+    """(0-based line, message) when ``exc`` comes of a '[', '{' or quote never closed: the parser
+    notices only where the text runs out or the next key begins, lines later, but the fix belongs
+    where it was opened. None for any other fault."""
+    mark = exc.context_mark
+    if mark is None or mark.index >= len(text):
+        return None
+    opener = text[mark.index]
+    if exc.context == "while scanning a quoted scalar" and opener in "'\"":
+        if exc.problem not in ("found unexpected end of stream", "found unexpected document separator"):
+            return None
+        return mark.line, Message(
+            "invalid YAML: the quotes opened with {quote} on this line are not closed: "
+            "add the missing {quote} at the end of the text",
+            quote=opener,
+        )
+    if exc.context not in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        return None
+    if opener not in _CLOSING or _closed(text, mark.index):
+        return None
+    if opener == "[":
+        return mark.line, Message(
+            "invalid YAML: the list opened with '[' on this line is not closed: add the missing ']' after its last item"
+        )
+    return mark.line, Message(
+        "invalid YAML: the mapping opened with '{opener}' on this line is not closed: "
+        "add the missing '{closer}' after its last pair",
+        opener=opener,
+        closer=_CLOSING[opener],
+    )
+
+
+def _closed(text: str, index: int) -> bool:
+    """Whether the '[' or '{' at ``index`` of ``text`` is closed by its own kind of bracket."""
+    inside: list[bool] = []  # the brackets open from ``index`` on: True for a '['
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, _OPENERS) and (inside or token.start_mark.index == index):
+                inside.append(isinstance(token, yaml.FlowSequenceStartToken))
+            elif isinstance(token, _CLOSERS) and inside:
+                square = inside.pop()
+                if not inside:
+                    return square == isinstance(token, yaml.FlowSequenceEndToken)
+    except yaml.YAMLError:
+        pass  # a fault after the parser's own, with the bracket still open: it was never closed
+    return False
 
 
 def _hint(problem: str) -> str:
     if "\\t" in problem or "tab" in problem:
         return Message("Indent with spaces, not tabs.")
+    if "expected ','" in problem:
+        return Message("Separate the items with a comma: [spse, sikap].")
     if "mapping values" in problem:
         return Message("Put quotes around a value that contains ': '.")
     if "indent" in problem or "block" in problem or "expected" in problem:
