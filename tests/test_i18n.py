@@ -1143,9 +1143,10 @@ def test_a_catalogue_that_cannot_be_read_is_reported_not_a_traceback(
     site = make_site(SMALL)
     run = cli("build", "--config", site.config, "--out", site.out, "--now", BUILT_AT)
     assert run.code == 1
-    # The list opened on line 2 is never closed; the reader notices at the end of the file, line 3, and says
-    # so the same way as for status.yml.
-    assert f"{broken / 'en.yml'}:3: cannot read the message catalogue" in run.err
+    # The list opened on line 2 is never closed: the reader points at the line that opened it and names the
+    # missing ']', the same way as for status.yml.
+    assert f"{broken / 'en.yml'}:2: cannot read the message catalogue" in run.err
+    assert "add the missing ']'" in run.err
     assert not site.out.exists()
 
 

@@ -12,7 +12,6 @@ import http.client
 import io
 import json
 import os
-import queue
 import subprocess
 import sys
 import threading
@@ -33,6 +32,7 @@ from statusgen.incidents import load_incidents
 from statusgen.problems import Problems
 from statusgen.serve import SiteHandler
 from tests.conftest import ROOT
+from tests.test_serve import Lines
 
 WITA = ZoneInfo("Asia/Makassar")
 PUBLISH_ID = "Terbit setelah file ini di-commit dan di-push ke cabang utama."
@@ -1615,37 +1615,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary_file(desk, cli, monkeyp
     assert sorted(files(desk)) == ["2021-09-19-gangguan-spse.md"]
 
 
-# 8. generate.py serve.
-
-
-class Lines:
-    """Lines a process prints, read by threads so the process never blocks on a full pipe."""
-
-    def __init__(self, process: subprocess.Popen[str]):
-        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
-        self.seen: list[tuple[str, str]] = []
-        self.threads = [
-            threading.Thread(target=self._pump, args=(name, stream), daemon=True)
-            for name, stream in (("out", process.stdout), ("err", process.stderr))
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _pump(self, name: str, stream) -> None:
-        for line in stream:
-            self.lines.put((name, line.rstrip("\n")))
-
-    def wait_for(self, wanted: Callable[[str, str], bool], timeout: float = 10) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                name, line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            self.seen.append((name, line))
-            if wanted(name, line):
-                return line
-        raise AssertionError(f"not printed within {timeout} s; printed so far: {self.seen}")
+# 8. generate.py serve (its reader of printed lines is shared with test_serve.py).
 
 
 def get(base: str, path: str) -> tuple[int, dict[str, str], str]:
