@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page
 
-from .test_browser import PREFIX, served_demo
+from .test_browser import PREFIX, new_context, served_demo  # noqa: F401 - new_context is a fixture
 
 PHONE = {"width": 390, "height": 844}  # an ordinary phone, in CSS pixels
 DESKTOP = {"width": 1280, "height": 800}
@@ -68,29 +68,16 @@ def base(origin: str) -> str:
 
 
 @pytest.fixture
-def new_page(browser: Browser, origin: str) -> Iterator[Callable[..., Page]]:
-    """Open pages in contexts that can reach only the local server; every context is closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def keep_local(route: Route) -> None:
-        if route.request.url.startswith(origin + "/"):
-            route.continue_()
-        else:
-            route.abort()
+def new_page(new_context: Callable[..., BrowserContext]) -> Callable[..., Page]:  # noqa: F811 - the fixture
+    """Open pages in contexts that can reach only the local server (test_browser's), closed after the test."""
 
     def make(url: str, **options: Any) -> Page:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        context.set_default_timeout(5_000)
-        context.route("**/*", keep_local)
-        page = context.new_page()
+        page = new_context(**options).new_page()
         response = page.goto(url, wait_until="load")
         assert response is not None and response.status == 200, url
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def phone(new_page: Callable[..., Page], url: str, **options: Any) -> Page:

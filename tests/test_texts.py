@@ -22,6 +22,7 @@ from statusgen import build as pipeline
 from statusgen.render import TEMPLATES
 from tests.safety import scan_site
 from tests.test_build import digest
+from tests.test_clients import MAINTENANCE
 
 NOW = "2026-11-26T10:00+08:00"
 
@@ -80,20 +81,6 @@ HOSTILE = (
 )
 FORGED_EVENT = "BEGIN:VEVENT\nUID:palsu\nSUMMARY:Palsu\nEND:VEVENT"
 BREAKS = {"LF": "\n", "CR": "\r", "NEL": "\x85", "LS": "\u2028"}  # PS and CRLF read as these do
-
-MAINTENANCE = """\
----
-title: Pembaruan SPSE
-components: [spse]
-severity: maintenance
-started: 2026-11-29 22:00
-resolved: 2026-11-30 02:00
-updates:
-  - at: 2026-11-25 09:00
-    status: scheduled
-    message: Dijadwalkan.
----
-"""
 
 
 def quoted(text: str) -> str:
