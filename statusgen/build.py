@@ -13,13 +13,14 @@ from pathlib import Path
 
 from . import __version__
 from .cache import FOLDER as CACHE
-from .cache import HistoryCache
-from .config import Config, load_config
-from .history import LEEWAY, ComponentHistory
-from .incidents import Incident, load_incidents, split_front_matter
+from .cache import ParseCache
+from .config import load_config
+from .history import LEEWAY
+from .incidents import load_incidents, split_front_matter
+from .model import ComponentHistory, Config, Incident, Message
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
-from .problems import InputError, Message, Problem, Problems
+from .problems import InputError, Problem, Problems
 from .recorded import read_history, screened
 from .render import TEMPLATES, site_jobs
 from .times import iso, midnight, parse_datetime, zone_label
@@ -96,7 +97,7 @@ def load(
     # with a warning that never fails a run, not even a strict one. A stray line, which parses but
     # cannot be believed (recorded.py), is a warning that a strict build fails on (check_timeline).
     history, strays = Problems(), Problems()
-    parsed = HistoryCache(config.root / CACHE) if cache else None
+    parsed = ParseCache(config.root / CACHE) if cache else None
     recorded = read_history(
         config.history_dir,
         list(config.component_ids),

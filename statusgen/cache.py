@@ -1,6 +1,8 @@
-"""A cache of parsed probe history, so that a build reads each history line once, not on every build.
+"""A cache of parsed append-only files, so that a build reads each line once, not on every build.
 
-History files only grow: a probe run appends one line to each component's month file. An entry
+It knows nothing of what it caches: a reader hands it a file's bytes and the parser that turns
+bytes into columns (``recorded.py`` does so for probe history). Such files only grow: a probe run
+appends one line to each component's month file. An entry
 remembers how many bytes of a file were parsed and their SHA-256, with what they parsed to. When
 those bytes are still the start of the file, only the lines after them are parsed; when they are
 not (the file was edited, shortened or replaced), the whole file is parsed again. The key is the
@@ -20,11 +22,9 @@ import marshal
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .history import RUNS_HEADER, ProbeSample, Run, Unreadable, lines_of, parse_lines, parse_run_lines, read_data
 from .parallel import WorkerFailed, shared
 from .problems import Problems
 
@@ -32,35 +32,23 @@ VERSION = 2  # of the entries: raise it when their format or the reading of a li
 FOLDER = Path(".cache") / "statusgen"  # under the folder of status.yml
 
 
-class HistoryCache:
-    """Parsed history files under ``folder``; ``parsed`` counts the lines parsed (the work done, for the tests)."""
+# A parser's product, one list per field, and a parser: (bytes, lines before them, path shown, problems) → columns.
+Columns = list[list[Any]]
+Parse = Callable[[bytes, int, str, Problems], Columns]
+
+
+class ParseCache:
+    """Parsed files under ``folder``; ``parsed`` counts the lines parsed (the work done, for the tests)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.parsed = 0
 
-    def samples(self, path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
-        """What ``history.read_samples`` returns for ``path``, from the cache where it can be."""
-        columns = self._read(path, shown, problems, "samples", _sample_columns)
-        new = tuple.__new__
-        return [new(ProbeSample, row) for row in zip(*columns, strict=True)] if columns[0] else []
-
-    def runs(self, path: Path, problems: Problems, shown: str) -> list[Run]:
-        """The runs of a ``runs.csv`` in file order, malformed lines skipped with a warning."""
-        columns = self._read(path, shown, problems, "runs", _run_columns)
-        return list(map(tuple.__new__, repeat(Run), zip(*columns, strict=True))) if columns[0] else []
-
-    def _read(
-        self,
-        path: Path,
-        shown: str,
-        problems: Problems,
-        kind: str,
-        parse: Callable[[bytes, int, str, Problems], list[list[Any]]],
-    ) -> list[list[Any]]:
-        data = read_data(path, shown, problems)  # raises Unreadable, with a warning
+    def columns(self, path: Path, kind: str, data: bytes, parse: Parse, problems: Problems, shown: str) -> Columns:
+        """What ``parse`` makes of ``data``, the bytes of ``path``, as columns; only the bytes after those the
+        entry of ``(path, kind)`` covers are parsed. ``kind`` tells apart two readings of one file."""
         entry = self._entry(path, kind)
-        columns: list[list[Any]] | None = None
+        columns: Columns | None = None
         start, lines = 0, 0  # bytes and lines already parsed
         if entry is not None:
             size, digest, counted, cached = entry
@@ -83,7 +71,7 @@ class HistoryCache:
         key = hashlib.sha256(kind.encode() + b"\0" + os.fsencode(path.resolve())).hexdigest()[:32]
         return self.folder / "history" / f"{key}.bin"
 
-    def _entry(self, path: Path, kind: str) -> tuple[int, str, int, list[list[Any]]] | None:
+    def _entry(self, path: Path, kind: str) -> tuple[int, str, int, Columns] | None:
         try:
             data = memoryview(self._name(path, kind).read_bytes())
             length = int.from_bytes(data[:4], "big")
@@ -95,19 +83,19 @@ class HistoryCache:
             return None
         return size, digest, lines, columns
 
-    def holds(self, path: Path, kind: str) -> bool:
-        """Whether the entry of ``path`` covers the start of the file as it is now (reading only its header)."""
+    def holds(self, path: Path, kind: str, data: bytes) -> bool:
+        """Whether the entry of ``(path, kind)`` covers the start of ``data``, the file as it is now (reading only
+        the entry's header)."""
         try:
             with self._name(path, kind).open("rb") as stream:
                 version, size, digest, _ = marshal.loads(stream.read(int.from_bytes(stream.read(4), "big")))
-            data = read_data(path, "", Problems())  # a regular file only: a pipe would wait for ever
-        except (OSError, EOFError, ValueError, TypeError, Unreadable):
+        except (OSError, EOFError, ValueError, TypeError):
             return False
         if version != VERSION or size > len(data):
             return False
         return bool(hashlib.sha256(memoryview(data)[:size]).hexdigest() == digest)
 
-    def _store(self, path: Path, kind: str, entry: tuple[int, str, int, list[list[Any]]]) -> None:
+    def _store(self, path: Path, kind: str, entry: tuple[int, str, int, Columns]) -> None:
         """Write an entry atomically: a reader sees the old one or the new one. A cache that cannot be
         written is skipped."""
         target = self._name(path, kind)
@@ -123,16 +111,6 @@ class HistoryCache:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-
-
-def _sample_columns(data: bytes, before: int, shown: str, problems: Problems) -> list[list[Any]]:
-    samples = parse_lines(lines_of(data, shown, problems, before), problems, shown)
-    return [list(column) for column in zip(*samples, strict=True)] if samples else [[] for _ in range(6)]
-
-
-def _run_columns(data: bytes, before: int, shown: str, problems: Problems) -> list[list[Any]]:
-    runs = parse_run_lines(lines_of(data, shown, problems, before, RUNS_HEADER), problems, shown)
-    return [list(column) for column in zip(*runs, strict=True)] if runs else [[] for _ in range(4)]
 
 
 def warm(tasks: Sequence[Callable[[], object]], processes: int) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from operator import attrgetter
 
-from .history import ProbeSample, percentile
+from .model import ProbeSample
 from .times import local_days, midnight
 
 WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
@@ -77,6 +77,13 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
         points = [((s.time - (end - 86400)) * WIDTH / 86400, int(s.latency_ms or 0)) for s in recent]
         charts.append(Chart("recent", 1, (_line("each", points, top),), top, None, None))
     return tuple(charts)
+
+
+def percentile(values: list[int], percent: int) -> int:
+    """Nearest-rank percentile of values: the smallest with at least ``percent`` % at or below it."""
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
+    return ordered[rank - 1]
 
 
 def _line(kind: str, points: list[tuple[float, int]], top: int) -> ChartLine:

@@ -18,9 +18,10 @@ from pathlib import Path
 from . import build as pipeline
 from . import problems
 from .compaction import compaction_plan
-from .history import LEEWAY, ProbeSample
+from .history import LEEWAY
+from .model import Message, ProbeSample
 from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
-from .problems import InputError, Message, Problem, Problems
+from .problems import InputError, Problem, Problems
 from .times import FIRST_YEAR, LAST_YEAR, midnight, parse_datetime, plausible, zone_label
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -223,7 +224,7 @@ def run_check(config: Path, strict: bool, code: str) -> int:
     inputs = pipeline.check_timeline(inputs, resolve_now(None, os.environ, inputs.config.timezone))
     words = problems.translations(code)
     report(inputs.warnings, words=words)
-    summary = problems.Message(
+    summary = Message(
         "{path}: {components} components, {incidents} incidents, {warnings} warnings: ok",
         path=pipeline.shown_path(config),
         components=len(inputs.config.components),

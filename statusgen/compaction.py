@@ -14,25 +14,23 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
+from .charts import percentile
 from .history import (
     RUNS,
     SKIPPED,
     STATUSES,
-    ProbeSample,
-    Run,
     Unreadable,
     compacted_months,
     lines_of,
     month_span,
     parse_lines,
-    percentile,
     read_data,
     read_runs,
     read_samples,
-    stamp,
     unique_by_time,
 )
-from .problems import Message, Problems
+from .model import Message, ProbeSample, Run, stamp
+from .problems import Problems
 from .recorded import late_lines
 
 

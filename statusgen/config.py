@@ -4,133 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from . import defaults, i18n
-from .contacts import Help, read_help
-from .fields import Fields, one_line, web_address
-from .i18n import Text
-from .problems import Message, Problems, did_you_mean
+from . import i18n
+from .contacts import read_help
+from .fields import Fields, web_address
+from .model import ID_PATTERN, Component, Config, Message, Organization, Probe, Signatory, Text
+from .problems import Problems, did_you_mean
+from .schema import COMPONENT, ORGANIZATION, PROBE, SIGNATORY, SITE
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
 PROBE_BUDGET = 300  # seconds a probe run may take at most (all targets failing): half the probe job's limit
 PROBE_THREADS = 64  # components probed at once
-GRACE = 0.25  # seconds an attempt may overrun its timeout while its watchdog's shutdown takes effect
-RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
-DEFAULT_TIMEZONE = "Asia/Makassar"
-DEFAULT_HISTORY_START = date(2011, 1, 1)
-
-SITE_KEYS = (
-    "title", "base_url", "description", "timezone", "history_start", "max_gap", "stale_after", "sla_target",
-    "organization", "signatory", "languages", "help", "components",
-)  # fmt: skip
-COMPONENT_KEYS = ("id", "name", "group", "since", "description", "url", "probe", "sla_target")
-ORGANIZATION_KEYS = ("name", "address", "city")
-SIGNATORY_KEYS = ("name", "role", "id_number")
-DEFAULT_LANGUAGES = ("id", "en")
-DEFAULT_SLA_TARGET = 99.5
-PROBE_KEYS = ("url", "method", "expect_status", "keyword", "timeout", "degraded_ms", "retries")
 METHODS = ("GET", "HEAD", "POST")
-
-
-@dataclass(frozen=True)
-class Probe:
-    """How ``generate.py probe`` checks a component."""
-
-    url: str
-    method: str = "GET"
-    expect_status: tuple[int, ...] = ()  # empty: any 2xx or 3xx after redirects
-    keyword: str | None = None
-    timeout: float = 10.0  # seconds, per attempt
-    degraded_ms: int | None = None
-    retries: int = 1
-
-
-@dataclass(frozen=True)
-class Component:
-    """A service whose status the page reports."""
-
-    id: str
-    name: Text
-    group: Text | None = None
-    since: date | None = None
-    description: Text | None = None
-    url: str | None = None
-    probe: Probe | None = None
-    sla_target: float | None = None  # None: the site's
-
-
-@dataclass(frozen=True)
-class Organization:
-    """Who runs the service, as an outage record names them."""
-
-    name: str
-    address: str | None = None
-    city: str | None = None
-
-
-@dataclass(frozen=True)
-class Signatory:
-    """The officer who signs outage records; the name may be left for handwriting."""
-
-    role: str = "Kepala LPSE"
-    name: str | None = None
-    id_number: str | None = None  # NIP
-
-
-@dataclass(frozen=True)
-class Config:
-    """Everything ``status.yml`` says, with defaults filled in."""
-
-    path: Path
-    title: Text
-    base_url: str  # absolute, always ending in "/"
-    timezone: ZoneInfo
-    history_start: date
-    components: tuple[Component, ...]
-    description: Text | None = None
-    max_gap: int = defaults.MAX_GAP * 60  # seconds a probe sample covers at most
-    stale_after: int = defaults.STALE_AFTER * 60  # seconds after which the newest sample no longer tells the status
-    sla_target: float = DEFAULT_SLA_TARGET  # percent
-    organization: Organization | None = None
-    signatory: Signatory = Signatory()
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the first is the default, at the site's root
-    help: Help = field(default_factory=Help)
-
-    @property
-    def root(self) -> Path:
-        """The folder of ``status.yml``; ``incidents/`` and ``history/`` sit here."""
-        return self.path.parent
-
-    @property
-    def incidents_dir(self) -> Path:
-        return self.root / "incidents"
-
-    @property
-    def history_dir(self) -> Path:
-        return self.root / "history"
-
-    @property
-    def base_path(self) -> str:
-        """The site's path on its host, e.g. ``/status/``."""
-        return urlsplit(self.base_url).path
-
-    @property
-    def component_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.components)
-
-    def target(self, component: Component) -> float:
-        """The SLA target of a component: its own, else the site's."""
-        return self.sla_target if component.sla_target is None else component.sla_target
-
-    def first_day(self, component: Component) -> date:
-        """A component's history starts at the later of ``history_start`` and its ``since``."""
-        return max(self.history_start, component.since or self.history_start)
 
 
 def load_config(path: Path, problems: Problems, shown: str | None = None) -> Config | None:
@@ -155,20 +43,16 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
 
     before = len(problems.errors)
     fields = Fields(data, shown, problems)
-    fields.unknown_keys(SITE_KEYS)
+    fields.unknown_keys(SITE.names)
     languages = _languages(fields)
-    title = one_line(
-        fields,
-        "title",
-        fields.localized("title", languages, required="Status Layanan LPSE Provinsi Kalimantan Selatan"),
-    )
+    title = fields.read(SITE["title"], languages)
     base_url = _base_url(fields)
     timezone = _timezone(fields)
-    history_start = fields.day("history_start", default=DEFAULT_HISTORY_START)
-    description = fields.localized("description", languages)
-    max_gap = fields.number("max_gap", defaults.MAX_GAP, low=1, high=24 * 60)
-    stale_after = fields.number("stale_after", defaults.STALE_AFTER, low=1, high=7 * 24 * 60)
-    sla_target = fields.number("sla_target", DEFAULT_SLA_TARGET, low=0, high=100, whole=False)
+    history_start = fields.read(SITE["history_start"])
+    description = fields.read(SITE["description"], languages)
+    max_gap = fields.read(SITE["max_gap"])
+    stale_after = fields.read(SITE["stale_after"])
+    sla_target = fields.read(SITE["sla_target"])
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)
     components = _components(fields, languages)
@@ -199,10 +83,11 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
 def _languages(fields: Fields) -> tuple[str, ...]:
     """The site's languages, the default first; each needs a message catalogue."""
     known = i18n.available()
+    default: tuple[str, ...] = SITE.default("languages")
     items = fields.items("languages")
     if items is None:
-        _catalogues(fields, list(DEFAULT_LANGUAGES))
-        return DEFAULT_LANGUAGES
+        _catalogues(fields, list(default))
+        return default
     codes: list[str] = []
     for index, value in enumerate(items):
         code = items.text.get(index, str(value)).strip()
@@ -227,7 +112,7 @@ def _languages(fields: Fields) -> tuple[str, ...]:
     if not codes:
         if not fields.problems.errors:
             fields.error("languages", Message("'languages' is empty: list at least one, e.g. 'languages: [id, en]'"))
-        return DEFAULT_LANGUAGES
+        return default
     _catalogues(fields, codes)
     return tuple(codes)
 
@@ -243,9 +128,9 @@ def _organization(fields: Fields, title: str) -> Organization | None:
     if data is None:
         return None
     entry = fields.within(data, Message("organization: "))
-    entry.unknown_keys(ORGANIZATION_KEYS)
-    name, city = one_line(entry, "name", entry.text("name")), one_line(entry, "city", entry.text("city"))
-    return Organization(name or title, entry.text("address"), city)
+    entry.unknown_keys(ORGANIZATION.names)
+    name, address, city = (entry.read(key) for key in ORGANIZATION.keys)
+    return Organization(name or title, address, city)
 
 
 def _signatory(fields: Fields) -> Signatory:
@@ -253,13 +138,13 @@ def _signatory(fields: Fields) -> Signatory:
     if data is None:
         return Signatory()
     entry = fields.within(data, Message("signatory: "))
-    entry.unknown_keys(SIGNATORY_KEYS)
-    role, name, number = (one_line(entry, key, entry.text(key)) for key in ("role", "name", "id_number"))
+    entry.unknown_keys(SIGNATORY.names)
+    role, name, number = (entry.read(key) for key in SIGNATORY.keys)
     return Signatory(role or Signatory.role, name, number)
 
 
 def _base_url(fields: Fields) -> str | None:
-    url = fields.text("base_url", required="https://example.github.io/status/")
+    url: str | None = fields.read(SITE["base_url"])
     if url is None:
         return None
     problem = web_address(url)
@@ -292,13 +177,13 @@ def _base_url(fields: Fields) -> str | None:
 
 def _timezone(fields: Fields) -> ZoneInfo | None:
     if "timezone" not in fields.mapping or fields.mapping["timezone"] is None:
-        return ZoneInfo(DEFAULT_TIMEZONE)
+        return ZoneInfo(SITE.default("timezone"))
     name = fields.text("timezone") or ""
     # Only names from the tz database: 'localtime' and the like would differ from machine to machine.
     zones = available_timezones() - {"localtime", "Factory", "posixrules"}
     if name in zones:
         return ZoneInfo(name)
-    hint = did_you_mean(name, sorted(zones)) or Message(" Did you mean '{close}'?", close=DEFAULT_TIMEZONE)
+    hint = did_you_mean(name, sorted(zones)) or Message(" Did you mean '{close}'?", close=SITE.default("timezone"))
     fields.error(
         "timezone",
         Message(
@@ -308,21 +193,13 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
     return None
 
 
-def worst_case(probe: Probe | None) -> float:
-    """Seconds one component's probe can take at most: every attempt to its timeout (and grace),
-    with a pause before each retry."""
-    if probe is None:
-        return 0.0
-    return (probe.timeout + GRACE) * (probe.retries + 1) + RETRY_PAUSE * probe.retries
-
-
 def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
     """Refuse probes that, all failing at once, would keep one run waiting past PROBE_BUDGET.
 
     PROBE_THREADS components are probed at a time, the longest first (see probe.probe_all), so the
     run takes at most as many rounds as that makes, each as long as the probe that starts it.
     """
-    budgets = sorted((worst_case(c.probe) for c in components if c.probe is not None), reverse=True)
+    budgets = sorted((c.probe.worst_case for c in components if c.probe is not None), reverse=True)
     total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
     if total > PROBE_BUDGET:
         fields.error(
@@ -339,7 +216,7 @@ def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
 
 
 def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, ...]:
-    items = fields.items("components", required="[{id: spse, name: SPSE Kalsel}]")
+    items = fields.items("components", required=SITE["components"].required)
     if items is None:
         return ()
     if not items:
@@ -355,8 +232,8 @@ def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, 
             )
             continue
         entry = fields.within(item, Message("component {n}: ", n=index + 1))
-        entry.unknown_keys(COMPONENT_KEYS)
-        cid = entry.text("id", required="spse")
+        entry.unknown_keys(COMPONENT.names)
+        cid = entry.read(COMPONENT["id"])
         if cid is None:
             continue
         if not ID_PATTERN.fullmatch(cid):
@@ -381,20 +258,20 @@ def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, 
             )
             continue
         seen[cid] = item.line_of("id")
-        url = entry.text("url")
+        url = entry.read(COMPONENT["url"])
         if url is not None and (problem := web_address(url)):
             entry.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
             url = None
         components.append(
             Component(
                 id=cid,
-                name=one_line(entry, "name", entry.localized("name", languages)) or Text(cid),
-                group=one_line(entry, "group", entry.localized("group", languages)),
-                since=entry.day("since"),
-                description=entry.localized("description", languages),
+                name=entry.read(COMPONENT["name"], languages) or Text(cid),
+                group=entry.read(COMPONENT["group"], languages),
+                since=entry.read(COMPONENT["since"]),
+                description=entry.read(COMPONENT["description"], languages),
                 url=url,
                 probe=_probe(entry, index),
-                sla_target=entry.number("sla_target", None, low=0, high=100, whole=False),
+                sla_target=entry.read(COMPONENT["sla_target"]),
             )
         )
     return tuple(components)
@@ -408,12 +285,12 @@ def _probe(component: Fields, index: int) -> Probe | None:
         component.error("probe", Message("'probe' must be a mapping with at least 'url:'"))
         return None
     fields = Fields(data, component.path, component.problems, where=Message("component {n} probe: ", n=index + 1))
-    fields.unknown_keys(PROBE_KEYS)
+    fields.unknown_keys(PROBE.names)
     before = len(fields.problems.errors)
-    url = fields.text("url", required="https://lpse.kalselprov.go.id/eproc4")
+    url = fields.read(PROBE["url"])
     if url is not None and (problem := web_address(url)):
         fields.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
-    method = (fields.text("method") or "GET").upper()
+    method = (fields.read(PROBE["method"]) or PROBE.default("method")).upper()
     if method not in METHODS:
         fields.error(
             "method",
@@ -425,30 +302,26 @@ def _probe(component: Fields, index: int) -> Probe | None:
             ),
         )
     expect = _status_codes(fields)
-    keyword = fields.text("keyword")
-    timeout = fields.number("timeout", 10, low=0.1, high=120, whole=False)
-    degraded_ms = fields.number("degraded_ms", None, low=1, high=600_000)
-    retries = fields.number("retries", 1, low=0, high=5)
+    keyword = fields.read(PROBE["keyword"])
+    timeout, degraded_ms, retries = (fields.read(PROBE[key]) for key in ("timeout", "degraded_ms", "retries"))
     if len(fields.problems.errors) > before or url is None or timeout is None or retries is None:
         return None
-    longest = (timeout + GRACE) * (retries + 1) + RETRY_PAUSE * retries  # worst_case of this probe
-    if longest > PROBE_BUDGET:
+    probe = Probe(url, method, expect, keyword, float(timeout), degraded_ms, retries)
+    if probe.worst_case > PROBE_BUDGET:
         # The scheduled probe job stops after 10 minutes, and a stopped run records no sample for any component.
         fields.error(
             "timeout",
             Message(
                 "a target that never answers would keep the probe run waiting {total} s "
                 "(timeout {timeout} s × {attempts} attempts); keep timeout × (retries + 1) within {budget} s",
-                total=f"{longest:g}",
+                total=f"{probe.worst_case:g}",
                 timeout=f"{timeout:g}",
-                attempts=int(retries) + 1,
+                attempts=retries + 1,
                 budget=PROBE_BUDGET,
             ),
         )
         return None
-    return Probe(
-        url, method, expect, keyword, float(timeout), None if degraded_ms is None else int(degraded_ms), int(retries)
-    )
+    return probe
 
 
 def _status_codes(fields: Fields) -> tuple[int, ...]:

@@ -4,42 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .fields import Fields, one_line, web_address
-from .i18n import Text
-from .problems import Message, did_you_mean
-
-if TYPE_CHECKING:
-    from .config import Component
-
-HELP_KEYS = ("helpdesk", "bidding_room", "lkpp", "check")
-CONTACT_KEYS = ("name", "email", "phone", "address", "hours", "url", "note")
-
-
-@dataclass(frozen=True)
-class Contact:
-    """One place a reader can turn to for help; every part is optional."""
-
-    name: Text | None = None
-    email: str | None = None
-    phone: str | None = None
-    address: Text | None = None
-    hours: Text | None = None
-    url: str | None = None
-    note: Text | None = None
-
-
-@dataclass(frozen=True)
-class Help:
-    """The "need help?" section: LPSE's own helpdesk, the Bidding Room, central LKPP help, the browser check."""
-
-    helpdesk: Contact | None = None
-    bidding_room: Contact | None = None
-    lkpp: Contact | None = None
-    check: tuple[str, ...] = ()  # components whose address the visitor's browser tries to reach
+from .fields import Fields, web_address
+from .model import Component, Contact, Help, Message
+from .problems import did_you_mean
+from .schema import CONTACT, HELP
 
 
 def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[str, Component], base_url: str) -> Help:
@@ -47,7 +17,7 @@ def read_help(fields: Fields, languages: tuple[str, ...], components: Mapping[st
     if data is None:
         return Help()
     entry = fields.within(data, Message("help: "))
-    entry.unknown_keys(HELP_KEYS)
+    entry.unknown_keys(HELP.names)
     check: list[str] = []
     items = entry.items("check")
     # The browser check compares the visitor's reach with the probes: it needs a probed component whose
@@ -119,18 +89,18 @@ def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | 
     if data is None:
         return None
     entry = fields.within(data, Message("{key}: ", key=key))
-    entry.unknown_keys(CONTACT_KEYS)
-    url = entry.text("url")
+    entry.unknown_keys(CONTACT.names)
+    url = entry.read(CONTACT["url"])
     if url is not None and (problem := web_address(url)):
         entry.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
         url = None
-    email = entry.text("email")
+    email = entry.read(CONTACT["email"])
     if email is not None and not re.fullmatch(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", email, flags=re.ASCII):
         entry.error(
             "email", Message("email '{email}' is not an e-mail address such as 'helpdesk@example.go.id'", email=email)
         )
         email = None
-    phone = entry.text("phone")
+    phone = entry.read(CONTACT["phone"])
     if phone is not None and not re.fullmatch(r"\+?[0-9 ()./-]*[0-9][0-9 ()./-]*", phone):
         entry.error(
             "phone",
@@ -138,11 +108,11 @@ def _contact(fields: Fields, key: str, languages: tuple[str, ...]) -> Contact | 
         )
         phone = None
     return Contact(
-        name=one_line(entry, "name", entry.localized("name", languages)),
+        name=entry.read(CONTACT["name"], languages),
         email=email,
         phone=phone,
-        address=entry.localized("address", languages),
-        hours=entry.localized("hours", languages),
+        address=entry.read(CONTACT["address"], languages),
+        hours=entry.read(CONTACT["hours"], languages),
         url=url,
-        note=entry.localized("note", languages),
+        note=entry.read(CONTACT["note"], languages),
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from .incidents import closing_fence, split_front_matter
-from .problems import Message
+from .model import Message
 from .yamlsrc import YamlError, YamlList, YamlMap, parse
 
 

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import times
-from .i18n import Text
-from .problems import Message, Problems, closest, did_you_mean, listing
+from .model import Message, Text
+from .problems import Problems, closest, did_you_mean, listing
+from .schema import Key
 from .yamlsrc import YamlList, YamlMap
 
 
@@ -61,6 +62,22 @@ class Fields:
                         hint=did_you_mean(key, known),
                     ),
                 )
+
+    def read(self, key: Key, languages: Sequence[str] = ()) -> Any:
+        """The value of a plain key, read as ``schema`` declares it: by its kind, within its bounds, else its
+        default."""
+        if key.kind == "number":
+            assert key.low is not None and key.high is not None
+            return self.number(key.name, key.default, low=key.low, high=key.high, whole=key.whole)
+        if key.kind == "day":
+            return self.day(key.name, default=key.default)
+        if key.kind in ("text", "line"):
+            value: str | None = self.text(key.name, required=key.required)
+        elif key.kind in ("localized", "localized_line"):
+            value = self.localized(key.name, languages, required=key.required)
+        else:
+            raise ValueError(f"'{key.name}' is a {key.kind}, which has a reader of its own")
+        return one_line(self, key.name, value) if key.kind.endswith("line") else value
 
     def text(self, key: str, *, required: str | None = None) -> str | None:
         """A text value; ``required`` is an example value shown when it is missing."""

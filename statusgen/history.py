@@ -13,12 +13,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
 
-from .problems import Message, Problems
+from .model import Message, ProbeSample, Run
+from .problems import Problems
 from .yamlsrc import NotRegular, read_regular
 
 HEADER = ("time", "status", "http_status", "latency_ms", "error", "cert_days")
@@ -36,55 +35,6 @@ STATUSES = ("up", "degraded", "down")
 # Past it, a sample is a stray (a wrong clock), counted in no figure.
 LEEWAY = 5 * 60
 ERRORS = ("timeout", "dns", "connection", "tls", "status", "keyword", "redirects", "error")
-
-
-class ProbeSample(NamedTuple):
-    """One check of one component. ``time`` is whole seconds since the epoch (UTC).
-
-    A named tuple rather than a dataclass: a history holds hundreds of thousands of them.
-    """
-
-    time: int
-    status: str
-    http_status: int | None = None
-    latency_ms: int | None = None
-    error: str | None = None
-    cert_days: int | None = None
-
-    def csv_line(self) -> str:
-        """The sample as one CSV line, empty fields left empty."""
-        fields = [stamp(self.time), self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
-        return ",".join("" if f is None else str(f) for f in fields) + "\n"
-
-    @property
-    def month(self) -> str:
-        """``YYYY-MM`` of the UTC time: the file the sample belongs in."""
-        return datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m")
-
-
-class Run(NamedTuple):
-    """Compacted samples: ``[start, end)`` covered by samples that all had ``status``."""
-
-    start: int
-    end: int
-    status: str
-    month: str = ""  # the raw file it came from, YYYY-MM
-
-    def csv_line(self) -> str:
-        return f"{self.month},{stamp(self.start)},{stamp(self.end)},{self.status}\n"
-
-
-@dataclass(frozen=True)
-class ComponentHistory:
-    """What the probes recorded for one component: compacted runs, then raw samples."""
-
-    runs: tuple[Run, ...] = ()
-    samples: tuple[ProbeSample, ...] = ()
-
-
-def stamp(moment: int) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` of seconds since the epoch: how a line writes its time."""
-    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # ASCII: \d would take any script's digits
@@ -379,13 +329,6 @@ def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
         if other is None or sample.csv_line() < other.csv_line():
             kept[sample.time] = sample
     return [kept[t] for t in sorted(kept)]
-
-
-def percentile(values: list[int], percent: int) -> int:
-    """Nearest-rank percentile of values: the smallest with at least ``percent`` % at or below it."""
-    ordered = sorted(values)
-    rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
-    return ordered[rank - 1]
 
 
 SKIPPED = "skipped.txt"  # lines of compacted months that no figure counts, kept as they were; no build reads it

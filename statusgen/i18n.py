@@ -16,6 +16,7 @@ from string import Formatter
 
 from markupsafe import Markup, escape
 
+from .model import Html
 from .times import zone_label
 from .yamlsrc import YamlError, YamlList, YamlMap, parse
 
@@ -23,25 +24,6 @@ LOCALES = Path(__file__).resolve().parent.parent / "templates" / "locales"
 PLURAL_FORMS = frozenset({"one", "other"})
 
 Message = str | list[str] | dict[str, str]
-
-
-class Text(str):
-    """Words written in the site's default language, with their translations, if any, by language code.
-
-    It is the default-language string everywhere a plain string is expected, so code that has
-    one language in mind (the API, messages to staff) needs nothing special.
-    """
-
-    translations: Mapping[str, str]
-
-    def __new__(cls, value: str, translations: Mapping[str, str] | None = None) -> Text:
-        text = super().__new__(cls, value)
-        text.translations = dict(translations or {})
-        return text
-
-
-class Html(Text):
-    """Sanitized HTML and its translations, each safe to put on a page as it is."""
 
 
 def translated(value: str, code: str) -> tuple[str, bool]:

@@ -11,11 +11,10 @@ from functools import cache
 from pathlib import Path
 
 from . import i18n
-from .config import ID_PATTERN, Config
 from .fields import Fields, hidden_character
-from .i18n import Text
+from .model import ID_PATTERN, Config, Incident, Message, Text, Update
 from .parallel import shared
-from .problems import Message, Problem, Problems, did_you_mean, listing
+from .problems import Problem, Problems, did_you_mean, listing
 from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
@@ -29,37 +28,6 @@ TRANSLATION_KEYS = ("title", "body", "updates")
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
-
-
-@dataclass(frozen=True)
-class Update:
-    """One entry of an incident's timeline."""
-
-    at: datetime
-    status: str
-    message: Text  # Markdown, with its translations
-
-
-@dataclass(frozen=True)
-class Incident:
-    """An incident or a maintenance window, as written in ``incidents/<slug>.md``."""
-
-    slug: str
-    title: Text  # with its translations
-    components: tuple[str, ...]
-    severity: str
-    cause: str
-    started: datetime
-    resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
-    updates: tuple[Update, ...]  # newest first
-    body: Text  # Markdown, with its translations
-    false_alarm: bool = False  # voids probe failures of its components in [started, resolved)
-    path: str = ""  # as shown in messages
-    started_line: int = 1  # where 'started' is written, for messages
-
-    @property
-    def is_maintenance(self) -> bool:
-        return self.severity == "maintenance"
 
 
 @cache

@@ -21,18 +21,8 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from .history import (
-    COMPACTED,
-    COMPACTED_HEADER,
-    DAILY,
-    DAILY_HEADER,
-    HEADER,
-    RUNS,
-    RUNS_HEADER,
-    SKIPPED,
-    ProbeSample,
-    Run,
-)
+from .history import COMPACTED, COMPACTED_HEADER, DAILY, DAILY_HEADER, HEADER, RUNS, RUNS_HEADER, SKIPPED
+from .model import ProbeSample, Run
 from .parallel import shared
 
 # Every build writes this file. A non-empty folder without it is not ours to replace.

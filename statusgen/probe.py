@@ -27,8 +27,9 @@ from requests.adapters import HTTPAdapter
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from . import __version__
-from .config import GRACE, PROBE_THREADS, RETRY_PAUSE, Component, Probe, worst_case
+from .config import PROBE_THREADS
 from .history import CERT_DAYS_MAX
+from .model import GRACE, RETRY_PAUSE, Component, Probe
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = PROBE_THREADS
@@ -112,12 +113,16 @@ def _shut(sockets: list[socket.socket]) -> None:
             sock.shutdown(socket.SHUT_RDWR)
 
 
+def _worst_case(component: Component) -> float:
+    return component.probe.worst_case if component.probe else 0.0
+
+
 def probe_all(
     components: Sequence[Component], pause: float = RETRY_PAUSE, wall_clock: Callable[[], float] = time.time
 ) -> dict[str, Outcome]:
     """Probe every component that has a probe; returns the outcome for each, by id."""
     # The longest first: then the run takes at most the rounds config.probe_run_length counts.
-    probed = sorted((c for c in components if c.probe is not None), key=lambda c: -worst_case(c.probe))
+    probed = sorted((c for c in components if c.probe is not None), key=lambda c: -_worst_case(c))
     if not probed:
         return {}
     with requests.Session() as session:

@@ -12,27 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-
-class Message(str):
-    """Words for staff: the English text, which it is, plus its template and values, so that it can be said
-    in another language (``say``). The English template is the key of its translation, as in gettext."""
-
-    template: str
-    values: dict[str, Any]
-
-    def __new__(cls, template: str, **values: Any) -> Message:
-        text = super().__new__(cls, template.format(**values))
-        text.template, text.values = template, values
-        return text
-
-    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
-        """Made again from its template and values when unpickled (a worker sends its problems back)."""
-        return (self.template,), dict(self.values)
-
+from .model import Message
 
 MESSAGES = Path(__file__).resolve().parent / "messages"
 

@@ -17,31 +17,31 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
-from .cache import HistoryCache, warm
+from .cache import Columns, ParseCache, warm
 from .history import (
     HEADER,
     LEEWAY,
     RUNS,
+    RUNS_HEADER,
     SKIPPED,
-    ComponentHistory,
-    ProbeSample,
-    Run,
     Unreadable,
     compacted_months,
     in_order,
     lines_of,
     month_span,
     parse_lines,
+    parse_run_lines,
     read_data,
     read_runs,
     read_samples,
-    stamp,
     unique_by_time,
 )
-from .problems import Message, Problem, Problems
+from .model import ComponentHistory, Message, ProbeSample, Run, stamp
+from .problems import Problem, Problems
 
 
 def read_component(folder: Path, problems: Problems, shown_root: str) -> list[ProbeSample]:
@@ -57,10 +57,10 @@ def read_folder(
     folder: Path,
     problems: Problems,
     shown_root: str,
-    cache: HistoryCache | None = None,
+    cache: ParseCache | None = None,
     strays: Problems | None = None,
 ) -> ComponentHistory:
-    """One component's compacted runs and raw samples; ``cache`` (a cache.HistoryCache) saves parsing again.
+    """One component's compacted runs and raw samples; ``cache`` (a cache.ParseCache) saves parsing again.
 
     A raw file holds only its own month: a sample dated outside it is a stray, counted in no figure,
     and so is a sample that reached a month after it was compacted (a late line) without being in its
@@ -73,7 +73,7 @@ def read_folder(
     if cache is not None and runs_path.is_file():
         every_run: list[Run] = []
         with contextlib.suppress(Unreadable):
-            every_run = in_order(cache.runs(runs_path, problems, f"{shown_root}/{RUNS}"))
+            every_run = in_order(cached_runs(cache, runs_path, problems, f"{shown_root}/{RUNS}"))
     else:
         every_run = read_runs(runs_path, problems, f"{shown_root}/{RUNS}")
     runs = [r for r in every_run if r.month in done]
@@ -91,9 +91,37 @@ def read_folder(
             if path.stem in done:
                 _late(path, done[path.stem], [r for r in runs if r.month == path.stem], shown, strays)
                 continue
-            found = (read_samples if cache is None else cache.samples)(path, problems, shown)
+            found = (
+                read_samples(path, problems, shown) if cache is None else cached_samples(cache, path, problems, shown)
+            )
             samples += _own_month(found, span, path, shown, strays)
     return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
+
+
+def cached_samples(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
+    """What ``history.read_samples`` returns for ``path``, from the cache where it can be."""
+    data = read_data(path, shown, problems)  # raises Unreadable, with a warning
+    columns = cache.columns(path, "samples", data, _sample_columns, problems, shown)
+    new = tuple.__new__
+    return [new(ProbeSample, row) for row in zip(*columns, strict=True)] if columns[0] else []
+
+
+def cached_runs(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[Run]:
+    """The runs of a ``runs.csv`` in file order, malformed lines skipped with a warning, from the cache where it
+    can be."""
+    data = read_data(path, shown, problems)
+    columns = cache.columns(path, "runs", data, _run_columns, problems, shown)
+    return list(map(tuple.__new__, repeat(Run), zip(*columns, strict=True))) if columns[0] else []
+
+
+def _sample_columns(data: bytes, before: int, shown: str, problems: Problems) -> Columns:
+    samples = parse_lines(lines_of(data, shown, problems, before), problems, shown)
+    return [list(column) for column in zip(*samples, strict=True)] if samples else [[] for _ in range(6)]
+
+
+def _run_columns(data: bytes, before: int, shown: str, problems: Problems) -> Columns:
+    runs = parse_run_lines(lines_of(data, shown, problems, before, RUNS_HEADER), problems, shown)
+    return [list(column) for column in zip(*runs, strict=True)] if runs else [[] for _ in range(4)]
 
 
 def _own_month(
@@ -221,7 +249,7 @@ def read_history(
     component_ids: list[str],
     problems: Problems,
     shown: str,
-    cache: HistoryCache | None = None,
+    cache: ParseCache | None = None,
     processes: int = 1,
     strays: Problems | None = None,
 ) -> dict[str, ComponentHistory]:
@@ -304,9 +332,17 @@ def _stray_message(n: int, early: bool, at: str, runs: bool = False) -> Message:
     )
 
 
-def _cached(folder: Path, cache: HistoryCache) -> bool:
+def _cached(folder: Path, cache: ParseCache) -> bool:
     """Whether every history file of ``folder`` is in ``cache``, but perhaps for lines appended since."""
     runs = folder / RUNS
-    if runs.is_file() and not cache.holds(runs, "runs"):
+    if runs.is_file() and not _held(cache, runs, "runs"):
         return False
-    return all(cache.holds(path, "samples") for path in folder.glob("????-??.csv"))
+    return all(_held(cache, path, "samples") for path in folder.glob("????-??.csv"))
+
+
+def _held(cache: ParseCache, path: Path, kind: str) -> bool:
+    try:
+        data = read_data(path, "", Problems())  # a regular file only: a pipe would wait for ever
+    except Unreadable:
+        return False
+    return cache.holds(path, kind, data)

@@ -23,11 +23,11 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from . import api, i18n, sla, times
-from .config import Config
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
-from .problems import InputError, Message, Problem
+from .model import Config, Message
+from .problems import InputError, Problem
 from .uptime import DailyUptime
 from .views import CalendarMonth, ComponentView, DayView, SiteView
 

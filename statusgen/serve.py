@@ -27,8 +27,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from . import build as pipeline
+from .model import Message
 from .output import UnsafeOutput
-from .problems import InputError, Message, say, translations
+from .problems import InputError, say, translations
 from .render import TEMPLATES
 from .times import zone_label
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import i18n
-from .config import ID_PATTERN, Config
 from .editing import EditError, NewUpdate, add_update, as_read, new_incident, set_resolved
 from .fields import meaning
 from .incidents import (
@@ -23,14 +22,14 @@ from .incidents import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     SEVERITIES,
-    Incident,
     page_words,
     parse_incident,
     slugify,
     status_words,
 )
+from .model import ID_PATTERN, Config, Incident, Message
 from .output import write_text
-from .problems import InputError, Message, Problems, translations
+from .problems import InputError, Problems, translations
 from .problems import say as say_message
 from .times import parse_datetime
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .history import ProbeSample
-from .incidents import Incident
+from .model import Incident, ProbeSample
 
 # Worst first. The overall status is the worst component status. "no_data": the component is
 # probed but its newest sample is stale, so nothing recent vouches for it; it is never shown as green.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from .problems import Message
+from .model import Message
 
 # "2021-09-19 18:33", "2021-09-19T17:33+07:00", "2021-09-19 18:33:05Z", "2021-09-19".
 _DATETIME = re.compile(

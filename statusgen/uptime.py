@@ -29,8 +29,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from operator import attrgetter
 from typing import NamedTuple
 
-from .history import ProbeSample, Run
-from .incidents import Incident
+from .model import Incident, ProbeSample, Run
 from .times import day_span
 
 WEIGHTS = {"major": 1000, "partial": 300, "degraded": 0, "notice": 0}  # per mille

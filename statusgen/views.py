@@ -15,11 +15,8 @@ from operator import attrgetter
 
 from . import parallel, sla, status, uptime
 from .charts import Chart, response_charts
-from .config import Component, Config
-from .history import ComponentHistory, ProbeSample
-from .i18n import Html, Text
-from .incidents import Incident, Update
 from .markup import to_html
+from .model import Component, ComponentHistory, Config, Html, Incident, ProbeSample, Text, Update
 from .times import local_days, midnight
 
 BAR_DAYS = 90

@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from .problems import Message, Problems
+from .model import Message
+from .problems import Problems
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 

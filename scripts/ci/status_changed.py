@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from statusgen import defaults
-from statusgen.history import LEEWAY, ProbeSample, month_span, parse_lines
+from statusgen import schema
+from statusgen.history import LEEWAY, month_span, parse_lines
+from statusgen.model import ProbeSample
 from statusgen.problems import Problems
 from statusgen.yamlsrc import YamlError, parse, read_text
 
@@ -39,8 +40,8 @@ def changed(config_path: Path, now: int) -> bool:
         settings = None
     if not isinstance(settings, dict) or not isinstance(settings.get("components"), list):
         return True  # cannot tell: a deploy costs less than a page that stays wrong
-    stale_after = settings.get("stale_after", defaults.STALE_AFTER)
-    stale_after = stale_after * 60 if isinstance(stale_after, int | float) else defaults.STALE_AFTER * 60
+    stale_after = settings.get("stale_after", schema.STALE_AFTER)
+    stale_after = stale_after * 60 if isinstance(stale_after, int | float) else schema.STALE_AFTER * 60
     history = config_path.parent / "history"
     for component in settings["components"]:
         if not isinstance(component, dict) or not component.get("probe") or not isinstance(component.get("id"), str):

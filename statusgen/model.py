@@ -1,0 +1,280 @@
+"""The records everything else works on: the configuration, incidents, probe samples, and the text types.
+
+This is the ground floor. The readers (``config.py``, ``incidents.py``, ``recorded.py``…) make these
+records from files; the arithmetic (``status.py``, ``uptime.py``, ``sla.py``, ``figures.py``) works on them;
+the views and the renderers show them. This module reads nothing and imports only the standard
+library and ``schema.py``, whose declarations give the defaults below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from . import schema
+
+# ---------------------------------------------------------------------------------------------------------
+# Text
+
+
+class Message(str):
+    """Words for staff: the English text, which it is, plus its template and values, so that it can be said
+    in another language (``problems.say``). The English template is the key of its translation, as in gettext."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        text = super().__new__(cls, template.format(**values))
+        text.template, text.values = template, values
+        return text
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        """Made again from its template and values when unpickled (a worker sends its problems back)."""
+        return (self.template,), dict(self.values)
+
+
+class Text(str):
+    """Words written in the site's default language, with their translations, if any, by language code.
+
+    It is the default-language string everywhere a plain string is expected, so code that has
+    one language in mind (the API, messages to staff) needs nothing special.
+    """
+
+    translations: Mapping[str, str]
+
+    def __new__(cls, value: str, translations: Mapping[str, str] | None = None) -> Text:
+        text = super().__new__(cls, value)
+        text.translations = dict(translations or {})
+        return text
+
+
+class Html(Text):
+    """Sanitized HTML and its translations, each safe to put on a page as it is."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The configuration (status.yml)
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # component ids and incident slugs: a letter or digit first
+GRACE = 0.25  # seconds an attempt may overrun its timeout while its watchdog's shutdown takes effect
+RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How ``generate.py probe`` checks a component."""
+
+    url: str
+    method: str = schema.PROBE.default("method")
+    expect_status: tuple[int, ...] = ()  # empty: any 2xx or 3xx after redirects
+    keyword: str | None = None
+    timeout: float = schema.PROBE.default("timeout")  # seconds, per attempt
+    degraded_ms: int | None = None
+    retries: int = schema.PROBE.default("retries")
+
+    @property
+    def worst_case(self) -> float:
+        """Seconds this probe can take at most: every attempt to its timeout (and grace), with a pause
+        before each retry."""
+        return (self.timeout + GRACE) * (self.retries + 1) + RETRY_PAUSE * self.retries
+
+
+@dataclass(frozen=True)
+class Component:
+    """A service whose status the page reports."""
+
+    id: str
+    name: Text
+    group: Text | None = None
+    since: date | None = None
+    description: Text | None = None
+    url: str | None = None
+    probe: Probe | None = None
+    sla_target: float | None = None  # None: the site's
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Who runs the service, as an outage record names them."""
+
+    name: str
+    address: str | None = None
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """The officer who signs outage records; the name may be left for handwriting."""
+
+    role: str = schema.SIGNATORY.default("role")
+    name: str | None = None
+    id_number: str | None = None  # NIP
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One place a reader can turn to for help; every part is optional."""
+
+    name: Text | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    url: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    """The "need help?" section: the organisation's helpdesk, the Bidding Room, central LKPP help, the browser
+    check."""
+
+    helpdesk: Contact | None = None
+    bidding_room: Contact | None = None
+    lkpp: Contact | None = None
+    check: tuple[str, ...] = ()  # components whose address the visitor's browser tries to reach
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``status.yml`` says, with defaults filled in."""
+
+    path: Path
+    title: Text
+    base_url: str  # absolute, always ending in "/"
+    timezone: ZoneInfo
+    history_start: date
+    components: tuple[Component, ...]
+    description: Text | None = None
+    max_gap: int = schema.MAX_GAP * 60  # seconds a probe sample covers at most
+    stale_after: int = schema.STALE_AFTER * 60  # seconds after which the newest sample no longer tells the status
+    sla_target: float = schema.SITE.default("sla_target")  # percent
+    organization: Organization | None = None
+    signatory: Signatory = Signatory()
+    languages: tuple[str, ...] = schema.SITE.default("languages")  # the first is the default, at the site's root
+    help: Help = field(default_factory=Help)
+
+    @property
+    def root(self) -> Path:
+        """The folder of ``status.yml``; ``incidents/`` and ``history/`` sit here."""
+        return self.path.parent
+
+    @property
+    def incidents_dir(self) -> Path:
+        return self.root / "incidents"
+
+    @property
+    def history_dir(self) -> Path:
+        return self.root / "history"
+
+    @property
+    def base_path(self) -> str:
+        """The site's path on its host, e.g. ``/status/``."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.components)
+
+    def target(self, component: Component) -> float:
+        """The SLA target of a component: its own, else the site's."""
+        return self.sla_target if component.sla_target is None else component.sla_target
+
+    def first_day(self, component: Component) -> date:
+        """A component's history starts at the later of ``history_start`` and its ``since``."""
+        return max(self.history_start, component.since or self.history_start)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Incidents (incidents/<slug>.md)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One entry of an incident's timeline."""
+
+    at: datetime
+    status: str
+    message: Text  # Markdown, with its translations
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident or a maintenance window, as written in ``incidents/<slug>.md``."""
+
+    slug: str
+    title: Text  # with its translations
+    components: tuple[str, ...]
+    severity: str
+    cause: str
+    started: datetime
+    resolved: datetime | None  # None: still ongoing. For maintenance: the planned end.
+    updates: tuple[Update, ...]  # newest first
+    body: Text  # Markdown, with its translations
+    false_alarm: bool = False  # voids probe failures of its components in [started, resolved)
+    path: str = ""  # as shown in messages
+    started_line: int = 1  # where 'started' is written, for messages
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.severity == "maintenance"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Probe history (history/<component>/)
+
+
+def stamp(moment: int) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` of seconds since the epoch: how a history line writes its time."""
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ProbeSample(NamedTuple):
+    """One check of one component. ``time`` is whole seconds since the epoch (UTC).
+
+    A named tuple rather than a dataclass: a history holds hundreds of thousands of them.
+    """
+
+    time: int
+    status: str
+    http_status: int | None = None
+    latency_ms: int | None = None
+    error: str | None = None
+    cert_days: int | None = None
+
+    def csv_line(self) -> str:
+        """The sample as one CSV line, empty fields left empty."""
+        fields = [stamp(self.time), self.status, self.http_status, self.latency_ms, self.error, self.cert_days]
+        return ",".join("" if f is None else str(f) for f in fields) + "\n"
+
+    @property
+    def month(self) -> str:
+        """``YYYY-MM`` of the UTC time: the file the sample belongs in."""
+        return datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m")
+
+
+class Run(NamedTuple):
+    """Compacted samples: ``[start, end)`` covered by samples that all had ``status``."""
+
+    start: int
+    end: int
+    status: str
+    month: str = ""  # the raw file it came from, YYYY-MM
+
+    def csv_line(self) -> str:
+        return f"{self.month},{stamp(self.start)},{stamp(self.end)},{self.status}\n"
+
+
+@dataclass(frozen=True)
+class ComponentHistory:
+    """What the probes recorded for one component: compacted runs, then raw samples."""
+
+    runs: tuple[Run, ...] = ()
+    samples: tuple[ProbeSample, ...] = ()

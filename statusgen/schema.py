@@ -1,0 +1,220 @@
+"""What ``status.yml`` and an incident file may say, declared once: every key, how it is read, its bounds,
+its default and one line for the reference.
+
+The readers (``config.py``, ``contacts.py``, ``incidents.py``) take their keys, bounds and defaults from
+here; the records in ``model.py`` take their defaults from here; unknown-key detection lists these
+names; and the reference tables in the README are rendered from here (``scripts/reference.py``, checked
+by ``tests/test_docs.py``). It imports nothing from the generator, so that a small script
+(``scripts/ci/status_changed.py``, run after every probe) can read the defaults without loading it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# How a key's value is read (by config.read_key for the plain kinds; the others have readers of their own):
+KINDS = {
+    "text": "text",
+    "line": "text on one line",
+    "localized": "text, or text per language",
+    "localized_line": "text on one line, or per language",
+    "number": "number",
+    "day": "date",
+    "flag": "true or false",
+    "moment": "date and time",
+    "list": "list",
+    "mapping": "mapping",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping: its name, how it is read, its bounds and default, and what it means."""
+
+    name: str
+    kind: str  # one of KINDS
+    doc: str  # one line, for the reference table
+    default: Any = None  # as written in the file (minutes, percent…); None: no default
+    low: float | None = None  # bounds of a number, inclusive
+    high: float | None = None
+    whole: bool = True  # a number must be an integer
+    required: str | None = None  # for a required key: an example, shown when it is missing
+    shown: str | None = None  # the default as the reference writes it, when it is not a literal
+
+    def __post_init__(self) -> None:
+        assert self.kind in KINDS, self.kind
+        assert self.kind != "number" or (self.low is not None and self.high is not None), self.name
+
+    @property
+    def default_text(self) -> str:
+        """The default column of the reference."""
+        if self.shown is not None:
+            return self.shown
+        if self.required is not None:
+            return "required"
+        if self.default is None:
+            return "none"
+        if isinstance(self.default, tuple):
+            return "`[" + ", ".join(str(item) for item in self.default) + "]`"
+        if isinstance(self.default, float) and self.default.is_integer():
+            return f"`{self.default:g}`"
+        return f"`{self.default}`"
+
+
+class Table:
+    """The keys of one kind of mapping, in the order the reference lists them."""
+
+    def __init__(self, name: str, title: str, *keys: Key):
+        self.name, self.title, self.keys = name, title, keys
+        self._by_name = {key.name: key for key in keys}
+        assert len(self._by_name) == len(keys), f"a key of {name} is declared twice"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(key.name for key in self.keys)
+
+    def __getitem__(self, name: str) -> Key:
+        return self._by_name[name]
+
+    def default(self, name: str) -> Any:
+        return self._by_name[name].default
+
+
+SITE = Table(
+    "site",
+    "status.yml",
+    Key("title", "localized_line", "the site's name", required="Status Layanan LPSE Provinsi Kalimantan Selatan"),
+    Key("base_url", "text", "absolute address where the site is published",
+        required="https://example.github.io/status/"),
+    Key("description", "localized", "a sentence under the banner and in the page description"),
+    Key("timezone", "text", "IANA time zone of days, of times written without an offset, and of everything shown",
+        default="Asia/Makassar"),
+    Key("history_start", "day", "first day of the uptime history and of the yearly history pages",
+        default=date(2011, 1, 1)),
+    Key("max_gap", "number", "minutes one probe sample vouches for at most", default=15, low=1, high=24 * 60),
+    Key("stale_after", "number", "minutes after which the newest probe sample no longer tells the current status",
+        default=30, low=1, high=7 * 24 * 60),
+    Key("sla_target", "number", "monthly SLA target in percent; a component may set its own",
+        default=99.5, low=0, high=100, whole=False),
+    Key("organization", "mapping", "who runs the service, printed at the top of outage records (see organization)"),
+    Key("signatory", "mapping", "the officer who signs outage records (see signatory)", shown="`role: Kepala LPSE`"),
+    Key("languages", "list", "the page's languages, the default first, each with a catalogue in templates/locales",
+        default=("id", "en")),
+    Key("help", "mapping", "the \"need help?\" section and the browser check (see help)"),
+    Key("components", "list", "the services, in display order (see component)",
+        required="[{id: spse, name: SPSE Kalsel}]"),
+)  # fmt: skip
+
+COMPONENT = Table(
+    "component",
+    "each of components",
+    Key("id", "text", "`[a-z0-9-]+`, unique; incident files refer to it", required="spse"),
+    Key("name", "localized_line", "shown to readers", shown="the id"),
+    Key("group", "localized_line", "heading the component is shown under; groups appear in config order"),
+    Key("since", "day", "the component's history starts at the later of `history_start` and this day"),
+    Key("description", "localized", "a line under the name"),
+    Key("url", "text", "the service's own address, shown on its page"),
+    Key("probe", "mapping", "how `generate.py probe` checks it (see probe)"),
+    Key("sla_target", "number", "this component's monthly SLA target, in percent",
+        low=0, high=100, whole=False, shown="the site's"),
+)  # fmt: skip
+
+PROBE = Table(
+    "probe",
+    "a component's probe",
+    Key("url", "text", "the address requested", required="https://lpse.kalselprov.go.id/eproc4"),
+    Key("method", "text", "GET, HEAD or POST", default="GET"),
+    Key("expect_status", "list", "HTTP status codes that count as up", shown="any 2xx or 3xx after redirects"),
+    Key("keyword", "text", "text that must occur in the first 1 MiB of the body"),
+    Key("timeout", "number", "seconds for a whole attempt: name lookup, request, body, certificate",
+        default=10.0, low=0.1, high=120, whole=False),
+    Key("degraded_ms", "number", "a success slower than this many milliseconds is degraded", low=1, high=600_000),
+    Key("retries", "number", "how often a failure is tried again before it counts", default=1, low=0, high=5),
+)  # fmt: skip
+
+ORGANIZATION = Table(
+    "organization",
+    "organization",
+    Key("name", "line", "the organisation's name", shown="the title"),
+    Key("address", "text", "its postal address"),
+    Key("city", "line", "the city written before the date of signing"),
+)
+
+SIGNATORY = Table(
+    "signatory",
+    "signatory",
+    Key("role", "line", "the signing officer's position", default="Kepala LPSE"),
+    Key("name", "line", "the officer's name; without one the line is left for a handwritten name"),
+    Key("id_number", "line", "the officer's staff number (NIP)"),
+)
+
+HELP = Table(
+    "help",
+    "help",
+    Key("helpdesk", "mapping", "reporting a problem directly to the organisation (a contact)"),
+    Key("bidding_room", "mapping", "the room with computers for vendors who cannot upload (a contact)"),
+    Key("lkpp", "mapping", "central help, the LKPP call centre (a contact)"),
+    Key("check", "list", "probed components with an https `url` that the visitor's browser tries to reach"),
+)
+
+CONTACT = Table(
+    "contact",
+    "a contact in help",
+    Key("name", "localized_line", "who or what it is"),
+    Key("email", "text", "an e-mail address"),
+    Key("phone", "text", "shown as written, dialled as its digits"),
+    Key("address", "localized", "where it is"),
+    Key("hours", "localized", "when it is open"),
+    Key("url", "text", "a web address"),
+    Key("note", "localized", "anything else a reader should know"),
+)
+
+INCIDENT = Table(
+    "incident",
+    "an incident file's front matter",
+    Key("title", "line", "what happened, in a few words", required="SPSE tidak dapat diakses"),
+    Key("components", "list", "ids of the affected components from status.yml", required="[spse]"),
+    Key("severity", "text", "major, partial, degraded, maintenance or notice", required="major"),
+    Key("cause", "text", "internal, or external: outside the organisation's control", default="internal"),
+    Key("started", "moment", "when it began; for maintenance, the planned start", required="2026-01-01 08:00"),
+    Key("resolved", "moment", "when it ended (absent: ongoing); for maintenance, the planned end, required"),
+    Key("updates", "list", "the timeline, in any order (see update)"),
+    Key("false_alarm", "flag", "the probes were wrong: their failures in this window count nowhere",
+        default=False),
+)  # fmt: skip
+
+UPDATE = Table(
+    "update",
+    "each of updates",
+    Key("at", "moment", "when it was written", required="2026-01-01 08:15"),
+    Key("status", "text", "investigating, identified, monitoring or resolved; for maintenance scheduled, "
+        "in_progress or completed", required="investigating"),
+    Key("message", "localized", "Markdown text", required="Sedang ditangani."),
+)  # fmt: skip
+
+TRANSLATION = Table(
+    "translation",
+    "a language block (e.g. en:) of an incident",
+    Key("title", "line", "the title in that language"),
+    Key("body", "text", "the body in that language"),
+    Key("updates", "list", "the updates' messages in that language, matched by `at` (and `status`)"),
+)
+
+TABLES = (SITE, COMPONENT, PROBE, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE, TRANSLATION)
+
+# Defaults that more than the readers need, by the names the rest of the code uses.
+MAX_GAP: int = SITE.default("max_gap")
+STALE_AFTER: int = SITE.default("stale_after")
+
+
+def reference(table: Table) -> str:
+    """The Markdown table of ``table``'s keys, as the README shows it."""
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for key in table.keys:
+        kind = KINDS[key.kind]
+        if key.kind == "number":
+            kind += f", {key.low:g} to {key.high:g}" if key.whole is False else f" (whole), {key.low:g} to {key.high:g}"
+        lines.append(f"| `{key.name}` | {kind} | {key.default_text} | {key.doc} |")
+    return "\n".join(lines) + "\n"
