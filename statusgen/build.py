@@ -15,6 +15,7 @@ from . import __version__
 from .cache import FOLDER as CACHE
 from .cache import ParseCache
 from .config import load_config
+from .figures import site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
 from .model import ComponentHistory, Config, Incident, Message
@@ -249,7 +250,8 @@ def build(
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
-    view = site_view(inputs.config, inputs.incidents, now, inputs.history, processes)
+    numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes)
+    view = site_view(inputs.config, inputs.incidents, numbers)
     spent["figures"] = time.perf_counter() - start
     start = time.perf_counter()
     jobs, finish = site_jobs(view, TEMPLATES, compiled)
