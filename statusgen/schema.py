@@ -71,6 +71,9 @@ class Table:
         self._by_name = {key.name: key for key in keys}
         assert len(self._by_name) == len(keys), f"a key of {name} is declared twice"
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(key.name for key in self.keys)
@@ -215,6 +218,6 @@ def reference(table: Table) -> str:
     for key in table.keys:
         kind = KINDS[key.kind]
         if key.kind == "number":
-            kind += f", {key.low:g} to {key.high:g}" if key.whole is False else f" (whole), {key.low:g} to {key.high:g}"
+            kind = f"{'whole number' if key.whole else 'number'}, {key.low:g} to {key.high:g}"
         lines.append(f"| `{key.name}` | {kind} | {key.default_text} | {key.doc} |")
     return "\n".join(lines) + "\n"
