@@ -27,8 +27,8 @@ def imports(path: Path) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             if node.module:
                 inside.add(node.module.split(".")[0])
-            else:
-                inside.update(alias.name for alias in node.names)
+            else:  # from . import x: a module, or a name of the package itself (__version__)
+                inside.update(alias.name for alias in node.names if (PACKAGE / f"{alias.name}.py").exists())
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module.split(".")[0] == "statusgen":
                 parts = node.module.split(".")
@@ -147,3 +147,28 @@ def test_every_record_type_is_defined_in_the_model() -> None:
             if isinstance(node, ast.ClassDef) and node.name in records:
                 defined[node.name] = path.stem
     assert defined == dict.fromkeys(records, "model")
+
+
+# The floors of the README's layout, lowest first.
+FLOORS = (
+    {"schema", "model", "times"},
+    {"status", "uptime", "sla", "charts", "figures", "parallel"},
+    {"yamlsrc", "fields", "problems", "config", "contacts", "incidents", "history", "recorded", "cache", "i18n"},
+    {"views", "markup", "feed", "api", "ical", "render"},
+    {"build", "output", "probe", "compaction", "staff", "editing", "serve", "cli"},
+)
+
+
+def upward(edges: dict[str, set[str]]) -> list[str]:
+    """Imports that reach a higher floor than their own."""
+    floor = {name: number for number, names in enumerate(FLOORS) for name in names}
+    return [f"{a} → {b}" for a in sorted(edges) for b in sorted(edges[a]) if floor[b] > floor[a]]
+
+
+def test_every_module_has_a_floor() -> None:
+    assert set(graph()) == set().union(*FLOORS)
+
+
+def test_no_module_imports_from_a_floor_above_its_own() -> None:
+    assert upward(graph()) == []
+    assert upward({"uptime": {"incidents"}, "incidents": set()}) == ["uptime → incidents"]  # the check can fail
