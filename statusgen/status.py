@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from . import schema
 from .model import Incident, ProbeSample
 
 # Worst first. The overall status is the worst component status. "no_data": the component is
@@ -40,7 +41,7 @@ def component_status(
     now: datetime,
     latest: ProbeSample | None = None,
     probed: bool = False,
-    stale_after: int = 30 * 60,
+    stale_after: int = schema.STALE_AFTER * 60,
 ) -> str:
     """The worst of the component's active incidents and, when probed, its newest sample.
 

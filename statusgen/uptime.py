@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from operator import attrgetter
 from typing import NamedTuple
 
+from . import schema
 from .model import Incident, ProbeSample, Run
 from .times import day_span
 
@@ -331,7 +332,7 @@ def component_segments(
     component_id: str,
     now: datetime,
     samples: Sequence[ProbeSample] = (),
-    max_gap: int = 15 * 60,
+    max_gap: int = schema.MAX_GAP * 60,
     runs: Sequence[Run] = (),
     sla: bool = False,
     probed: ProbeRecord | None = None,
@@ -356,7 +357,7 @@ def component_daily(
     now: datetime,
     tz: tzinfo,
     samples: Sequence[ProbeSample] = (),
-    max_gap: int = 15 * 60,
+    max_gap: int = schema.MAX_GAP * 60,
 ) -> list[DailyUptime]:
     """Daily uptime of one component from its first day to the day of ``now``."""
     parts, era_start = component_segments(incidents, component_id, now, samples, max_gap)

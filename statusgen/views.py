@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
 
-from . import sla, status, uptime
+from . import schema, sla, status, uptime
 from .charts import Chart
 from .figures import BAR_DAYS, IncidentFigures, SiteFigures
 from .markup import to_html
@@ -98,7 +98,7 @@ class ComponentView:
     windows: tuple[tuple[str, float | None], ...] = ()  # (message key, uptime) for 24 h … all time
     charts: tuple[Chart, ...] = ()
     incidents: tuple[IncidentView, ...] = ()  # newest first
-    target: float = 99.5  # SLA target, percent
+    target: float = schema.SITE.default("sla_target")  # percent
     months: tuple[sla.Period, ...] = ()  # oldest first
     years: tuple[sla.Period, ...] = ()  # oldest first
     # Makes the month grids of a year; called by the worker that renders that year's page, so
