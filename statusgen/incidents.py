@@ -15,6 +15,7 @@ from .fields import Fields, hidden_character
 from .model import ID_PATTERN, Config, Incident, Message, Text, Update
 from .parallel import shared
 from .problems import Problem, Problems, did_you_mean, listing
+from .schema import INCIDENT, TRANSLATION, UPDATE
 from .times import zone_label
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
@@ -22,9 +23,6 @@ SEVERITIES = ("major", "partial", "degraded", "maintenance", "notice")
 CAUSES = ("internal", "external")
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
-INCIDENT_KEYS = ("title", "components", "severity", "cause", "started", "resolved", "updates", "false_alarm")
-UPDATE_KEYS = ("at", "status", "message")
-TRANSLATION_KEYS = ("title", "body", "updates")
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
@@ -210,7 +208,7 @@ def _read_incident(
 ) -> Incident | None:
     before = len(problems.errors)
     fields = Fields(data, shown, problems)
-    fields.unknown_keys(INCIDENT_KEYS + config.languages[1:])
+    fields.unknown_keys(INCIDENT.names + config.languages[1:])
     zone = config.timezone.key
     title = fields.text("title", required="SPSE tidak dapat diakses")
     components = _component_ids(fields, config)
@@ -219,7 +217,7 @@ def _read_incident(
     severity = fields.choice(
         "severity", SEVERITIES, required=not false_alarm, default="notice", labels=lambda: page_words("severity")
     )
-    cause = fields.choice("cause", CAUSES, default="internal", labels=lambda: page_words("cause"))
+    cause = fields.choice("cause", CAUSES, default=INCIDENT.default("cause"), labels=lambda: page_words("cause"))
     started = fields.moment("started", config.timezone, zone, required=True)
     resolved = fields.moment("resolved", config.timezone, zone)
     if started and resolved and resolved < started:
@@ -337,7 +335,7 @@ def _translation(fields: Fields, code: str, updates: list[Update], config: Confi
         )
         return _Translation(None, None, {})
     block = fields.within(data, Message("{code}: ", code=code))
-    block.unknown_keys(TRANSLATION_KEYS)
+    block.unknown_keys(TRANSLATION.names)
     body = block.text("body")
     messages: dict[int, str] = {}
     items = block.items("updates")
@@ -449,7 +447,7 @@ def _updates(
             )
             continue
         entry = fields.within(item, Message("update {n}: ", n=index + 1))
-        entry.unknown_keys(UPDATE_KEYS)
+        entry.unknown_keys(UPDATE.names)
         at = entry.moment("at", config.timezone, config.timezone.key, required=True)
         status = entry.choice("status", statuses, required=True, noun=noun, labels=lambda: status_words(maintenance))
         message = entry.text("message", required="Tim sedang menyelidiki penyebabnya.")
