@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import build as pipeline
 from . import problems
-from .compaction import compaction_plan
+from .compaction import compaction_plan, cutoff_month
 from .history import LEEWAY
 from .model import Message, ProbeSample
 from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
@@ -35,19 +35,36 @@ class UsageError(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line. An option that several subcommands take is declared once, in a parent parser
+    (``parents=[…]``) given to each of them."""
+    config_lang = argparse.ArgumentParser(add_help=False)  # every subcommand
+    config_lang.add_argument(
+        "--config", default="status.yml", type=Path, help="configuration file (default: status.yml)"
+    )
+    config_lang.add_argument("--lang", help="language of the messages (default: the site's first language)")
+    out = argparse.ArgumentParser(add_help=False)  # build, serve
+    out.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
+    now = argparse.ArgumentParser(add_help=False)  # build, compact
+    now.add_argument(
+        "--now",
+        help="the current time, ISO 8601 (e.g. 2021-09-20T09:00+08:00); default: SOURCE_DATE_EPOCH, else the clock",
+    )
+    strict = argparse.ArgumentParser(add_help=False)  # build, check
+    strict.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
+    message = argparse.ArgumentParser(add_help=False)  # new, update, resolve
+    message.add_argument("--message", help="the update's text (new: the first; resolve: default, a standard sentence)")
+    incident = argparse.ArgumentParser(add_help=False)  # update, resolve
+    incident.add_argument("slug", help="the incident's file name without .md")
+    incident.add_argument("--at", help="time of the update (default: now)")
+
     main = argparse.ArgumentParser(
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
     commands = main.add_subparsers(dest="command", metavar="{build,check,new,update,resolve,serve,probe,compact}")
-    build = commands.add_parser("build", help="validate the input and build the site (the default)")
-    build.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
-    build.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
-    build.add_argument(
-        "--now",
-        help="the build time, ISO 8601 (e.g. 2021-09-20T09:00+08:00); default: SOURCE_DATE_EPOCH, else the clock",
+    build = commands.add_parser(
+        "build", parents=[config_lang, out, now, strict], help="validate the input and build the site (the default)"
     )
-    build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument(
         "--no-cache",
         dest="cache",
@@ -57,49 +74,43 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--timings", action="store_true", help="say how long reading, the figures and the pages took, on stderr"
     )
-    build.add_argument("--lang", help="language of the messages (default: the site's first language)")
-    check = commands.add_parser("check", help="validate status.yml and incidents/ without writing anything")
-    check.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
-    check.add_argument("--lang", help="language of the messages (default: the site's first language)")
-    new = commands.add_parser("new", help="write a new incident file; asks for what the flags leave out")
+    commands.add_parser(
+        "check", parents=[config_lang, strict], help="validate status.yml and incidents/ without writing anything"
+    )
+    new = commands.add_parser(
+        "new", parents=[config_lang, message], help="write a new incident file; asks for what the flags leave out"
+    )
     new.add_argument("--title")
     new.add_argument("--component", action="append", help="a component id (repeat, or separate with commas)")
     new.add_argument("--severity", help="major, partial, degraded, maintenance or notice")
     new.add_argument("--cause", help="internal (default) or external")
-    new.add_argument("--message", help="the first update's text")
     new.add_argument("--started", help="start time, YYYY-MM-DD HH:MM in the site's zone (default: now)")
     new.add_argument("--maintenance-until", dest="maintenance_until", help="planned end of a maintenance window")
-    update = commands.add_parser("update", help="add an update to an incident")
-    update.add_argument("slug", help="the incident's file name without .md")
+    update = commands.add_parser(
+        "update", parents=[config_lang, incident, message], help="add an update to an incident"
+    )
     update.add_argument(
         "--status",
         help="investigating, identified, monitoring, resolved (maintenance: scheduled, in_progress, completed)",
     )
-    update.add_argument("--message")
-    update.add_argument("--at", help="time of the update (default: now)")
-    resolve = commands.add_parser("resolve", help="mark an incident resolved (maintenance: completed)")
-    resolve.add_argument("slug", help="the incident's file name without .md")
-    resolve.add_argument("--message", help="the closing update's text (default: a standard sentence)")
-    resolve.add_argument("--at", help="when it was resolved (default: now)")
-    for staff_command in (new, update, resolve):
-        staff_command.add_argument("--config", default="status.yml", type=Path, help="configuration file")
-        staff_command.add_argument("--lang", help="language of prompts and messages (default: the site's first)")
-    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild when an input changes")
-    serve.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
-    serve.add_argument("--out", default="site", type=Path, help="output folder (default: site)")
+    commands.add_parser(
+        "resolve",
+        parents=[config_lang, incident, message],
+        help="mark an incident resolved (maintenance: completed)",
+    )
+    serve = commands.add_parser(
+        "serve", parents=[config_lang, out], help="build, serve on 127.0.0.1, and rebuild when an input changes"
+    )
     serve.add_argument("--port", default=8000, type=int, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
-    serve.add_argument("--lang", help="language of the messages (default: the site's first language)")
-    probe = commands.add_parser("probe", help="check every component that has a probe; append to history/")
-    probe.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
-    probe.add_argument("--lang", help="language of the messages (default: the site's first language)")
-    compact = commands.add_parser("compact", help="roll raw probe months older than --keep-months into runs.csv")
-    compact.add_argument("--config", default="status.yml", type=Path, help="configuration file (default: status.yml)")
+    commands.add_parser(
+        "probe", parents=[config_lang], help="check every component that has a probe; append to history/"
+    )
+    compact = commands.add_parser(
+        "compact", parents=[config_lang, now], help="roll raw probe months older than --keep-months into runs.csv"
+    )
     compact.add_argument(
         "--keep-months", default=3, type=int, help="raw months kept besides the current one (default: 3)"
     )
-    compact.add_argument("--now", help="the current time, ISO 8601; default: SOURCE_DATE_EPOCH, else the clock")
-    compact.add_argument("--lang", help="language of the messages (default: the site's first language)")
     return main
 
 
@@ -254,11 +265,11 @@ def run_staff(args: argparse.Namespace) -> int:
     try:
         if args.command == "new":
             path = staff.new(helper, options)
-            print(lang.t("staff.written", path=pipeline.shown_path(path)))
+            print(helper.saved(path))
         else:
             command = staff.update if args.command == "update" else staff.resolve
             path = command(helper, args.slug, options)
-            print(lang.t("staff.updated", path=pipeline.shown_path(path)))
+            print(helper.updated(path))
     except staff.StaffError as exc:
         # One line whatever the input held: a newline in a form's slug must not start a workflow command.
         said = str(exc).replace("\r", " ").replace("\n", " ")
@@ -271,7 +282,7 @@ def run_staff(args: argparse.Namespace) -> int:
         where = pipeline.shown_path(Path(exc.filename)) if exc.filename else pipeline.shown_path(config.incidents_dir)
         print(f"generate.py {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
-    print(lang.t("staff.publish"))
+    print(helper.say(staff.PUBLISH))
     return EXIT_OK
 
 
@@ -376,8 +387,7 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     report(warnings, words=words)
     found = Problems()
     now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
-    month_index = now.year * 12 + now.month - 1 - keep_months
-    cutoff = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"  # months before this are compacted
+    cutoff = cutoff_month(now, keep_months)  # months before this are compacted
     shown = pipeline.shown_path(config.history_dir)
     failed = False
     for component in config.components:

@@ -2,7 +2,8 @@
 
 Each command reads ``status.yml`` for the component ids and the time zone, builds the new file text
 (``editing``), validates it exactly as a build would, and only then writes it, atomically. Messages
-and prompts are in the site's default language, or ``--lang``.
+and prompts are in the site's default language, or ``--lang``: like every message to staff, each is a
+``Message`` in English, said in that language from ``statusgen/messages/<code>.yml``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ T = TypeVar("T")
 LEEWAY = timedelta(minutes=5)  # clocks differ a little; a time further ahead than this is a typo
 Ask = Callable[[str], str]  # shows a prompt, returns the answer; raises EOFError when there is none
 
+# The menus' words for each severity and cause (the words on the page are in templates/locales).
+SEVERITY_WORDS = {
+    "major": Message("Major outage: the service cannot be used at all"),
+    "partial": Message("Partial outage: some users or functions fail"),
+    "degraded": Message("Degraded performance: slow, but still usable"),
+    "maintenance": Message("Scheduled maintenance: planned, with an end time"),
+    "notice": Message("Notice: information only, no outage"),
+}
+CAUSE_WORDS = {
+    "internal": Message("within LPSE Kalsel itself"),
+    "external": Message("national, outside LPSE's control, e.g. an undersea cable cut or a central LKPP service"),
+}
+PUBLISH = Message("It is published once this file is committed and pushed to the main branch.")
+
 
 class StaffError(Exception):
     """A staff command that cannot go on; the message is in the staff's language and says what to do."""
@@ -62,6 +77,7 @@ class Staff:
         self, config: Config, lang: i18n.Language, now: datetime, ask: Ask | None, shown: Callable[[Path], str]
     ):
         self.config, self.lang, self.ask, self.shown = config, lang, ask, shown
+        self.words = translations(lang.code)
         # Staff write times to the minute, and so does every time these commands write: "now" in a new
         # file and the default of a later update or resolve are then alike, never seconds apart.
         self.now = now.replace(second=0, microsecond=0)
@@ -71,9 +87,17 @@ class Staff:
         if all(flags):
             self.ask = None
 
-    def say(self, key: str, **values: object) -> str:
-        """The staff message ``staff.<key>`` in the staff's language."""
-        return self.lang.t(f"staff.{key}", **values)
+    def say(self, message: Message) -> str:
+        """``message`` in the staff's language, as every message to staff is said (``problems.say``)."""
+        return say_message(message, self.words)
+
+    def saved(self, path: Path) -> str:
+        """What ``new`` says when it has written ``path``."""
+        return self.say(Message("Saved: {path}", path=self.shown(path)))
+
+    def updated(self, path: Path) -> str:
+        """What ``update`` and ``resolve`` say when they have written ``path``."""
+        return self.say(Message("Updated: {path}", path=self.shown(path)))
 
     # Answers, from a flag or from a prompt.
 
@@ -84,7 +108,7 @@ class Staff:
         if self.ask is None:
             if default is not None:
                 return default
-            raise StaffError(self.say("missing_flag", flag=flag))
+            raise StaffError(self.say(_missing(flag)))
         suffix = f" [{default}]" if default else ""
         while True:
             try:
@@ -92,7 +116,7 @@ class Staff:
             except EOFError:
                 if default is not None:
                     return default
-                raise StaffError(self.say("missing_flag", flag=flag)) from None
+                raise StaffError(self.say(_missing(flag))) from None
             if reply or default is not None:
                 return reply or str(default)
 
@@ -119,11 +143,17 @@ class Staff:
             return parse_datetime(text, self.config.timezone)
         except ValueError:
             raise StaffError(
-                self.say("bad_time", value=text, zone=self.lang.clock(self.now, self.config.timezone).split()[-1])
+                self.say(
+                    Message(
+                        "'{value}' is not a time: write YYYY-MM-DD HH:MM in {zone}, e.g. 2021-09-19 18:33",
+                        value=text,
+                        zone=self.lang.clock(self.now, self.config.timezone).split()[-1],
+                    )
+                )
             ) from None
 
     def choice(
-        self, text: str, choices: tuple[str, ...], noun: str, labels: Callable[[], dict[str, tuple[str, ...]]]
+        self, text: str, choices: tuple[str, ...], noun: Message, labels: Callable[[], dict[str, tuple[str, ...]]]
     ) -> str:
         """One of ``choices`` by number or value; ``labels`` gives the page's words for them, for the hint."""
         text = text.strip().lower()
@@ -132,7 +162,11 @@ class Staff:
         if text in choices:
             return text
         raise StaffError(
-            self.say("bad_choice", noun=noun, value=text, choices=", ".join(choices))
+            self.say(
+                Message(
+                    "unknown {noun} '{value}' (choices: {choices}).", noun=noun, value=text, choices=", ".join(choices)
+                )
+            )
             + self.suggest(text, choices, labels())
         )
 
@@ -143,12 +177,17 @@ class Staff:
             cid = ids[int(part) - 1] if part.isdigit() and 1 <= int(part) <= len(ids) else part
             if cid not in ids:
                 raise StaffError(
-                    self.say("unknown_component", value=part, known=", ".join(ids)) + self.suggest(part, ids)
+                    self.say(
+                        Message(
+                            "service '{value}' is not in status.yml (known: {known}).", value=part, known=", ".join(ids)
+                        )
+                    )
+                    + self.suggest(part, ids)
                 )
             if cid not in chosen:
                 chosen.append(cid)
         if not chosen:
-            raise StaffError(self.say("no_component", known=", ".join(ids)))
+            raise StaffError(self.say(Message("name at least one service (known: {known})", known=", ".join(ids))))
         return chosen
 
     def suggest(
@@ -156,7 +195,7 @@ class Staff:
     ) -> str:
         """The "did you mean" for the choice ``value`` stands for: one it is like, or names by a page word."""
         close = meaning(value, choices, labels or {})
-        return " " + self.say("did_you_mean", value=close) if close else ""
+        return self.say(Message(" Did you mean '{close}'?", close=close)) if close else ""
 
     def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
         lines = [heading] + [f"  {n}. {key} – {words}" for n, (key, words) in enumerate(entries, 1)]
@@ -176,13 +215,21 @@ class Staff:
             close = self.suggest(slug, known)
             recent = ", ".join(known[-3:]) or "–"
             raise StaffError(
-                self.say("unknown_slug", slug=slug, folder=self.shown(self.incidents_dir()), recent=recent) + close
+                self.say(
+                    Message(
+                        "no incident '{slug}' in {folder} (the newest: {recent}).",
+                        slug=slug,
+                        folder=self.shown(self.incidents_dir()),
+                        recent=recent,
+                    )
+                )
+                + close
             )
         try:
             raw = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             reason = Message("not UTF-8 text ({reason}): save the file as UTF-8", reason=exc.reason)
-            raise StaffError(f"{self.shown(path)}: {say_message(reason, translations(self.lang.code))}") from None
+            raise StaffError(f"{self.shown(path)}: {self.say(reason)}") from None
         text = raw.removeprefix("\ufeff")
         problems = Problems()
         incident = parse_incident(slug, as_read(text), self.config, problems, self.shown(path))
@@ -201,10 +248,9 @@ class Staff:
         try:
             write_text(path, encoded, new=new)
         except FileExistsError:
-            raise StaffError(self.say("exists", path=shown)) from None
-        words = translations(self.lang.code)
+            raise StaffError(self.say(Message("{path} exists already: not overwritten", path=shown))) from None
         for warning in problems.warnings:
-            print(warning.said(words), file=sys.stderr)
+            print(warning.said(self.words), file=sys.stderr)
 
 
 def slug_for(started: datetime, title: str, config: Config, taken: set[str]) -> str:
@@ -222,34 +268,42 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
     say, config, lang = staff.say, staff.config, staff.lang
     maintenance_flags = options.get("severity") != "maintenance" or options.get("maintenance_until")
     staff.scripted(options.get("title"), options.get("component"), options.get("severity"), maintenance_flags)
-    title = staff.answer(_text(options, "title"), say("ask_title"), "--title")
+    title = staff.answer(
+        _text(options, "title"), say(Message('Incident title (short, e.g. "SPSE cannot be reached")')), "--title"
+    )
     components_flag = ",".join(options.get("component") or []) or None  # type: ignore[arg-type]
     if components_flag is None and staff.ask is not None:
         print(
             staff.menu(
-                say("components_heading"), [(c.id, i18n.translated(c.name, lang.code)[0]) for c in config.components]
+                say(Message("Affected services:")),
+                [(c.id, i18n.translated(c.name, lang.code)[0]) for c in config.components],
             ),
             end="",
         )
-    components = staff.checked(components_flag, say("ask_components"), "--component", staff.components)
+    components = staff.checked(
+        components_flag,
+        say(Message("Numbers or ids of the services, separated by commas")),
+        "--component",
+        staff.components,
+    )
     severity_flag = _text(options, "severity")
     if severity_flag is None and staff.ask is not None:
-        print(staff.menu(say("severity_heading"), [(s, say(f"severity_{s}")) for s in SEVERITIES]), end="")
+        print(staff.menu(say(Message("Severity:")), [(s, say(SEVERITY_WORDS[s])) for s in SEVERITIES]), end="")
     severity = staff.checked(
         severity_flag,
-        say("ask_severity"),
+        say(Message("Choose a number or word")),
         "--severity",
-        lambda v: staff.choice(v, SEVERITIES, say("noun_severity"), lambda: page_words("severity")),
+        lambda v: staff.choice(v, SEVERITIES, Message("severity"), lambda: page_words("severity")),
     )
     maintenance = severity == "maintenance"
     cause_flag = _text(options, "cause")
     if cause_flag is None and staff.ask is not None:
-        print(staff.menu(say("cause_heading"), [(c, say(f"cause_{c}")) for c in CAUSES]), end="")
+        print(staff.menu(say(Message("Cause:")), [(c, say(CAUSE_WORDS[c])) for c in CAUSES]), end="")
     cause = staff.checked(
         cause_flag,
-        say("ask_cause"),
+        say(Message("Choose a number or word")),
         "--cause",
-        lambda v: staff.choice(v, CAUSES, say("noun_cause"), lambda: page_words("cause")),
+        lambda v: staff.choice(v, CAUSES, Message("cause"), lambda: page_words("cause")),
         "internal",
     )
     started_default = None if maintenance else _written(staff.now, config)
@@ -259,34 +313,49 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
         if maintenance:
             return start
         if start > staff.now + LEEWAY:
-            raise StaffError(say("future_time", at=_written(start, config), now=_written(staff.now, config)))
+            raise StaffError(say(_in_the_future(start, staff.now, config)))
         return min(start, staff.now)  # a minute or two ahead is the clocks differing: it started now
 
-    started = staff.checked(_text(options, "started"), say("ask_started"), "--started", start_time, started_default)
+    started = staff.checked(
+        _text(options, "started"),
+        say(Message("Start time, WITA (YYYY-MM-DD HH:MM)")),
+        "--started",
+        start_time,
+        started_default,
+    )
     resolved = None
     if maintenance:
 
         def planned_end(text: str) -> datetime:
             end = staff.moment(text)
             if end <= started:
-                raise StaffError(say("end_before_start", end=_written(end, config), start=_written(started, config)))
+                planned = Message(
+                    "the planned end {end} must be after the start {start}",
+                    end=_written(end, config),
+                    start=_written(started, config),
+                )
+                raise StaffError(say(planned))
             return end
 
         resolved = staff.checked(
-            _text(options, "maintenance_until"), say("ask_until"), "--maintenance-until", planned_end
+            _text(options, "maintenance_until"),
+            say(Message("Planned end, WITA (YYYY-MM-DD HH:MM)")),
+            "--maintenance-until",
+            planned_end,
         )
     # The first update is the moment of writing: the chronology says when LPSE said what. For maintenance
     # it says where the window stood then: announced ahead, under way, or over (recorded afterwards, as
     # "completed" with its window, which passed as planned and announced elsewhere).
     if not maintenance:
-        opening, default_message = "investigating", say("default_investigating")
+        opening, default_message = "investigating", say(Message("We are investigating this incident."))
     elif started > staff.now:
-        opening, default_message = "scheduled", say("default_scheduled")
+        opening, default_message = "scheduled", say(Message("Scheduled maintenance."))
     elif resolved is not None and resolved <= staff.now:
-        opening, default_message = "completed", say("default_recorded")
+        recorded = Message("This maintenance has been completed; it was recorded after it ended.")
+        opening, default_message = "completed", say(recorded)
     else:
-        opening, default_message = "in_progress", say("default_scheduled")
-    message = staff.answer(_text(options, "message"), say("ask_message"), "--message", default_message)
+        opening, default_message = "in_progress", say(Message("Scheduled maintenance."))
+    message = staff.answer(_text(options, "message"), say(Message("Message for readers")), "--message", default_message)
     first = NewUpdate(staff.now, opening, message)
     text = new_incident(
         title=title, components=components, severity=severity, cause=cause, started=started,
@@ -310,13 +379,19 @@ def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
     status = staff.checked(
         _text(options, "status"),
-        say("ask_status", choices=", ".join(statuses)),
+        say(Message("Update status ({choices})", choices=", ".join(statuses))),
         "--status",
-        lambda v: staff.choice(v, statuses, say("noun_status"), lambda: status_words(maintenance)),
+        lambda v: staff.choice(v, statuses, Message("status"), lambda: status_words(maintenance)),
     )
-    message = staff.answer(_text(options, "message"), say("ask_message"), "--message")
+    message = staff.answer(_text(options, "message"), say(Message("Message for readers")), "--message")
     default_at = _written(staff.now, staff.config)
-    at = staff.checked(_text(options, "at"), say("ask_at"), "--at", lambda v: _update_time(staff, found, v), default_at)
+    at = staff.checked(
+        _text(options, "at"),
+        say(Message("Time of the update, WITA (YYYY-MM-DD HH:MM)")),
+        "--at",
+        lambda v: _update_time(staff, found, v),
+        default_at,
+    )
     tz = staff.config.timezone
     if status == ("completed" if maintenance else "resolved"):
         # The closing update closes the incident too: the same as `resolve`, so it cannot stay "ongoing".
@@ -331,7 +406,9 @@ def resolve(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     maintenance = found.incident.is_maintenance
     _refuse_closed(staff, found)
     at = _update_time(staff, found, _text(options, "at") or _written(staff.now, config))
-    message = _text(options, "message") or (say("default_completed") if maintenance else say("default_resolved"))
+    message = _text(options, "message") or say(
+        Message("Maintenance completed.") if maintenance else Message("The service is back to normal.")
+    )
     return _close(staff, found, at, message, "completed" if maintenance else "resolved")
 
 
@@ -342,7 +419,12 @@ def _refuse_closed(staff: Staff, found: IncidentFile) -> None:
     closed = closing if incident.is_maintenance else incident.resolved is not None and closing
     if closed:
         at = _written(closing[0].at, staff.config)
-        raise StaffError(staff.say("already_closed", slug=incident.slug, at=at))
+        closed_at = Message(
+            "incident {slug} ended at {at}: if it happens again, report a new incident (generate.py new)",
+            slug=incident.slug,
+            at=at,
+        )
+        raise StaffError(staff.say(closed_at))
 
 
 def _update_time(staff: Staff, found: IncidentFile, text: str) -> datetime:
@@ -356,19 +438,23 @@ def _update_time(staff: Staff, found: IncidentFile, text: str) -> datetime:
     """
     at, config = staff.moment(text), staff.config
     if at > staff.now + LEEWAY:
-        raise StaffError(staff.say("future_time", at=_written(at, config), now=_written(staff.now, config)))
+        raise StaffError(staff.say(_in_the_future(at, staff.now, config)))
     at = min(at, staff.now)
     incident = found.incident
     if not incident.is_maintenance:
         at = _within_the_minute(at, incident.started)
         if at < incident.started:
-            start = _written(incident.started, config)
-            raise StaffError(staff.say("before_start", at=_written(at, config), start=start))
+            raise StaffError(staff.say(_before_start(at, incident.started, config)))
     if incident.updates:
         at = _within_the_minute(at, incident.updates[0].at)
         if at < incident.updates[0].at:
             newest = _written(incident.updates[0].at, config)
-            raise StaffError(staff.say("before_newest", at=_written(at, config), newest=newest))
+            early = Message(
+                "{at} is before the newest update ({newest}): a new update comes after it",
+                at=_written(at, config),
+                newest=newest,
+            )
+            raise StaffError(staff.say(early))
     return at
 
 
@@ -382,7 +468,7 @@ def _close(staff: Staff, found: IncidentFile, at: datetime, message: str, status
     config = staff.config
     started = found.incident.started
     if at < started and not found.incident.is_maintenance:
-        raise StaffError(staff.say("before_start", at=_written(at, config), start=_written(started, config)))
+        raise StaffError(staff.say(_before_start(at, started, config)))
     # Completing maintenance before it starts cancels it: the window shrinks to nothing at its start.
     end = max(at, started)
     tz = config.timezone
@@ -394,8 +480,7 @@ def _edit(staff: Staff, found: IncidentFile, change: Callable[[str], str]) -> Pa
     try:
         text = change(found.text)
     except EditError as exc:
-        said = say_message(exc.args[0], translations(staff.lang.code))
-        raise StaffError(f"{staff.shown(found.path)}: {said}") from None
+        raise StaffError(f"{staff.shown(found.path)}: {staff.say(exc.args[0])}") from None
     staff.save(found.path, found.path.stem, text, found.encoded(text), new=False)
     return found.path
 
@@ -407,3 +492,26 @@ def _text(options: dict[str, object], key: str) -> str | None:
 
 def _written(moment: datetime, config: Config) -> str:
     return f"{moment.astimezone(config.timezone):%Y-%m-%d %H:%M}"
+
+
+def _missing(flag: str) -> Message:
+    return Message(
+        'no answer for {flag}: write {flag} "..." on the command line, or leave it out and answer the question',
+        flag=flag,
+    )
+
+
+def _in_the_future(at: datetime, now: datetime, config: Config) -> Message:
+    return Message(
+        "{at} is in the future (it is now {now} WITA): check the date and time",
+        at=_written(at, config),
+        now=_written(now, config),
+    )
+
+
+def _before_start(at: datetime, start: datetime, config: Config) -> Message:
+    return Message(
+        "{at} is before the start {start}: check the date and time",
+        at=_written(at, config),
+        start=_written(start, config),
+    )

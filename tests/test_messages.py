@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from statusgen.problems import MESSAGES, Message, say, translations
+from statusgen import staff
+from statusgen.incidents import CAUSES, SEVERITIES
+from statusgen.model import Message
+from statusgen.problems import MESSAGES, say, translations
 
 from .conftest import ROOT
 
@@ -56,6 +59,15 @@ def test_the_scan_finds_messages() -> None:
     assert len(found) > 90
     assert "unknown component '{cid}' (known: {known}).{hint}" in found
     assert "warning: " in found
+
+
+def test_the_staff_commands_speak_through_messages_too() -> None:
+    # Their prompts, menus and answers are Messages like every error, not keys of the page's catalogues.
+    found = templates_in_code()
+    assert {"Saved: {path}", "Updated: {path}", staff.PUBLISH.template, "Choose a number or word"} <= found.keys()
+    assert set(staff.SEVERITY_WORDS) == set(SEVERITIES)
+    assert set(staff.CAUSE_WORDS) == set(CAUSES)
+    assert say(staff.SEVERITY_WORDS["notice"], translations("id")) == "Pemberitahuan: informasi, tanpa gangguan layanan"
 
 
 def test_every_message_has_an_indonesian_translation_with_the_same_placeholders() -> None:
