@@ -52,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
     strict = argparse.ArgumentParser(add_help=False)  # build, check
     strict.add_argument("--strict", action="store_true", help="fail on warnings too, such as an unknown key")
     message = argparse.ArgumentParser(add_help=False)  # new, update, resolve
-    message.add_argument("--message", help="the update's text (new: the first; resolve: default, a standard sentence)")
+    message.add_argument("--message", help="the text of the update it writes (resolve: a standard sentence by default)")
     incident = argparse.ArgumentParser(add_help=False)  # update, resolve
     incident.add_argument("slug", help="the incident's file name without .md")
     incident.add_argument("--at", help="time of the update (default: now)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -46,6 +47,17 @@ class MonthPlan(NamedTuple):
     size: int | None
     digest: str = ""  # SHA-256 of the bytes the plan was made from
     already: bool = False  # compacted before: only late lines to keep, and the raw file to remove
+
+
+def cutoff_month(now: datetime, keep_months: int) -> str:
+    """The first month kept raw, ``YYYY-MM``: raw months before it are compacted.
+
+    The current month of ``now`` (in its own zone; ``compact`` passes UTC, the zone of the history files'
+    months) is always kept, and ``keep_months`` months before it; so at 2026-12-05 with 3 the cutoff is
+    2026-09, and September, October, November and December stay raw.
+    """
+    index = now.year * 12 + now.month - 1 - keep_months  # months since year 0, counting January 0000 as 0
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def compact_month(

@@ -56,6 +56,8 @@ class Key:
             return "required"
         if self.default is None:
             return "none"
+        if isinstance(self.default, bool):
+            return f"`{str(self.default).lower()}`"  # as YAML writes it
         if isinstance(self.default, tuple):
             return "`[" + ", ".join(str(item) for item in self.default) + "]`"
         if isinstance(self.default, float) and self.default.is_integer():
@@ -159,7 +161,7 @@ HELP = Table(
     Key("helpdesk", "mapping", "reporting a problem directly to the organisation (a contact)"),
     Key("bidding_room", "mapping", "the room with computers for vendors who cannot upload (a contact)"),
     Key("lkpp", "mapping", "central help, the LKPP call centre (a contact)"),
-    Key("check", "list", "probed components with an https `url` that the visitor's browser tries to reach"),
+    Key("check", "list", "probed components whose `url` the visitor's browser tries to reach (https on an https site)"),
 )
 
 CONTACT = Table(

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from statusgen import cli as cli_module
 from statusgen import output
+from statusgen.compaction import cutoff_month
 from statusgen.history import HEADER, RUNS_HEADER
 
 # Compaction runs in January 2022: keeping three months besides January, October is the first kept.
@@ -199,3 +203,32 @@ def test_keeping_fewer_than_three_months_is_refused(make_site, cli) -> None:
     run = cli("compact", "--config", site.config, "--keep-months", "2")
     assert run.code == 2
     assert "at least 3" in run.err
+
+
+@pytest.mark.parametrize(
+    ("now", "keep", "cutoff"),
+    [
+        # December is kept, and the 3 months before it: November, October, September. August and older go.
+        (datetime(2026, 12, 5, 8, 0, tzinfo=UTC), 3, "2026-09"),
+        # Across new year: January 2026, then December, November and October 2025 are kept.
+        (datetime(2026, 1, 15, 12, 0, tzinfo=UTC), 3, "2025-10"),
+        # The last minute of March: March, February, January, and December 2025.
+        (datetime(2026, 3, 31, 23, 59, tzinfo=UTC), 3, "2025-12"),
+        # A year besides the current month: December 2026 and all twelve months from December 2025.
+        (datetime(2026, 12, 5, tzinfo=UTC), 12, "2025-12"),
+        # December kept, and 11 months before it (January to November): one month less than a year back.
+        (datetime(2026, 12, 31, tzinfo=UTC), 11, "2026-01"),
+        # Two years and one month back from January: December 2023 is the first kept.
+        (datetime(2026, 1, 1, tzinfo=UTC), 25, "2023-12"),
+    ],
+)
+def test_the_cutoff_keeps_the_current_month_and_keep_months_before_it(now: datetime, keep: int, cutoff: str) -> None:
+    assert cutoff_month(now, keep) == cutoff
+
+
+def test_the_cutoff_is_the_month_of_now_in_its_own_zone() -> None:
+    """``compact`` passes now in UTC, the zone of the history files' months: 1 January 00:30 WITA is still
+    31 December 16:30 in UTC, so December is the current month there and September the first kept with 3."""
+    now = datetime(2027, 1, 1, 0, 30, tzinfo=ZoneInfo("Asia/Makassar"))
+    assert cutoff_month(now, 3) == "2026-10"
+    assert cutoff_month(now.astimezone(UTC), 3) == "2026-09"

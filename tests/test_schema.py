@@ -154,6 +154,7 @@ def test_the_reference_table_of_a_small_table() -> None:
         schema.Key("share", "number", "a part", default=0.5, low=0, high=1, whole=False),
         schema.Key("tags", "list", "labels", default=("a", "b")),
         schema.Key("owner", "line", "who", shown="the name"),
+        schema.Key("off", "flag", "a switch", default=False),
     )
     assert schema.reference(table) == (
         "| key | type | default | meaning |\n"
@@ -163,4 +164,5 @@ def test_the_reference_table_of_a_small_table() -> None:
         "| `share` | number, 0 to 1 | `0.5` | a part |\n"
         "| `tags` | list | `[a, b]` | labels |\n"
         "| `owner` | text on one line | the name | who |\n"
+        "| `off` | true or false | `false` | a switch |\n"
     )
