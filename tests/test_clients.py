@@ -146,6 +146,7 @@ def test_no_recent_data_gives_one_consistent_picture_in_the_standard_fields(site
     assert api(site, "status.json")["status"] == summary["status"]
 
 
+@pytest.mark.slow
 def test_an_outage_with_no_data_elsewhere_still_reads_as_the_outage(make_site, cli) -> None:
     site = make_site(CONFIG)
     ongoing = OUTAGE.replace("2026-11-20", "2026-11-26").replace("resolved: 2026-11-26 10:00\n", "")

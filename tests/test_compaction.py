@@ -53,6 +53,7 @@ def figures(site) -> dict:
     return json.loads(site.file("api/v1/components/spse/daily.json"))
 
 
+@pytest.mark.slow
 def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     site = make_site(CONFIG)
     write_history(site)
@@ -98,6 +99,7 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     assert (folder / "runs.csv").read_text().splitlines() == runs
 
 
+@pytest.mark.slow
 def test_an_interrupted_compaction_counts_nothing_twice(make_site, cli) -> None:
     site = make_site(CONFIG)
     write_history(site)

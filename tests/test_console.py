@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from statusgen.cli import main, probe_line
-from statusgen.history import HEADER, ProbeSample
+from statusgen.history import HEADER
+from statusgen.model import ProbeSample
 from statusgen.problems import translations
 from statusgen.times import parse_datetime
 from tests.test_serve import serving
@@ -113,6 +114,7 @@ def test_a_usage_error_speaks_the_site_language(tmp_path: Path, run) -> None:
         "2026-12-05 00:46:49.5",  # without an offset: in the site's zone (WITA)
     ],
 )
+@pytest.mark.slow
 def test_now_takes_a_fraction_of_a_second_and_drops_it(tmp_path: Path, run, written: str) -> None:
     root = site(tmp_path)
     code, out, err = run(root, "build", "--lang", "en", "--now", written)
@@ -121,6 +123,7 @@ def test_now_takes_a_fraction_of_a_second_and_drops_it(tmp_path: Path, run, writ
     assert out == "built site/ for 2026-12-05T00:46:49+08:00 (WITA)\n"
 
 
+@pytest.mark.slow
 def test_a_fraction_changes_nothing_in_the_site(tmp_path: Path, run) -> None:
     root = site(tmp_path)
     builds = {}
@@ -177,6 +180,7 @@ def wall_clock_seconds(before: datetime, after: datetime) -> list[str]:
     return shown
 
 
+@pytest.mark.slow
 def test_serve_speaks_indonesian_with_the_time_in_wita(tmp_path: Path) -> None:
     root = site(tmp_path)
     before = datetime.now(UTC)
@@ -189,6 +193,7 @@ def test_serve_speaks_indonesian_with_the_time_in_wita(tmp_path: Path) -> None:
     assert outs[1] == f"situs tersedia di http://127.0.0.1:{server.port}/status/ (Ctrl+C untuk berhenti)"
 
 
+@pytest.mark.slow
 def test_serve_with_lang_en(tmp_path: Path) -> None:
     root = site(tmp_path)
     before = datetime.now(UTC)

@@ -1,8 +1,8 @@
 """The Content-Security-Policy of every page, and the output checked as a whole.
 
 The policy is a second wall behind the sanitizer: even markup that got past it could not run.
-The browser test puts such markup into a built page by hand and shows that Chromium refuses it
-while the site's own script still works.
+The browser test (tests/browser/test_csp_chromium.py) puts such markup into a built page by hand and
+shows that Chromium refuses it while the site's own script still works.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Route
 
 from statusgen.build import load_settings
 from statusgen.render import content_security_policy
 from tests.conftest import DEMO, ROOT
+from tests.demo_server import served_demo
 from tests.safety import scan_site
-from tests.test_browser import PREFIX, served_demo
 
 DEMO_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -41,6 +40,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         yield served
 
 
+@pytest.mark.slow
 def test_every_page_carries_the_policy_first_and_nothing_unsafe(demo_site: tuple[Path, str]) -> None:
     site, _ = demo_site
     pages = sorted(site.rglob("*.html"))
@@ -56,6 +56,7 @@ def test_every_page_carries_the_policy_first_and_nothing_unsafe(demo_site: tuple
     assert scan_site(site) == []
 
 
+@pytest.mark.slow
 def test_the_scan_check_yml_runs_on_the_real_site_finds_what_is_unsafe(demo_site: tuple[Path, str]) -> None:
     """check.yml builds the site from the committed status.yml and incidents/ and scans it with
     ``python3 -m tests.safety``; the tests themselves never read those files. Here the command passes a
@@ -72,49 +73,3 @@ def test_the_scan_check_yml_runs_on_the_real_site_finds_what_is_unsafe(demo_site
     dirty = subprocess.run([*scan, str(spoiled)], cwd=ROOT, capture_output=True, text=True)
     assert dirty.returncode == 1
     assert "index.html" in dirty.stderr and "script" in dirty.stderr
-
-
-def test_chromium_refuses_injected_script_and_handlers(demo_site: tuple[Path, str], browser: Browser) -> None:
-    """Markup that had got past the sanitizer: an inline script, an event handler, a javascript: link,
-    a third-party image and an inline style. None runs or loads; the page's own script still does."""
-    site, origin = demo_site
-    page_path = site / "incidents" / "injected" / "index.html"
-    page_path.parent.mkdir(parents=True, exist_ok=True)
-    html = (site / "index.html").read_text(encoding="utf-8")
-    injected = (
-        "<script>document.body.dataset.pwned = 'script'</script>"
-        "<img id=x src='/nothing.png' onerror=\"document.body.dataset.pwned = 'handler'\">"
-        "<a id=js href=\"javascript:document.body.dataset.pwned = 'link'\">klik</a>"
-        "<img id=far src='http://127.0.0.2:9/pixel.png'>"
-        "<p id=styled style='color: rgb(255, 0, 0)'>merah?</p>"
-    )
-    page_path.write_text(html.replace("<main", injected + "<main", 1), encoding="utf-8")
-    context = browser.new_context()
-    requests: list[str] = []
-
-    def keep_local(route: Route) -> None:
-        requests.append(route.request.url)
-        if route.request.url.startswith(origin + "/"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", keep_local)
-    try:
-        page = context.new_page()
-        violations: list[str] = []
-        page.on(
-            "console",
-            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        page.goto(origin + PREFIX + "incidents/injected/", wait_until="load")
-        page.click("#js")
-        page.wait_for_timeout(300)
-        assert page.evaluate("document.body.dataset.pwned") is None
-        assert page.evaluate("getComputedStyle(document.getElementById('styled')).color") != "rgb(255, 0, 0)"
-        assert not any("127.0.0.2" in url for url in requests)  # img-src 'self': never even asked for
-        assert len(violations) >= 4, violations  # script, handler, javascript: link, image (and the style)
-        # The site's own script (static/check.js) is from the site: it runs, and shows its button.
-        assert page.locator("[data-check-start]").is_visible()
-    finally:
-        context.close()

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # real git repositories and the workflow scripts, a few seconds a test
+
 SCRIPTS = ROOT / "scripts" / "ci"
 
 

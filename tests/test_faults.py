@@ -26,6 +26,8 @@ from statusgen import output
 from tests.conftest import DEMO_NOW, ROOT
 from tests.test_build import digest
 
+pytestmark = pytest.mark.slow  # builds and writers killed with SIGKILL, several processes a test
+
 # Stops this process group at one point of a build, then runs the build. argv: stage, then the build's arguments.
 DRIVER = textwrap.dedent(
     """

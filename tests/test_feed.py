@@ -6,6 +6,7 @@ import calendar
 from email.utils import parsedate_to_datetime
 
 import feedparser
+import pytest
 
 from statusgen.build import load
 from tests.conftest import DEMO_NOW
@@ -20,6 +21,7 @@ def parse(path):
     return feed
 
 
+@pytest.mark.slow
 def test_demo_feed_is_the_newest_50_updates(cli, demo) -> None:
     assert cli("build", "--config", demo.config, "--out", demo.out, "--now", DEMO_NOW).code == 0
     feed = parse(demo.out / "feed.xml")
@@ -49,6 +51,7 @@ def test_demo_feed_is_the_newest_50_updates(cli, demo) -> None:
     assert last_build.isoformat() == "2026-11-26T09:05:00+08:00"
 
 
+@pytest.mark.slow
 def test_each_update_is_an_item_and_guids_are_stable(cli, make_site) -> None:
     site = make_site()
     text = HEAD.format(title="SPSE mati") + (

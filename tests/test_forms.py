@@ -79,6 +79,7 @@ def published(origin: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.slow
 def test_a_hostile_title_and_message_are_published_as_text(origin: Path, text: str) -> None:
     runner = clone(origin, "runner")
     result = run(
@@ -108,6 +109,7 @@ def test_a_hostile_title_and_message_are_published_as_text(origin: Path, text: s
     assert log.startswith("Incident new: SPSE ") and "From the GitHub form" in log
 
 
+@pytest.mark.slow
 def test_update_and_resolve_through_the_forms(origin: Path) -> None:
     runner = clone(origin, "runner")
     created = run(
@@ -140,6 +142,7 @@ def test_update_and_resolve_through_the_forms(origin: Path) -> None:
 
 
 @pytest.mark.parametrize("slug", ["--help", "../status", "$(touch pwned)", "nope"])
+@pytest.mark.slow
 def test_a_bad_slug_changes_nothing(origin: Path, slug: str) -> None:
     runner = clone(origin, "runner")
     before = git(origin, "rev-parse", "main")
@@ -179,6 +182,7 @@ def test_the_forms_pass_every_input_through_the_environment() -> None:
         assert workflow["jobs"]["deploy"]["steps"][0]["run"] == 'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"'
 
 
+@pytest.mark.slow
 def test_two_forms_racing_for_the_same_incident_both_land(origin: Path) -> None:
     """A second writer pushes between our fetch and our push: the retry starts again from the remote."""
     runner = clone(origin, "runner")

@@ -26,6 +26,8 @@ from tests.safety import scan_site
 from tests.test_build import digest
 from tests.test_hostile import NOW, write_good_site
 
+pytestmark = pytest.mark.slow  # 80 hypothesis examples, each a whole build
+
 # Pieces that have broken markup, YAML or a renderer somewhere; text is drawn from them and from
 # any Unicode character.
 FRAGMENTS = [

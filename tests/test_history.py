@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statusgen.history import HEADER, ProbeSample
+from statusgen.history import HEADER
+from statusgen.model import ProbeSample
 from statusgen.output import append_samples
 from statusgen.problems import Problems
 from statusgen.recorded import read_component

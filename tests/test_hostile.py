@@ -762,6 +762,7 @@ def test_the_corpus_is_large_and_covers_each_kind() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+@pytest.mark.slow
 def test_hostile_input(case: Case, good_site: Path, tmp_path: Path, cli: Callable[..., Run]) -> None:
     root = tmp_path / "site-src"
     shutil.copytree(good_site, root, symlinks=True)
@@ -828,6 +829,7 @@ def test_a_hostile_status_yml_is_refused_before_the_language_is_known(good_site:
         assert main(["check", "--config", str(root / "status.yml")]) == 1, name
 
 
+@pytest.mark.slow
 def test_a_pipe_in_place_of_a_cached_history_file_is_skipped(good_site: Path, tmp_path: Path, cli) -> None:
     """The history cache checks a file before it trusts its entry: a pipe where a cached month was is
     skipped with a warning, not read (which would wait for ever)."""

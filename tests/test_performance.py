@@ -27,9 +27,9 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from statusgen import i18n, markup, output, parallel, times, uptime, views
-from statusgen.cache import HistoryCache
+from statusgen.cache import ParseCache
 from statusgen.cli import main
-from statusgen.history import ComponentHistory
+from statusgen.model import ComponentHistory
 from statusgen.problems import Problems
 from statusgen.recorded import read_history
 from statusgen.render import DayCells, plain
@@ -59,10 +59,10 @@ def staging_left(out: Path) -> list[str]:
 # 1. The history cache changes nothing a build outputs.
 
 
-class _Recorded(HistoryCache):
+class _Recorded(ParseCache):
     """The cache a build makes, kept so the test can read how many lines it parsed."""
 
-    made: ClassVar[list[HistoryCache]] = []
+    made: ClassVar[list[ParseCache]] = []
 
     def __init__(self, folder: Path):
         super().__init__(folder)
@@ -75,12 +75,13 @@ def data_lines(history: Path) -> int:
     return sum(1 for path in files for line in path.read_text().splitlines()[1:] if line)
 
 
+@pytest.mark.slow
 def test_the_history_cache_gives_the_bytes_of_a_full_parse(cli, tmp_path, monkeypatch) -> None:
     """A build from the cache is byte for byte a build with --no-cache, before and after the probes append
     a run; the cache is really used (a warm build parses no line, an appended run costs one line per
     component), and the appended run reaches the pages."""
     monkeypatch.setenv("STATUSGEN_WORKERS", "1")  # the parent parses every line, so the counts are exact
-    monkeypatch.setattr("statusgen.build.HistoryCache", _Recorded)
+    monkeypatch.setattr("statusgen.build.ParseCache", _Recorded)
     _Recorded.made.clear()
     size = sites.Size(20, 3, raw_days=40, rollup_years=1)
     config = sites.make_site(tmp_path / "src", size)
@@ -159,14 +160,14 @@ def write_history(history: Path) -> None:
     (history / "sikap" / "2026-11.csv").write_text(HEADER + "".join(SIKAP_11))
 
 
-def read(history: Path, cache: HistoryCache | None) -> tuple[dict[str, ComponentHistory], list[str]]:
+def read(history: Path, cache: ParseCache | None) -> tuple[dict[str, ComponentHistory], list[str]]:
     """What read_history returns, and the warnings it gives, in one process."""
     problems = Problems()
     found = read_history(history, IDS, problems, "history", cache, processes=1)
     return found, [str(p) for p in problems.items]
 
 
-def parses(cache: HistoryCache, history: Path) -> tuple[int, dict[str, ComponentHistory], list[str]]:
+def parses(cache: ParseCache, history: Path) -> tuple[int, dict[str, ComponentHistory], list[str]]:
     """Lines parsed by one read from ``cache``, with its result and warnings."""
     before = cache.parsed
     found, warnings = read(history, cache)
@@ -179,7 +180,7 @@ def test_the_cache_parses_each_line_once_and_what_changed_again(tmp_path) -> Non
     entry is a miss. After every step the result is what a read without cache gives."""
     history = tmp_path / "history"
     write_history(history)
-    cache = HistoryCache(tmp_path / ".cache" / "statusgen")
+    cache = ParseCache(tmp_path / ".cache" / "statusgen")
 
     # Cold: 4 (spse October) + 3 (spse November) + 2 (sikap runs) + 2 (sikap November) = 11 lines.
     count, found, warnings = parses(cache, history)
@@ -267,7 +268,7 @@ def test_a_line_cut_short_is_never_stored(tmp_path) -> None:
     the cache on every read, and once completed it is read as completed, not as the half the cache saw."""
     history = tmp_path / "history"
     write_history(history)
-    cache = HistoryCache(tmp_path / ".cache" / "statusgen")
+    cache = ParseCache(tmp_path / ".cache" / "statusgen")
     read(history, cache)
     november = history / "spse" / "2026-11.csv"
 
@@ -303,6 +304,7 @@ def test_a_line_cut_short_is_never_stored(tmp_path) -> None:
 # 3. Forked workers make what one process makes.
 
 
+@pytest.mark.slow
 def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, monkeypatch) -> None:
     """Two workers (forked to parse the history into a cold cache, to work out the components' figures,
     then to render) give the bytes of one process without the cache."""
@@ -374,6 +376,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> No
 # 4. Unchanged files are linked to the old ones, not written again.
 
 
+@pytest.mark.slow
 def test_unchanged_files_keep_their_inode_and_mtime(cli, demo, tmp_path) -> None:
     out = tmp_path / "site"
 
@@ -755,6 +758,7 @@ def test_the_shortcut_is_taken_for_a_plain_line() -> None:
 
 @settings(max_examples=2000, deadline=None)
 @given(st.one_of(plain_lines, plain_lines, any_text))
+@pytest.mark.slow
 def test_the_plain_shortcut_gives_what_the_converter_gives(text: str) -> None:
     taken = markup._PLAIN.fullmatch(text.rstrip("\n")) is not None
     event("shortcut" if taken else "converter")
@@ -792,12 +796,14 @@ def _read_yaml(text: str, fast: bool) -> object:
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(YAML_TOKENS), min_size=1, max_size=14).map("".join))
+@pytest.mark.slow
 def test_libyaml_and_the_python_parser_read_alike(text: str) -> None:
     """Whether PyYAML was built with libyaml must not change what a file means or which line an
     error names: documents libyaml reads differently are given to the pure-Python parser (yamlsrc)."""
     assert _read_yaml(text, fast=True) == _read_yaml(text, fast=False)
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_refused_not_crashed() -> None:
     """100,000 nested brackets: libyaml's composer would recurse in C until the process dies; the
     text goes to the pure-Python parser, which stops at MAX_DEPTH with a message."""
@@ -807,6 +813,7 @@ def test_deep_nesting_is_refused_not_crashed() -> None:
         yamlsrc.parse("a: " + "[" * 100_000 + "]" * 100_000)
 
 
+@pytest.mark.slow
 def test_timings_say_where_a_build_spent_its_time(cli, demo, tmp_path) -> None:
     """``build --timings`` names the three steps with their seconds, and counts the files it wrote."""
     out = tmp_path / "site"

@@ -24,8 +24,8 @@ import requests
 import urllib3
 
 from statusgen import probe as probe_module
-from statusgen.config import Component, Probe
 from statusgen.history import CERT_DAYS_MAX, HEADER
+from statusgen.model import Component, Probe
 from statusgen.probe import BODY_CAP, GRACE, MAX_WORKERS, Outcome, cert_days, classify, probe_all, probe_component
 from tests.conftest import Run, Site
 
@@ -395,6 +395,7 @@ def test_no_headers_within_timeout_is_timeout(server: Server) -> None:
 
 
 @pytest.mark.parametrize("path", ["/drip-chunked", "/drip-length"])
+@pytest.mark.slow
 def test_body_dripping_past_the_timeout_is_timeout_at_the_deadline(server: Server, path: str) -> None:
     """Every piece arrives well within the read timeout, but the whole body takes 3 s: the deadline is 1 s."""
     outcome, elapsed = probe_one(server.base + path, timeout=1.0)
@@ -402,6 +403,7 @@ def test_body_dripping_past_the_timeout_is_timeout_at_the_deadline(server: Serve
     assert elapsed < 1.75, f"the probe read for {elapsed:.2f} s with a 1 s timeout"
 
 
+@pytest.mark.slow
 def test_headers_dripping_past_the_timeout_is_timeout_at_the_deadline(server: Server) -> None:
     """Probe.timeout bounds the whole attempt, headers included (see _Deadline), not each read."""
     outcome, elapsed = probe_one(f"{server.base}/drip-headers", timeout=1.0)
@@ -433,6 +435,7 @@ def test_an_endless_body_is_cut_at_the_cap(server: Server) -> None:
     assert server.sent < 16 * BODY_CAP
 
 
+@pytest.mark.slow
 def test_a_resolver_that_never_answers_is_cut_off_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """No socket timeout covers the name lookup; the attempt as a whole is bounded. Two attempts
     (one retry) of 1 s each: about 2 s, where the system resolver would take as long as it likes."""
@@ -454,6 +457,7 @@ def test_a_resolver_that_never_answers_is_cut_off_at_the_timeout(monkeypatch: py
     assert elapsed < 2 * (1.0 + GRACE) + 0.5, f"{elapsed:.2f} s"
 
 
+@pytest.mark.slow
 def test_a_certificate_check_that_stalls_costs_only_the_days_left(server: Server, monkeypatch) -> None:
     """The certificate is read by a second handshake after the answer, within the attempt's deadline.
     One that stalls leaves its days unknown; the answer, which came in time, still counts."""
@@ -554,6 +558,7 @@ def test_a_failure_is_retried(server: Server, retries: int, status: str, code: i
         assert elapsed >= 0.2  # the pause before the retry
 
 
+@pytest.mark.slow
 def test_a_timeout_is_retried_at_once(server: Server) -> None:
     """A target that never answers has had its wait: the retry comes without the pause. With a 0.5 s
     timeout, one retry and a 2 s pause, two attempts take 2 × 0.5 = 1 s; with the pause they would take 3 s."""
@@ -574,6 +579,7 @@ def test_retries_stop_after_the_last_one(server: Server) -> None:
     assert elapsed >= 2 * PAUSE
 
 
+@pytest.mark.slow
 def test_components_are_probed_concurrently(server: Server) -> None:
     assert MAX_WORKERS >= 50
     components = [
@@ -590,6 +596,7 @@ def test_components_are_probed_concurrently(server: Server) -> None:
     assert server.peak == 50  # the server held all 50 requests at once
 
 
+@pytest.mark.slow
 def test_one_probe_s_deadline_never_cuts_another_probe_s_connection(start_server: Callable[..., Server]) -> None:
     # Two hosts. A: first → second/hang (A's deadline, 1 s, falls while it waits). B: first →
     # second/hop, which answers after 0.5 s with a redirect back to first/slow-second (1.5 s more).

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statusgen.history import ProbeSample
-from statusgen.incidents import Incident
+from statusgen.model import Incident, ProbeSample
 from statusgen.status import component_status
 from statusgen.times import parse_datetime
 from statusgen.uptime import component_daily

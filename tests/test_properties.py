@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.incidents import Incident
+from statusgen.model import Incident
 from statusgen.uptime import WEIGHTS, component_daily
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -85,6 +86,7 @@ def test_the_order_of_incidents_does_not_matter(items: list[Incident], rng) -> N
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(incidents(("major", "partial", "degraded")), max_size=6))
+@pytest.mark.slow
 def test_overlapping_down_never_exceeds_the_union_of_the_incidents(items: list[Incident]) -> None:
     # Downtime is at most the time covered by at least one weighted incident.
     window_start = datetime.combine(FIRST, datetime.min.time(), WITA)

@@ -8,6 +8,9 @@ another site that rebinds its own name to 127.0.0.1 sends its own name as ``Host
 
 The whole command runs as a subprocess on ``--port 0``; the idle timeout is tested on the very server
 the command runs (``preview_server``), in this process, where the constant can be lowered.
+
+Then what the staff see of it: the site under its sub-path, redirects and 404s, a rebuild when a file changes,
+and a broken file keeping the last good site; and ``SiteHandler`` alone on a hand-made folder.
 """
 
 from __future__ import annotations
@@ -24,13 +27,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from statusgen import serve as serve_module
+from statusgen.serve import SiteHandler
 from tests.conftest import ROOT
 
+WITA = ZoneInfo("Asia/Makassar")
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
@@ -259,6 +269,7 @@ def test_well_known_is_served_and_other_dot_names_are_not(quick_server: tuple[in
     assert request(port, "/status/.well-known/../.env") == (404, "halaman tidak ada")
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_reading_is_dropped_without_a_traceback(
     quick_server: tuple[int, Path], capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -283,3 +294,143 @@ def test_a_reader_that_stops_reading_is_dropped_without_a_traceback(
     time.sleep(1)
     assert request(port, "/status/") == (200, "beranda")
     assert "Traceback" not in capfd.readouterr().err
+
+
+# --- Rebuilding on change, and the handler under the sub-path (moved here from test_staff.py) ---------------------
+
+
+def get(base: str, path: str) -> tuple[int, dict[str, str], str]:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def ongoing(title: str, started: datetime) -> str:
+    return (
+        f"---\ntitle: {title}\ncomponents: [spse]\nseverity: major\nstarted: {started:%Y-%m-%d %H:%M}\n"
+        f"updates:\n  - at: {started:%Y-%m-%d %H:%M}\n    status: investigating\n    message: Diselidiki.\n---\n"
+    )
+
+
+@pytest.fixture
+def served_site(make_site) -> Iterator[tuple]:
+    site = make_site()
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    command = [
+        sys.executable, ROOT / "generate.py", "serve", "--lang", "en",
+        "--config", site.config, "--out", site.out, "--port", "0",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=site.root.parent,
+        env=env,
+    )
+    lines = Lines(process)
+    try:
+        line = lines.wait_for(lambda name, line: name == "out" and line.startswith("serving "), timeout=20)
+        yield site, line.split()[1], lines
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
+            thread.join(timeout=5)
+        for stream in (process.stdout, process.stderr):
+            assert stream is not None
+            stream.close()
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(served_site) -> None:
+    site, url, lines = served_site
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/status/")
+    # The output folder is shown relative to the working folder (the site's parent here).
+    assert any(name == "out" and line.startswith("built site-src/site/ at ") for name, line in lines.seen)
+
+    status, _, body = get(url, "/status/")
+    assert status == 200 and "<h1" in body
+    status, headers, _ = get(url, "/")
+    assert (status, urlsplit(headers["Location"]).path) == (302, "/status/")
+    status, _, body = get(url, "/status/tidak-ada/")
+    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
+    status, _, body = get(url, "/lain/index.html")  # outside the sub-path
+    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
+
+    # A new incident appears without restarting.
+    started = datetime.now(WITA) - timedelta(hours=1)
+    slug = f"{started:%Y-%m-%d}-kabel-laut-putus"
+    page = f"/status/incidents/{slug}/"
+    path = site.incident(slug, ongoing("Kabel laut putus", started))
+    assert until(lambda: get(url, page)[0] == 200), lines.seen
+    assert "Kabel laut putus" in get(url, "/status/")[2]
+
+    # Broken: the problem is printed and the last good site stays.
+    path.write_text("---\ntitle: [rusak\n---\n", encoding="utf-8")
+    lines.wait_for(lambda name, line: name == "err" and f"site-src/incidents/{slug}.md:" in line)
+    lines.wait_for(lambda name, line: name == "err")  # the summary after the problem: the build is over
+    assert get(url, page)[0] == 200
+    assert "Kabel laut putus" in get(url, "/status/")[2]
+
+    # Fixed: rebuilt with the new text.
+    path.write_text(ongoing("Kabel laut putus, sudah diperbaiki", started), encoding="utf-8")
+    assert until(lambda: "Kabel laut putus, sudah diperbaiki" in get(url, "/status/")[2])
+    assert "Kabel laut putus, sudah diperbaiki" in get(url, page)[2]
+
+
+@pytest.fixture
+def handler_site(tmp_path) -> Iterator[str]:
+    """SiteHandler alone, on a hand-made output folder, under /status/."""
+    out = tmp_path / "out"
+    (out / "incidents" / "a").mkdir(parents=True)
+    (out / "index.html").write_text("beranda", encoding="utf-8")
+    (out / "404.html").write_text("halaman tidak ada", encoding="utf-8")
+    (out / "incidents" / "a" / "index.html").write_text("gangguan a", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(out), base_path="/status/"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/status/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_handler_pages_under_the_sub_path(handler_site) -> None:
+    assert get(handler_site, "/status/")[::2] == (200, "beranda")
+    assert get(handler_site, "/status/incidents/a/")[::2] == (200, "gangguan a")
+    assert get(handler_site, "/status/incidents/a/index.html?x=1")[::2] == (200, "gangguan a")
+    assert get(handler_site, "/status/incidents/")[::2] == (404, "halaman tidak ada")  # no folder listing
+    assert get(handler_site, "/status/../../etc/passwd")[::2] == (404, "halaman tidak ada")
+    assert get(handler_site, "/status/%2e%2e/%2e%2e/etc/passwd")[::2] == (404, "halaman tidak ada")
+
+
+def test_serve_handler_adds_the_slash_under_the_sub_path(handler_site) -> None:
+    # As GitHub Pages does: /status/incidents/a → /status/incidents/a/. SimpleHTTPRequestHandler builds
+    # the Location from the path with the base already stripped, so it points at /incidents/a/ (a 404).
+    status, headers, _ = get(handler_site, "/status/incidents/a")
+    assert status in (301, 302)
+    assert urlsplit(headers["Location"]).path == "/status/incidents/a/"
+    status, headers, _ = get(handler_site, "/status")
+    assert status in (301, 302)
+    assert urlsplit(headers["Location"]).path == "/status/"

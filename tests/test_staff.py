@@ -1,4 +1,4 @@
-"""The staff commands (`new`, `update`, `resolve`) by flags and by prompts, and `generate.py serve`.
+"""The staff commands (`new`, `update`, `resolve`) by flags and by prompts (`generate.py serve` is in test_serve.py).
 
 Every expected file is written out literally below and was checked by hand. "Now" comes from
 SOURCE_DATE_EPOCH, set with ``clock(...)`` to a wall-clock time in WITA (UTC+08:00), so that
@@ -8,19 +8,12 @@ the files are deterministic. The commands run in the site's folder, so messages 
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
 import os
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
-from functools import partial
-from http.server import ThreadingHTTPServer
-from urllib.parse import urlsplit
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -30,9 +23,7 @@ import yaml
 from statusgen.config import load_config
 from statusgen.incidents import load_incidents
 from statusgen.problems import Problems
-from statusgen.serve import SiteHandler
 from tests.conftest import ROOT
-from tests.test_serve import Lines
 
 WITA = ZoneInfo("Asia/Makassar")
 PUBLISH_ID = "Terbit setelah file ini di-commit dan di-push ke cabang utama."
@@ -306,6 +297,7 @@ def test_a_start_a_few_minutes_ahead_is_a_clock_difference(desk, cli, monkeypatc
     assert sorted(files(desk)) == ["2021-09-19-kabel.md"]
 
 
+@pytest.mark.slow
 def test_an_update_time_a_few_minutes_ahead_is_taken_as_now(desk, cli, monkeypatch) -> None:
     # As with a start: up to five minutes ahead is the clocks differing, taken as now. Dated ahead, the
     # build would hold the update back as a future one, and the resolution would stay unseen (the incident
@@ -346,6 +338,7 @@ def test_an_update_time_a_few_minutes_ahead_is_taken_as_now(desk, cli, monkeypat
     assert [u["status"] for u in incident["incident_updates"]] == ["resolved", "identified", "investigating"]
 
 
+@pytest.mark.slow
 def test_new_then_resolve_in_the_same_minute(desk, cli, monkeypatch) -> None:
     # Reported at 00:52:17 and resolved 23 seconds later. Every time the commands write is to the minute:
     # the first update is 00:52, not 00:52:17, so resolve's default (now, 00:52) is not "earlier" than it.
@@ -673,6 +666,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 def test_hostile_titles_and_messages_read_back_exactly(desk, cli, monkeypatch, tmp_path) -> None:
     clock(monkeypatch, "2021-09-19 19:00")
     for title, message, words in HOSTILE:
@@ -1613,142 +1607,3 @@ def test_a_failed_write_leaves_the_file_and_no_temporary_file(desk, cli, monkeyp
     assert cli("update", "2021-09-19-gangguan-spse", "--status", "identified", "--message", "x").code == 0
     assert path.stat().st_mode & 0o777 == 0o600  # the file keeps its permissions
     assert sorted(files(desk)) == ["2021-09-19-gangguan-spse.md"]
-
-
-# 8. generate.py serve (its reader of printed lines is shared with test_serve.py).
-
-
-def get(base: str, path: str) -> tuple[int, dict[str, str], str]:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
-    finally:
-        connection.close()
-
-
-def until(condition: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def ongoing(title: str, started: datetime) -> str:
-    return (
-        f"---\ntitle: {title}\ncomponents: [spse]\nseverity: major\nstarted: {started:%Y-%m-%d %H:%M}\n"
-        f"updates:\n  - at: {started:%Y-%m-%d %H:%M}\n    status: investigating\n    message: Diselidiki.\n---\n"
-    )
-
-
-@pytest.fixture
-def serving(make_site) -> Iterator[tuple]:
-    site = make_site()
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    command = [
-        sys.executable, ROOT / "generate.py", "serve", "--lang", "en",
-        "--config", site.config, "--out", site.out, "--port", "0",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        cwd=site.root.parent,
-        env=env,
-    )
-    lines = Lines(process)
-    try:
-        line = lines.wait_for(lambda name, line: name == "out" and line.startswith("serving "), timeout=20)
-        yield site, line.split()[1], lines
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
-            thread.join(timeout=5)
-        for stream in (process.stdout, process.stderr):
-            assert stream is not None
-            stream.close()
-
-
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(serving) -> None:
-    site, url, lines = serving
-    assert url.startswith("http://127.0.0.1:") and url.endswith("/status/")
-    # The output folder is shown relative to the working folder (the site's parent here).
-    assert any(name == "out" and line.startswith("built site-src/site/ at ") for name, line in lines.seen)
-
-    status, _, body = get(url, "/status/")
-    assert status == 200 and "<h1" in body
-    status, headers, _ = get(url, "/")
-    assert (status, urlsplit(headers["Location"]).path) == (302, "/status/")
-    status, _, body = get(url, "/status/tidak-ada/")
-    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
-    status, _, body = get(url, "/lain/index.html")  # outside the sub-path
-    assert (status, body) == (404, (site.out / "404.html").read_text(encoding="utf-8"))
-
-    # A new incident appears without restarting.
-    started = datetime.now(WITA) - timedelta(hours=1)
-    slug = f"{started:%Y-%m-%d}-kabel-laut-putus"
-    page = f"/status/incidents/{slug}/"
-    path = site.incident(slug, ongoing("Kabel laut putus", started))
-    assert until(lambda: get(url, page)[0] == 200), lines.seen
-    assert "Kabel laut putus" in get(url, "/status/")[2]
-
-    # Broken: the problem is printed and the last good site stays.
-    path.write_text("---\ntitle: [rusak\n---\n", encoding="utf-8")
-    lines.wait_for(lambda name, line: name == "err" and f"site-src/incidents/{slug}.md:" in line)
-    lines.wait_for(lambda name, line: name == "err")  # the summary after the problem: the build is over
-    assert get(url, page)[0] == 200
-    assert "Kabel laut putus" in get(url, "/status/")[2]
-
-    # Fixed: rebuilt with the new text.
-    path.write_text(ongoing("Kabel laut putus, sudah diperbaiki", started), encoding="utf-8")
-    assert until(lambda: "Kabel laut putus, sudah diperbaiki" in get(url, "/status/")[2])
-    assert "Kabel laut putus, sudah diperbaiki" in get(url, page)[2]
-
-
-@pytest.fixture
-def handler_site(tmp_path) -> Iterator[str]:
-    """SiteHandler alone, on a hand-made output folder, under /status/."""
-    out = tmp_path / "out"
-    (out / "incidents" / "a").mkdir(parents=True)
-    (out / "index.html").write_text("beranda", encoding="utf-8")
-    (out / "404.html").write_text("halaman tidak ada", encoding="utf-8")
-    (out / "incidents" / "a" / "index.html").write_text("gangguan a", encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(out), base_path="/status/"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/status/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_serve_handler_pages_under_the_sub_path(handler_site) -> None:
-    assert get(handler_site, "/status/")[::2] == (200, "beranda")
-    assert get(handler_site, "/status/incidents/a/")[::2] == (200, "gangguan a")
-    assert get(handler_site, "/status/incidents/a/index.html?x=1")[::2] == (200, "gangguan a")
-    assert get(handler_site, "/status/incidents/")[::2] == (404, "halaman tidak ada")  # no folder listing
-    assert get(handler_site, "/status/../../etc/passwd")[::2] == (404, "halaman tidak ada")
-    assert get(handler_site, "/status/%2e%2e/%2e%2e/etc/passwd")[::2] == (404, "halaman tidak ada")
-
-
-def test_serve_handler_adds_the_slash_under_the_sub_path(handler_site) -> None:
-    # As GitHub Pages does: /status/incidents/a → /status/incidents/a/. SimpleHTTPRequestHandler builds
-    # the Location from the path with the base already stripped, so it points at /incidents/a/ (a 404).
-    status, headers, _ = get(handler_site, "/status/incidents/a")
-    assert status in (301, 302)
-    assert urlsplit(headers["Location"]).path == "/status/incidents/a/"
-    status, headers, _ = get(handler_site, "/status")
-    assert status in (301, 302)
-    assert urlsplit(headers["Location"]).path == "/status/"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statusgen.incidents import Incident
+from statusgen.model import Incident
 from statusgen.status import component_status, phase, worst
 from statusgen.times import parse_datetime
 

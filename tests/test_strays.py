@@ -128,6 +128,7 @@ def test_a_sample_from_1970_does_not_start_the_probe_era(cli, site) -> None:
     assert built(cli, site, "--strict").code == 1
 
 
+@pytest.mark.slow
 def test_a_sample_later_than_now_is_not_believed_but_a_little_ahead_is(cli, site) -> None:
     november = site.root / "history" / "spse" / "2026-11.csv"
     # NOW is 02:00:00 UTC. LEEWAY is 5 minutes: 02:05:00 is still believed, 02:05:01 is not.
@@ -149,6 +150,7 @@ def test_a_sample_later_than_now_is_not_believed_but_a_little_ahead_is(cli, site
     assert built(cli, site, "--strict").code == 1
 
 
+@pytest.mark.slow
 def test_a_line_for_a_month_already_compacted_is_reported_then_kept(cli, site) -> None:
     """Before: the build ignored it without a word, and `compact` removed the file ("compacted into 0 runs")."""
     folder = site.root / "history" / "spse"

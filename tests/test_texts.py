@@ -117,6 +117,7 @@ def read_back(site: Path) -> int:
 
 
 @pytest.mark.parametrize("field", sorted(FIELDS))
+@pytest.mark.slow
 def test_hostile_words_in_every_field_reach_every_format_as_words(make_site, cli, field: str) -> None:
     site = make_site(config_with(field, HOSTILE))
     site.incident("2026-11-29-pembaruan", MAINTENANCE)
@@ -129,6 +130,7 @@ def test_hostile_words_in_every_field_reach_every_format_as_words(make_site, cli
 
 @pytest.mark.parametrize("brk", sorted(BREAKS))
 @pytest.mark.parametrize("field", sorted(FIELDS))
+@pytest.mark.slow
 def test_a_line_break_is_refused_in_a_name_and_harmless_in_a_description(make_site, cli, field, brk) -> None:
     line, one_line = FIELDS[field]
     site = make_site(config_with(field, f"Baris satu{BREAKS[brk]}{FORGED_EVENT}"))
@@ -165,6 +167,7 @@ def test_a_base_url_with_an_empty_path_segment_is_refused(make_site, cli, url: s
     assert f"status.yml:2: base_url '{url}' has '//' in its path: write one '/' between its parts" in result.err
 
 
+@pytest.mark.slow
 def test_a_link_out_of_the_templates_folder_is_refused(make_site, cli, tmp_path, monkeypatch) -> None:
     site = make_site("title: Uji\nbase_url: https://example.github.io/status/\ncomponents:\n  - id: spse\n")
     templates = tmp_path / "templates"

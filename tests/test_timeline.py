@@ -40,6 +40,7 @@ RESOLVED_AHEAD = (
 )
 
 
+@pytest.mark.slow
 def test_resolved_ten_hours_ahead_warns_at_its_line_and_fails_only_when_strict(make_site, cli) -> None:
     """11:00 typed for 01:00, built at 01:00: 11:00 − 01:00 = 10 h ahead, more than the hour allowed."""
     site = make_site()
@@ -93,6 +94,7 @@ def test_check_warns_in_the_sites_language(make_site, cli, monkeypatch) -> None:
         ("2026-11-26T02:30+07:00", True),  # 02:30 WIB is 03:30 WITA: 2 h 30 min ahead
     ],
 )
+@pytest.mark.slow
 def test_the_hour_allowed(make_site, cli, resolved: str, warned: bool) -> None:
     site = make_site()
     site.incident("2026-11-26-spse", outage(resolved=resolved))
@@ -102,6 +104,7 @@ def test_the_hour_allowed(make_site, cli, resolved: str, warned: bool) -> None:
     assert all("is more than an hour after now" in line for line in said(run.err))
 
 
+@pytest.mark.slow
 def test_an_update_two_hours_ahead_warns_at_its_time(make_site, cli) -> None:
     """An update at 03:00 seen at 01:00: 2 h ahead. Its 'at' is line 7 (---, title, components, severity,
     started, updates:, - at)."""

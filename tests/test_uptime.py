@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statusgen.incidents import Incident
+from statusgen.model import Incident
 from statusgen.times import parse_datetime
 from statusgen.uptime import DailyUptime, component_daily, overall
 

