@@ -5,6 +5,7 @@ The browser fixtures are in tests/browser/conftest.py, so that no other test imp
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -16,6 +17,18 @@ import pytest
 from statusgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With ``-m "not browser and …"`` the browser folder is not even collected, so Playwright is not imported
+    (deselecting its tests would import it first). Any other expression collects it as usual."""
+    expression = config.getoption("markexpr") or ""
+    excluded = re.fullmatch(r"not browser( and .*)?|.* and not browser( and .*)?", expression.strip())
+    if collection_path == ROOT / "tests" / "browser" and excluded and " or " not in expression:
+        return True
+    return None
+
+
 DEMO = ROOT / "examples" / "demo"
 DEMO_NOW = "2026-11-26T10:00+08:00"  # the moment the demo site and its golden files are built for
 

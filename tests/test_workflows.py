@@ -157,3 +157,18 @@ def test_the_suite_never_reads_the_real_content() -> None:
     for path in sorted((ROOT / "tests").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not any(pattern in text for pattern in real), path.name
+
+
+def collect(expression: str) -> str:
+    """What Python imports while pytest collects the suite under ``-m expression`` (its -X importtime lines)."""
+    command = ["python3", "-X", "importtime", "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    done = subprocess.run([*command, "-m", expression], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stderr
+
+
+@pytest.mark.slow
+def test_the_fast_tests_run_without_playwright() -> None:
+    """``-m "not browser and not slow"`` (the README's fast command) never imports Playwright; the browser
+    tests do, which shows the check can see it."""
+    assert "playwright" not in collect("not browser and not slow")
+    assert "playwright" in collect("browser")
