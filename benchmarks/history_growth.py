@@ -20,10 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sites import samples
+from sites import HEADER, samples  # the header line probes write
 
 from statusgen.cli import main
-from statusgen.history import HEADER
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
@@ -39,7 +38,7 @@ def make_site(root: Path, components: int, years: int) -> None:
         folder = root / "history" / f"c{n}"
         folder.mkdir(parents=True)
         for month, rows in samples(rng, NOW - timedelta(days=365 * years), NOW).items():
-            (folder / f"{month}.csv").write_text(",".join(HEADER) + "\n" + "".join(rows))
+            (folder / f"{month}.csv").write_text(HEADER + "".join(rows))
 
 
 def size(folder: Path) -> int:

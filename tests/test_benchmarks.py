@@ -210,3 +210,40 @@ def test_no_peer_figure_is_written_in_the_benchmarks_code(report: ModuleType) ->
             if isinstance(node, ast.Constant) and type(node.value) in (int, float)
         }
         assert not numbers & figures, f"{path.name} holds a peer's figure: {numbers & figures}"
+
+
+def test_sections_measured_together_share_one_line_with_each_ones_runs_and_load(
+    report: ModuleType, tmp_path: Path
+) -> None:
+    rows = small_results()[1]["rows"]
+    assert isinstance(rows, list)
+    results = [result("X", "re-measured", rows), result("Y", "re-measured", rows)]
+    results[0]["load_average"] = [0.3, 1.2]
+    results[1]["load_average"] = [1.2, 2.0]
+    results[1]["runs"] = "1"
+    folder, _ = write_files(tmp_path / "results", results)
+    lines = report.source_lines(report.load(folder))
+    assert lines == [
+        "- X, Y (`x.json`, `y.json`): re-measured on 2026-12-01; runs: X 5, Y 1; commit `abc1234`; 2 cores "
+        "(Test CPU), 8.0 GiB, CPython 3.11.0, Linux 6.0; 1-minute load average from start to end: X 0.3 to 1.2, "
+        "Y 1.2 to 2.0. Command: `python3 benchmarks/run.py --only X`."
+    ]
+
+
+def test_the_benchmark_keeps_its_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.delitem(sys.modules, "run", raising=False)
+    run = importlib.import_module("run")
+    args = run.parse_args(["--only", "a,e", "--runs", "3", "--json", "figures.json", "--keep", "sites"])
+    assert (args.sections, args.runs, args.json, args.keep, args.quick) == (
+        ["A", "E"],
+        3,
+        Path("figures.json"),
+        Path("sites"),
+        False,
+    )
+    assert run.parse_args(["--quick"]).runs == 3
+    for wrong in (["--only", "X"], ["--runs", "0"], ["--quick", "--results", "out"]):
+        with pytest.raises(SystemExit):
+            run.parse_args(wrong)
