@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Status page generator for LPSE Provinsi Kalimantan Selatan. See README.md."""
+"""Status page generator for an LPSE, configured by status.yml. See README.md."""
 
 import sys
 

@@ -138,7 +138,7 @@ class Timing:
         }
 
     def seconds(self) -> Figure:
-        """The median, for the README."""
+        """The median, for the table of docs/performance.md."""
         return Figure(sig(self.measured.median), "s")
 
     def peak(self) -> Figure:
@@ -307,7 +307,7 @@ class Bench:
     built: dict[str, Path] = field(default_factory=dict)  # section → output folder still on disk
     largest: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
     peers: dict[str, PeerFigure] = field(default_factory=dict)  # figures of other tools, from another day
-    rows: dict[str, list[Row]] = field(default_factory=dict)  # section → its lines of the README's table
+    rows: dict[str, list[Row]] = field(default_factory=dict)  # section → its lines of the docs' table
     runs_used: dict[str, str] = field(default_factory=dict)  # section → runs per figure, in words
     load: dict[str, list[float]] = field(default_factory=dict)  # section → 1-minute load at its start and end
 

@@ -92,7 +92,7 @@ class Figure:
 
 @dataclass
 class Row:
-    """One line of the README's table."""
+    """One line of the table in docs/performance.md."""
 
     label: str
     target: str = ""

@@ -1,12 +1,12 @@
-"""Render the README's performance table from the results files and the peers' figures.
+"""Render the performance table of docs/performance.md from the results files and the peers' figures.
 
-    python3 benchmarks/report.py            # rewrite README.md between the two marker comments
-    python3 benchmarks/report.py --check    # exit 1 if README.md is not what the files make
+    python3 benchmarks/report.py            # rewrite docs/performance.md between the two marker comments
+    python3 benchmarks/report.py --check    # exit 1 if docs/performance.md is not what the files make
 
 It reads ``benchmarks/results/*.json`` (see bench_results.py) and ``benchmarks/peers.json`` (see
-bench_peers.py) and writes the part of README.md between ``<!-- benchmarks:start -->`` and
-``<!-- benchmarks:end -->``: the table, where each section's figures come from (re-measured or
-carried over, when, on what machine), and every other tool's figure it compares with.
+bench_peers.py) and writes the part of docs/performance.md (or of the file ``--readme`` names) between
+``<!-- benchmarks:start -->`` and ``<!-- benchmarks:end -->``: the table, where each section's figures come
+from (re-measured or carried over, when, on what machine), and every other tool's figure it compares with.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_peers import PEERS, PeerFigure, comparison, load_peers  # noqa: E402
 from bench_results import PLACEHOLDER, RESULTS, ResultFile, ResultsError, Row, load  # noqa: E402
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 START = "<!-- benchmarks:start -->"
 END = "<!-- benchmarks:end -->"
 NOTICE = (
@@ -141,7 +141,7 @@ def render(results: Sequence[ResultFile], peers: dict[str, PeerFigure]) -> str:
 def split(readme: str) -> tuple[str, str, str]:
     """(before and the start marker's line, the block, the end marker's line and after)."""
     if readme.count(START) != 1 or readme.count(END) != 1:
-        raise ResultsError(f"README.md must hold {START} and {END} once each")
+        raise ResultsError(f"the page must hold {START} and {END} once each")
     head, rest = readme.split(START, 1)
     block, tail = rest.split(END, 1)
     if not block.startswith("\n"):
@@ -160,8 +160,8 @@ def replaced(readme: str, block: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the README is not what the files make")
-    parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the page is not what the files make")
+    parser.add_argument("--readme", type=Path, default=PAGE, help="the page (default: docs/performance.md)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder of the results files")
     parser.add_argument("--peers", type=Path, default=PEERS)
     args = parser.parse_args(argv)

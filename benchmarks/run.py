@@ -8,7 +8,7 @@
 --json         also write every figure to FILE as JSON
 --keep         write the sites under DIR (in a fresh ``statusgen-bench-*`` folder) and leave them there
 --results DIR  write each section run to DIR/<section>.json (``benchmarks/results`` holds the figures
-               the README shows: ``python3 benchmarks/report.py`` renders them); not with --quick
+               docs/performance.md shows: ``python3 benchmarks/report.py`` renders them); not with --quick
 
 Sections, one module each:
 
@@ -103,7 +103,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if args.results and args.quick:
-        parser.error("--results keeps figures for the README: not with --quick")
+        parser.error("--results keeps figures for docs/performance.md: not with --quick")
     return args
 
 

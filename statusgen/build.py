@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -18,13 +18,13 @@ from .config import load_config
 from .figures import site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
-from .model import ComponentHistory, Config, Incident, Message
+from .model import Component, ComponentHistory, Config, Incident, Message
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
 from .recorded import read_history, screened
 from .render import TEMPLATES, site_jobs
-from .times import iso, midnight, parse_datetime, zone_label
+from .times import FIRST_YEAR, iso, midnight, parse_datetime, zone_label
 from .views import site_view
 from .yamlsrc import YamlError, YamlList, YamlMap, parse, read_text
 
@@ -54,6 +54,9 @@ class Inputs:
     history: dict[str, ComponentHistory] = field(default_factory=dict)  # probe history by component
     strays: list[Problem] = field(default_factory=list)  # warnings about history no figure counts (in warnings too)
     strict: bool = False  # loaded for a strict run: check_timeline's warnings fail it too
+    # Set by resolve_start for a site without history_start that has recorded nothing before now: no time
+    # before this moment is vouched for, so the figures show no data rather than a clean record.
+    vouched_from: datetime | None = None
 
 
 def shown_path(path: Path) -> str:
@@ -143,7 +146,7 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     if late:
         raise InputError(inputs.warnings + ahead + late)
     config = inputs.config
-    starts = {c.id: int(midnight(config.first_day(c), tz).timestamp()) for c in config.components}
+    starts = {c.id: _screen_start(config, c) for c in config.components}
     history, strays = screened(
         inputs.history,
         starts,
@@ -155,7 +158,37 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     if strict and (strays or inputs.strays or ahead):
         raise InputError(inputs.warnings + strays + ahead)
     warnings = sorted(inputs.warnings + strays + ahead)
-    return replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays)
+    return resolve_start(replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays), now)
+
+
+def _screen_start(config: Config, component: Component) -> int:
+    """Seconds from which ``component``'s probe history is believed: the midnight its history starts. When
+    no day is written for it (no history_start, no since), the history starts at its first record, so only
+    a sample no record could hold is early: one dated before FIRST_YEAR, the first year a time written in
+    an incident or in status.yml may have (times.plausible), which a probe's wrong clock (1970) writes."""
+    first = config.earliest(component) or date(FIRST_YEAR, 1, 1)
+    return int(midnight(first, config.timezone).timestamp())
+
+
+def resolve_start(inputs: Inputs, now: datetime) -> Inputs:
+    """The inputs with ``history_start`` a date: as written, or, when status.yml leaves it out, the day (in
+    the site's zone) of the first record: the earliest start of an incident and of a probe sample or
+    compacted run. Nothing recorded before ``now`` starts the history today, and sets ``vouched_from``
+    to ``now``: a site that has recorded nothing claims no uptime for the time before.
+
+    check_timeline calls it on the history it keeps (probe history is left out of ``check``, which
+    then goes by the incidents alone). A component's ``since`` still applies on top (Config.first_day).
+    """
+    config = inputs.config
+    if config.history_start is not None:
+        return inputs
+    moments = [incident.started for incident in inputs.incidents]
+    for recorded in inputs.history.values():
+        times = [run.start for run in recorded.runs[:1]] + [sample.time for sample in recorded.samples[:1]]
+        moments += [datetime.fromtimestamp(moment, UTC) for moment in times]
+    first = min([*moments, now])
+    start = first.astimezone(config.timezone).date()
+    return replace(inputs, config=replace(config, history_start=start), vouched_from=now if first >= now else None)
 
 
 AHEAD = timedelta(hours=1)  # clocks differ, and a time typed a little early is harmless; hours ahead is a typo
@@ -250,7 +283,8 @@ def build(
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
-    numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes)
+    inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
+    numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from)
     view = site_view(inputs.config, inputs.incidents, numbers)
     spent["figures"] = time.perf_counter() - start
     start = time.perf_counter()

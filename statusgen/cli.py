@@ -1,5 +1,5 @@
 """Command line: ``build`` (the default), ``check``, ``probe``, ``compact``, and the staff commands
-``new``, ``update``, ``resolve`` and ``serve``.
+``new``, ``update``, ``resolve`` and ``serve``; ``init`` starts a new site.
 
 Exit codes: 0 ok, 1 invalid input, 2 bad usage. Invalid input is printed as
 ``path:line: message`` lines, never as a traceback.
@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 invalid input, 2 bad usage. Invalid input is printed as
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -19,6 +20,7 @@ from . import build as pipeline
 from . import problems
 from .compaction import compaction_plan, cutoff_month
 from .history import LEEWAY
+from .init import arguments as init_arguments
 from .model import Message, ProbeSample
 from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
 from .problems import InputError, Problem, Problems
@@ -61,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check,new,update,resolve,serve,probe,compact}")
+    commands = main.add_subparsers(dest="command", metavar="{build,check,init,new,update,resolve,serve,probe,compact}")
     build = commands.add_parser(
         "build", parents=[config_lang, out, now, strict], help="validate the input and build the site (the default)"
     )
@@ -76,6 +78,13 @@ def parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "check", parents=[config_lang, strict], help="validate status.yml and incidents/ without writing anything"
+    )
+    init_arguments(
+        commands.add_parser(
+            "init",
+            parents=[config_lang, now],
+            help="start a new site: a commented status.yml and an empty incidents/; asks for what the flags leave out",
+        )
     )
     new = commands.add_parser(
         "new", parents=[config_lang, message], help="write a new incident file; asks for what the flags leave out"
@@ -154,6 +163,8 @@ def resolve_now(option: str | None, environ: os._Environ[str] | dict[str, str], 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # the real command line, not a caller's
+        tolerant_output()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "build")
@@ -166,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args.config, args.strict, message_language(args))
         if args.command in ("new", "update", "resolve"):
             return run_staff(args)
+        if args.command == "init":
+            return run_init(args)
         if args.command == "serve":
             from .serve import serve  # the server and its watcher are needed only here
 
@@ -184,6 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(exc.problems, getattr(args, "strict", False), words)
         print(exc.summary(words), file=sys.stderr)
         return EXIT_INVALID
+
+
+def tolerant_output() -> None:
+    """Let standard output show ``?`` for a character its encoding lacks, rather than stop the command.
+
+    On Windows, output that is not the console itself (a pipe, a file, some terminals of Git Bash) is
+    written in the ANSI code page, such as cp1252, which has no room for much that an incident title may
+    hold. Standard error already replaces such characters (with ``\\uXXXX``).
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="replace")
 
 
 def message_language(args: argparse.Namespace) -> str:
@@ -244,6 +268,21 @@ def run_check(config: Path, strict: bool, code: str) -> int:
     )
     print(problems.say(summary, words))
     return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """``init``: a new site's status.yml and incidents/, in the folder of --config; prompts on stdin for what
+    the flags leave out. Its messages and the file's comments are in --lang, else Indonesian."""
+    from . import i18n
+    from .init import init
+
+    code = args.lang or "id"
+    if code not in i18n.available():
+        available = ", ".join(i18n.available())
+        raise UsageError(
+            Message("--lang {code}: no such language (available: {available})", code=code, available=available)
+        )
+    return init(args, i18n.languages([code])[0], input, lambda tz: resolve_now(args.now, os.environ, tz))
 
 
 def run_staff(args: argparse.Namespace) -> int:
@@ -307,6 +346,16 @@ def run_build(
             written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:
             raise UsageError(str(exc)) from None
+        except PermissionError as exc:  # on Windows, also a file or folder in the site held open by another program
+            where = pipeline.shown_path(Path(exc.filename) if exc.filename else out)
+            raise UsageError(
+                Message(
+                    "{path}: {reason}: the site folder could not be replaced; close what holds it open "
+                    "(a terminal inside it, an editor) and build again",
+                    path=where,
+                    reason=exc.strerror or str(exc),
+                )
+            ) from None
     words = problems.translations(code)
     report(inputs.warnings, words=words)
     if timings:
@@ -393,7 +442,8 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     for component in config.components:
         cid = component.id
         folder = config.history_dir / cid
-        start = int(midnight(config.first_day(component), config.timezone).timestamp())
+        first = config.earliest(component)  # None: no day written, the history starts at its first record
+        start = None if first is None else int(midnight(first, config.timezone).timestamp())
         try:
             plan = compaction_plan(
                 folder, cutoff, config.max_gap, found, f"{shown}/{cid}", start, int(now.timestamp()) + LEEWAY

@@ -46,6 +46,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     fields.unknown_keys(SITE.names)
     languages = _languages(fields)
     title = fields.read(SITE["title"], languages)
+    short_name = fields.read(SITE["short_name"], languages)
     base_url = _base_url(fields)
     timezone = _timezone(fields)
     history_start = fields.read(SITE["history_start"])
@@ -58,10 +59,10 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     components = _components(fields, languages)
     _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
-    required = (title, base_url, timezone, history_start, max_gap, stale_after, sla_target)
+    required = (title, base_url, timezone, max_gap, stale_after, sla_target)  # history_start None: from the records
     if len(problems.errors) > before or None in required:
         return None
-    assert title and base_url and timezone and history_start and max_gap and stale_after and sla_target is not None
+    assert title and base_url and timezone and max_gap and stale_after and sla_target is not None
     return Config(
         path,
         title,
@@ -77,6 +78,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         signatory=signatory,
         languages=languages,
         help=help,
+        short_name=short_name or Text(""),  # empty: the organisation's name, else the title (model.Config)
     )
 
 
@@ -187,7 +189,7 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
     fields.error(
         "timezone",
         Message(
-            "unknown time zone '{name}': use an IANA name such as 'Asia/Makassar' (WITA).{hint}", name=name, hint=hint
+            "unknown time zone '{name}': use an IANA name such as 'Asia/Jakarta' (WIB).{hint}", name=name, hint=hint
         ),
     )
     return None

@@ -73,11 +73,18 @@ def site_figures(
     now: datetime,
     history: dict[str, ComponentHistory] | None = None,
     processes: int = 1,
+    vouched_from: datetime | None = None,
 ) -> SiteFigures:
-    """Work out every figure at ``now`` from validated records (``incidents`` oldest first)."""
+    """Work out every figure at ``now`` from validated records (``incidents`` oldest first).
+
+    ``config.history_start`` must be a date (build.resolve_start). With ``vouched_from``, set for a site
+    that has recorded nothing before it, the time of its history before that moment is no data.
+    """
     history = history or {}
     tz = config.timezone
     newest_first = sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True)
+    if config.history_start is None:
+        raise ValueError("history_start is not resolved yet: see build.resolve_start")
     first_ever = min([config.history_start, *(config.first_day(c) for c in config.components)])
     bounds = uptime.day_bounds(first_ever, now, tz)  # every component's days are a tail of these
     own: dict[str, list[Incident]] = defaultdict(list)  # indexed once: each component looks only at its own
@@ -93,7 +100,13 @@ def site_figures(
     heavy = sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
     every = parallel.mapped(
         lambda component: component_figures(
-            component, config, own[component.id], history.get(component.id, ComponentHistory()), now, bounds
+            component,
+            config,
+            own[component.id],
+            history.get(component.id, ComponentHistory()),
+            now,
+            bounds,
+            vouched_from,
         ),
         list(config.components),
         processes if heavy else 1,
@@ -131,20 +144,25 @@ def component_figures(
     recorded: ComponentHistory,
     now: datetime,
     bounds: list[tuple[date, int, int]],
+    vouched_from: datetime | None = None,
 ) -> Figures:
     """The figures of one component from its incidents (``own``) and probe history.
 
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
+    Time of its history before ``vouched_from``, before which nothing is recorded, is no data.
     """
     tz = config.timezone
     mine = recorded.samples
+    first = config.first_day(component)
+    origin = uptime.seconds(midnight(first, tz))
     probed_record = uptime.component_probes(mine, (), config.max_gap, now, recorded.runs)
     parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
+    parts = uptime.unvouched(parts, origin, vouched_from)
     if any(incident.cause == "external" for incident in own):
         sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
+        sla_parts = uptime.unvouched(sla_parts, origin, vouched_from)
     else:
         sla_parts = parts  # only external causes make the SLA figure differ
-    first = config.first_day(component)
     skipped = (first - bounds[0][0]).days if bounds else 0
     past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
     probed: dict[date, set[str]] = defaultdict(set)

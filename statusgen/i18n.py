@@ -254,7 +254,7 @@ class Language:
         return self.t("format.time", hour=f"{moment.hour:02d}", minute=f"{moment.minute:02d}")
 
     def long_datetime(self, moment: datetime, tz: tzinfo) -> str:
-        """``Minggu, 19 September 2021 pukul 18.33 WITA`` / ``Sunday, 19 September 2021 at 18:33 WITA``."""
+        """``Minggu, 19 September 2021 pukul 18.33 WIB`` / ``Sunday, 19 September 2021 at 18:33 WIB``."""
         local = moment.astimezone(tz)
         return self.t(
             "format.datetime_long",
@@ -264,7 +264,7 @@ class Language:
         )
 
     def clock(self, moment: datetime, tz: tzinfo) -> str:
-        """``18.33 WITA``."""
+        """``18.33 WIB``."""
         local = moment.astimezone(tz)
         return self.t("format.clock", time=self.time_of_day(local), zone=zone_label(local))
 

@@ -240,7 +240,8 @@ def _read_incident(
         )
     if false_alarm and severity not in ("notice", None):
         fields.error("severity", Message("a false alarm claims no outage: remove 'severity' or set it to 'notice'"))
-    if started and started.astimezone(config.timezone).date() < config.history_start:
+    # Without history_start the history starts at the first record, which no incident can be before.
+    if started and config.history_start and started.astimezone(config.timezone).date() < config.history_start:
         fields.warn(
             "started",
             Message(

@@ -150,7 +150,9 @@ class Config:
     title: Text
     base_url: str  # absolute, always ending in "/"
     timezone: ZoneInfo
-    history_start: date
+    # None: not written, the history starts at the first record; the build works that day out once
+    # (build.resolve_start), and everything after it sees a date.
+    history_start: date | None
     components: tuple[Component, ...]
     description: Text | None = None
     max_gap: int = schema.MAX_GAP * 60  # seconds a probe sample covers at most
@@ -160,6 +162,13 @@ class Config:
     signatory: Signatory = Signatory()
     languages: tuple[str, ...] = schema.SITE.default("languages")  # the first is the default, at the site's root
     help: Help = field(default_factory=Help)
+    # The organisation in running text; left empty, it is organization.name, else the title.
+    short_name: Text = field(default_factory=lambda: Text(""))
+
+    def __post_init__(self) -> None:
+        if not self.short_name:
+            named = self.organization.name if self.organization else self.title
+            object.__setattr__(self, "short_name", named if isinstance(named, Text) else Text(named))
 
     @property
     def root(self) -> Path:
@@ -188,8 +197,18 @@ class Config:
         return self.sla_target if component.sla_target is None else component.sla_target
 
     def first_day(self, component: Component) -> date:
-        """A component's history starts at the later of ``history_start`` and its ``since``."""
+        """A component's history starts at the later of ``history_start`` and its ``since``.
+
+        Only once ``history_start`` is known: written, or worked out from the records (build.resolve_start).
+        """
+        if self.history_start is None:
+            raise ValueError("history_start is not resolved yet: the build works it out from the records")
         return max(self.history_start, component.since or self.history_start)
+
+    def earliest(self, component: Component) -> date | None:
+        """The first day a record of ``component`` may lie on: its first day when ``history_start`` is written,
+        else its ``since``; None: any day, since the history starts at the first record."""
+        return component.since if self.history_start is None else self.first_day(component)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -5,17 +5,23 @@ then swapped into place, so a build that fails leaves the last good site as it
 was, and readers never see half a site. Where the system can (Linux), the two
 folders are exchanged in one step, so even a build killed at any instant leaves
 the old site or the new one in place; the next build clears what it left behind.
+
+On Windows (no ``fcntl``, no ``renameat2``) the lock is a byte lock on a file beside
+the output folder, and the swap is two renames: a build killed between them leaves
+no output folder, and the next build puts the old site back before anything else.
 """
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import errno
-import fcntl
+import importlib
 import json
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -24,6 +30,11 @@ from pathlib import Path
 from .history import COMPACTED, COMPACTED_HEADER, DAILY, DAILY_HEADER, HEADER, RUNS, RUNS_HEADER, SKIPPED
 from .model import ProbeSample, Run
 from .parallel import shared
+
+try:
+    import fcntl
+except ImportError:  # Windows: the build lock is taken with msvcrt instead (see _locked)
+    fcntl = None  # type: ignore[assignment]
 
 # Every build writes this file. A non-empty folder without it is not ours to replace.
 MARKER = "api/v1/build.json"
@@ -89,7 +100,7 @@ def write_site(
     jobs: Sequence[Job] = [lambda: sorted(files.items())] if isinstance(files, Mapping) else files
     out = out.resolve()  # through a symlink: replace the folder it points to, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out.parent):
+    with _locked(out):
         recover(out)
         return _write(out, jobs, processes, finish)
 
@@ -111,12 +122,12 @@ def _write(
             written += list(last)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; Pages and local servers must read it
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     if out.exists():
         _swap(out, staging)
     else:
-        staging.rename(out)
+        _rename(staging, out)
     return sorted(written)
 
 
@@ -166,9 +177,27 @@ def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
     return written
 
 
+LOCK_POLL = 0.1  # seconds between tries for the Windows build lock
+
+
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (the output's parent): two builds into it take turns.
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the build lock of ``out``: two builds into it take turns.
+
+    With ``fcntl`` (Linux, macOS), an exclusive flock on the output's parent folder. Without (Windows),
+    a byte lock (msvcrt) on ``.<out>.lock`` beside the output folder: see _byte_locked.
+    """
+    if fcntl is None:
+        with _byte_locked(out.parent / f".{out.name}.lock"):
+            yield
+        return
+    with _folder_locked(out.parent):
+        yield
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive flock on ``folder`` (the output's parent): two builds into it take turns.
 
     Where the folder cannot be locked (a network file system, a folder that cannot be opened for
     reading) the build goes on without: one build at a time is then the user's to arrange, as it
@@ -190,6 +219,45 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
+@contextmanager
+def _byte_locked(path: Path) -> Iterator[None]:
+    """Hold a lock on the first byte of ``path`` (msvcrt.locking, Windows), waiting while another build holds it.
+
+    The file is made if missing and left in place: removing it on release would let a third build lock a
+    new file while a second still waits on the old one. Windows releases the lock of a process that dies.
+    Where there is no msvcrt, or the file cannot be made or locked (a network drive without locks),
+    the build goes on without, as with flock.
+    """
+    try:
+        msvcrt = importlib.import_module("msvcrt")
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+        handle = os.open(path, flags, 0o644)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        held = False
+        while True:
+            os.lseek(handle, 0, os.SEEK_SET)  # msvcrt locks from the current position
+            try:
+                msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+                held = True
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EDEADLK):
+                    break  # this file system has no locks: go on without
+            time.sleep(LOCK_POLL)
+        try:
+            yield
+        finally:
+            if held:
+                with contextlib.suppress(OSError):
+                    os.lseek(handle, 0, os.SEEK_SET)
+                    msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+    finally:
+        os.close(handle)
+
+
 def leftovers(out: Path) -> list[Path]:
     """The staging and retired folders a killed build left beside ``out``."""
     found = [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]
@@ -208,14 +276,14 @@ def recover(out: Path) -> None:
     if retired and out.is_dir() and not out.is_symlink() and not any(out.iterdir()):
         out.rmdir()  # an empty folder made in its place since (by `serve`, say) is not a site to keep
     if retired and not out.exists():
-        retired[0].rename(out)
+        _rename(retired[0], out)
         found.remove(retired[0])
     for folder in found:
         for name in KEPT:
             kept = folder / name
             if out.is_dir() and (kept.exists() or kept.is_symlink()) and not (out / name).exists():
-                kept.rename(out / name)
-        shutil.rmtree(folder, ignore_errors=True)
+                _rename(kept, out / name)
+        _remove(folder)
 
 
 def _swap(out: Path, staging: Path) -> None:
@@ -237,7 +305,7 @@ def _swap(out: Path, staging: Path) -> None:
     try:
         exchanged = _exchange(out, staging)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     if exchanged:
         retired = staging  # now holding the old site
@@ -245,16 +313,49 @@ def _swap(out: Path, staging: Path) -> None:
         retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         retired.rmdir()
         try:
-            out.rename(retired)
-            staging.rename(out)
+            _rename(out, retired)
+            _rename(staging, out)
         except BaseException:
             if retired.exists() and not out.exists():
-                retired.rename(out)  # put the last good site back
-            shutil.rmtree(staging, ignore_errors=True)
+                _rename(retired, out)  # put the last good site back
+            _remove(staging)
             raise
     for name in moving:
-        (retired / name).rename(out / name)
-    shutil.rmtree(retired)
+        _rename(retired / name, out / name)
+    _remove(retired)  # what cannot be removed now (a file held open on Windows), the next build's recover removes
+
+
+# On Windows a folder cannot be renamed while a file in it is open, even for a moment (a virus scanner,
+# the search indexer, the preview server answering a request): a refused rename is tried again a while.
+RENAME_TRIES = 40 if os.name == "nt" else 1
+RENAME_PAUSE = 0.05  # seconds: two seconds in all
+
+
+def _rename(source: Path, target: Path) -> None:
+    """``source.rename(target)``; on Windows tried again for up to two seconds while access is refused."""
+    for attempt in range(RENAME_TRIES):
+        try:
+            source.rename(target)
+            return
+        except PermissionError:
+            if attempt + 1 >= RENAME_TRIES:
+                raise
+            time.sleep(RENAME_PAUSE)
+
+
+def _remove(folder: Path) -> None:
+    """Remove ``folder`` and all in it, as far as can be; never raises.
+
+    Windows refuses to delete a read-only file (Git makes its objects so): such a file is made
+    writable and tried again. What still cannot be removed is left for the next build's ``recover``.
+    """
+
+    def writable(function: Callable[[str], object], path: str, _: object) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
+            function(path)
+
+    shutil.rmtree(folder, onerror=writable)
 
 
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -264,11 +365,14 @@ AT_FDCWD = -100
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE).
 
-    Returns False where the C library or the file system cannot, so the caller falls back.
+    Returns False where the C library or the file system cannot (Windows, macOS), so the caller falls back.
     """
     try:
+        import ctypes
+
+        # Windows: CDLL(None) raises TypeError; a C library without renameat2: AttributeError.
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (ImportError, AttributeError, OSError, TypeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     renameat2.restype = ctypes.c_int

@@ -3,6 +3,9 @@
 A build's work splits into independent pieces (incident files to read, pages to render). On a
 machine with several cores, ``os.fork`` gives each worker a copy of everything read so far at no
 cost; a worker sends back only what the parent needs, pickled through a pipe.
+
+Where there is no ``os.fork`` (Windows), everything runs in the one process: the same results,
+only without the other cores.
 """
 
 from __future__ import annotations
@@ -43,10 +46,11 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
     """``work`` applied to ``processes`` shares of ``items`` (every n-th item), this process taking the first.
 
     Returns each share's result in share order. A worker's failure raises WorkerFailed with its
-    traceback; a failure in this process stops the workers and is raised as it is.
+    traceback; a failure in this process stops the workers and is raised as it is. Without
+    ``os.fork`` (Windows) the work is done here as one share, whatever ``processes`` says.
     """
     processes = max(1, min(processes, len(items)))
-    if processes == 1:
+    if processes == 1 or not hasattr(os, "fork"):
         return [work(items)]
     children: list[tuple[int, int]] = []  # (pid, read end) of each worker not yet reaped
     for stream in (sys.stdout, sys.stderr):
@@ -86,7 +90,7 @@ def shared(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], proc
     finally:
         for pid, readable in children:  # this process failed first: stop the workers
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
                 os.waitpid(pid, 0)
             with contextlib.suppress(OSError):
                 os.close(readable)

@@ -3,7 +3,7 @@ its default and one line for the reference.
 
 The readers (``config.py``, ``contacts.py``, ``incidents.py``) take their keys, bounds and defaults from
 here; the records in ``model.py`` take their defaults from here; unknown-key detection lists these
-names; and the reference tables in the README are rendered from here (``scripts/reference.py``, checked
+names; and the reference tables in docs/ are rendered from here (``scripts/reference.py``, checked
 by ``tests/test_docs.py``). It imports nothing from the generator, so that a small script
 (``scripts/ci/status_changed.py``, run after every probe) can read the defaults without loading it.
 """
@@ -11,7 +11,6 @@ by ``tests/test_docs.py``). It imports nothing from the generator, so that a sma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 # How a key's value is read (by config.read_key for the plain kinds; the others have readers of their own):
@@ -90,14 +89,16 @@ class Table:
 SITE = Table(
     "site",
     "status.yml",
-    Key("title", "localized_line", "the site's name", required="Status Layanan LPSE Provinsi Kalimantan Selatan"),
+    Key("title", "localized_line", "the site's name", required="Status Layanan LPSE"),
+    Key("short_name", "localized_line", "the organisation's short name in running text, e.g. `LPSE Kabupaten Banjar`",
+        shown="`organization.name`, else the title"),
     Key("base_url", "text", "absolute address where the site is published",
         required="https://example.github.io/status/"),
     Key("description", "localized", "a sentence under the banner and in the page description"),
     Key("timezone", "text", "IANA time zone of days, of times written without an offset, and of everything shown",
-        default="Asia/Makassar"),
+        default="Asia/Jakarta"),
     Key("history_start", "day", "first day of the uptime history and of the yearly history pages",
-        default=date(2011, 1, 1)),
+        shown="the day of the first record"),
     Key("max_gap", "number", "minutes one probe sample vouches for at most", default=15, low=1, high=24 * 60),
     Key("stale_after", "number", "minutes after which the newest probe sample no longer tells the current status",
         default=30, low=1, high=7 * 24 * 60),
@@ -109,7 +110,7 @@ SITE = Table(
         default=("id", "en")),
     Key("help", "mapping", "the \"need help?\" section and the browser check (see help)"),
     Key("components", "list", "the services, in display order (see component)",
-        required="[{id: spse, name: SPSE Kalsel}]"),
+        required="[{id: spse, name: SPSE}]"),
 )  # fmt: skip
 
 COMPONENT = Table(
@@ -129,7 +130,7 @@ COMPONENT = Table(
 PROBE = Table(
     "probe",
     "a component's probe",
-    Key("url", "text", "the address requested", required="https://lpse.kalselprov.go.id/eproc4"),
+    Key("url", "text", "the address requested", required="https://lpse.example.org/eproc4"),
     Key("method", "text", "GET, HEAD or POST", default="GET"),
     Key("expect_status", "list", "HTTP status codes that count as up", shown="any 2xx or 3xx after redirects"),
     Key("keyword", "text", "text that must occur in the first 1 MiB of the body"),
@@ -216,7 +217,7 @@ STALE_AFTER: int = SITE.default("stale_after")
 
 
 def reference(table: Table) -> str:
-    """The Markdown table of ``table``'s keys, as the README shows it."""
+    """The Markdown table of ``table``'s keys, as docs/configuration.md and docs/incidents.md show it."""
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     for key in table.keys:
         kind = KINDS[key.kind]

@@ -5,7 +5,8 @@ second (no extra dependency, and it works on every file system). A change that m
 prints the problems and leaves the last good site in place, as every build does.
 
 The output folder may be a checkout of the Pages branch, so the server guards what a browser can reach:
-nothing under a name that begins with a dot (``.git/``, ``.nojekyll``) except ``.well-known/``; only the
+nothing under a name that begins with a dot (``.git/``, ``.nojekyll``) except ``.well-known/`` (on Windows,
+nor a name with ``~``, which may be the short name of one); only the
 ``Host`` names of this machine, so that a page elsewhere cannot rebind its own name to 127.0.0.1 and read
 the folder; and a connection that stays silent for ``IDLE_SECONDS`` is closed, so idle ones cannot hold
 a thread each for ever.
@@ -36,6 +37,7 @@ from .times import zone_label
 POLL_SECONDS = 0.5
 IDLE_SECONDS = 10.0  # a connection silent this long (before or within a request) is closed
 PUBLIC_DOT_NAMES = frozenset({".well-known"})  # RFC 8615 addresses, which GitHub Pages publishes
+SHORT_NAMES = os.name == "nt"  # Windows may give each long name a short one too, which reaches the same file
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -138,6 +140,8 @@ def hidden(path: str) -> bool:
     ``.well-known/`` is the exception, as GitHub Pages publishes it.
     """
     parts = unquote(path).split("/")
+    if SHORT_NAMES and any("~" in part for part in parts):
+        return True  # NTFS's 8.3 short names: GIT~1 is .git, NOJEKY~1 is .nojekyll
     return any(part.startswith(".") and part not in PUBLIC_DOT_NAMES for part in parts)
 
 

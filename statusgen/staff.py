@@ -32,7 +32,7 @@ from .model import ID_PATTERN, Config, Incident, Message
 from .output import write_text
 from .problems import InputError, Problems, translations
 from .problems import say as say_message
-from .times import parse_datetime
+from .times import parse_datetime, zone_label
 
 T = TypeVar("T")
 LEEWAY = timedelta(minutes=5)  # clocks differ a little; a time further ahead than this is a typo
@@ -46,9 +46,12 @@ SEVERITY_WORDS = {
     "maintenance": Message("Scheduled maintenance: planned, with an end time"),
     "notice": Message("Notice: information only, no outage"),
 }
-CAUSE_WORDS = {
-    "internal": Message("within LPSE Kalsel itself"),
-    "external": Message("national, outside LPSE's control, e.g. an undersea cable cut or a central LKPP service"),
+# The cause menu's words, given the organisation's short name in the staff's language.
+CAUSE_WORDS: dict[str, Callable[[str], Message]] = {
+    "internal": lambda organization: Message("within {organization} itself", organization=organization),
+    "external": lambda _: Message(
+        "national, outside LPSE's control, e.g. an undersea cable cut or a central LKPP service"
+    ),
 }
 PUBLISH = Message("It is published once this file is committed and pushed to the main branch.")
 
@@ -70,17 +73,13 @@ class IncidentFile:
         return ("\ufeff" if self.bom else "") + text
 
 
-class Staff:
-    """One staff command's context: the site, its language, the time, and how to ask."""
+class Asker:
+    """How a staff command asks: each answer from its flag, else from a prompt, in the staff's language.
+    ``init`` asks with it too, before there is a status.yml."""
 
-    def __init__(
-        self, config: Config, lang: i18n.Language, now: datetime, ask: Ask | None, shown: Callable[[Path], str]
-    ):
-        self.config, self.lang, self.ask, self.shown = config, lang, ask, shown
+    def __init__(self, lang: i18n.Language, ask: Ask | None):
+        self.lang, self.ask = lang, ask
         self.words = translations(lang.code)
-        # Staff write times to the minute, and so does every time these commands write: "now" in a new
-        # file and the default of a later update or resolve are then alike, never seconds apart.
-        self.now = now.replace(second=0, microsecond=0)
 
     def scripted(self, *flags: object) -> None:
         """With every essential flag given, nothing is asked: the rest take their defaults."""
@@ -90,14 +89,6 @@ class Staff:
     def say(self, message: Message) -> str:
         """``message`` in the staff's language, as every message to staff is said (``problems.say``)."""
         return say_message(message, self.words)
-
-    def saved(self, path: Path) -> str:
-        """What ``new`` says when it has written ``path``."""
-        return self.say(Message("Saved: {path}", path=self.shown(path)))
-
-    def updated(self, path: Path) -> str:
-        """What ``update`` and ``resolve`` say when they have written ``path``."""
-        return self.say(Message("Updated: {path}", path=self.shown(path)))
 
     # Answers, from a flag or from a prompt.
 
@@ -138,6 +129,41 @@ class Staff:
                     raise
                 print(exc, file=sys.stderr)
 
+    def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
+        lines = [heading] + [f"  {n}. {key} – {words}" for n, (key, words) in enumerate(entries, 1)]
+        return "\n".join(lines) + "\n"
+
+
+class Staff(Asker):
+    """One staff command's context: the site, its language, the time, and how to ask."""
+
+    def __init__(
+        self, config: Config, lang: i18n.Language, now: datetime, ask: Ask | None, shown: Callable[[Path], str]
+    ):
+        super().__init__(lang, ask)
+        self.config, self.shown = config, shown
+        # Staff write times to the minute, and so does every time these commands write: "now" in a new
+        # file and the default of a later update or resolve are then alike, never seconds apart.
+        self.now = now.replace(second=0, microsecond=0)
+
+    @property
+    def zone(self) -> str:
+        """The site's time zone as it is named now: ``WIB``, ``CET``, ``UTC-03:00``…"""
+        return zone_label(self.now.astimezone(self.config.timezone))
+
+    @property
+    def organization(self) -> str:
+        """The organisation's short name in the staff's language."""
+        return i18n.translated(self.config.short_name, self.lang.code)[0]
+
+    def saved(self, path: Path) -> str:
+        """What ``new`` says when it has written ``path``."""
+        return self.say(Message("Saved: {path}", path=self.shown(path)))
+
+    def updated(self, path: Path) -> str:
+        """What ``update`` and ``resolve`` say when they have written ``path``."""
+        return self.say(Message("Updated: {path}", path=self.shown(path)))
+
     def moment(self, text: str) -> datetime:
         try:
             return parse_datetime(text, self.config.timezone)
@@ -147,7 +173,7 @@ class Staff:
                     Message(
                         "'{value}' is not a time: write YYYY-MM-DD HH:MM in {zone}, e.g. 2021-09-19 18:33",
                         value=text,
-                        zone=self.lang.clock(self.now, self.config.timezone).split()[-1],
+                        zone=self.zone,
                     )
                 )
             ) from None
@@ -196,10 +222,6 @@ class Staff:
         """The "did you mean" for the choice ``value`` stands for: one it is like, or names by a page word."""
         close = meaning(value, choices, labels or {})
         return self.say(Message(" Did you mean '{close}'?", close=close)) if close else ""
-
-    def menu(self, heading: str, entries: list[tuple[str, str]]) -> str:
-        lines = [heading] + [f"  {n}. {key} – {words}" for n, (key, words) in enumerate(entries, 1)]
-        return "\n".join(lines) + "\n"
 
     # Files.
 
@@ -298,7 +320,8 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
     maintenance = severity == "maintenance"
     cause_flag = _text(options, "cause")
     if cause_flag is None and staff.ask is not None:
-        print(staff.menu(say(Message("Cause:")), [(c, say(CAUSE_WORDS[c])) for c in CAUSES]), end="")
+        causes = [(c, say(CAUSE_WORDS[c](staff.organization))) for c in CAUSES]
+        print(staff.menu(say(Message("Cause:")), causes), end="")
     cause = staff.checked(
         cause_flag,
         say(Message("Choose a number or word")),
@@ -318,7 +341,7 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
 
     started = staff.checked(
         _text(options, "started"),
-        say(Message("Start time, WITA (YYYY-MM-DD HH:MM)")),
+        say(Message("Start time, {zone} (YYYY-MM-DD HH:MM)", zone=staff.zone)),
         "--started",
         start_time,
         started_default,
@@ -339,7 +362,7 @@ def new(staff: Staff, options: dict[str, object]) -> Path:
 
         resolved = staff.checked(
             _text(options, "maintenance_until"),
-            say(Message("Planned end, WITA (YYYY-MM-DD HH:MM)")),
+            say(Message("Planned end, {zone} (YYYY-MM-DD HH:MM)", zone=staff.zone)),
             "--maintenance-until",
             planned_end,
         )
@@ -387,7 +410,7 @@ def update(staff: Staff, slug: str, options: dict[str, object]) -> Path:
     default_at = _written(staff.now, staff.config)
     at = staff.checked(
         _text(options, "at"),
-        say(Message("Time of the update, WITA (YYYY-MM-DD HH:MM)")),
+        say(Message("Time of the update, {zone} (YYYY-MM-DD HH:MM)", zone=staff.zone)),
         "--at",
         lambda v: _update_time(staff, found, v),
         default_at,
@@ -503,9 +526,10 @@ def _missing(flag: str) -> Message:
 
 def _in_the_future(at: datetime, now: datetime, config: Config) -> Message:
     return Message(
-        "{at} is in the future (it is now {now} WITA): check the date and time",
+        "{at} is in the future (it is now {now} {zone}): check the date and time",
         at=_written(at, config),
         now=_written(now, config),
+        zone=zone_label(now.astimezone(config.timezone)),
     )
 
 

@@ -59,7 +59,7 @@ def parse_datetime(value: object, tz: tzinfo, *, fractions: bool = False) -> dat
         text = re.sub(r"\s+(?=(?:Z|[+-]\d{2}:?\d{2})$)", "", text)
         offset = _OFFSET.search(text) if len(text) > 10 else None
         if offset and (int(offset[1]) > 23 or int(offset[2]) > 59):
-            raise ValueError(Message("the offset must be between -23:59 and +23:59, e.g. +08:00 for WITA"))
+            raise ValueError(Message("the offset must be between -23:59 and +23:59, e.g. +07:00 for WIB"))
         moment = datetime.fromisoformat(text.replace(" ", "T", 1))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
@@ -97,7 +97,8 @@ def day_span(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 def zone_label(moment: datetime) -> str:
-    """The zone's short name (WITA, WIB, WIT, UTC), or ``UTC+08:00`` when it has none."""
+    """The zone's abbreviation at ``moment`` (``WIB``, ``CET`` or ``CEST``, ``UTC``), or ``UTC-03:00`` when the
+    time zone database gives it none, only an offset such as ``-03``."""
     name = moment.tzname() or ""
     if name.isalpha():
         return name

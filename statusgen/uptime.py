@@ -17,7 +17,8 @@ the time up to the next one, at most ``max_gap``. A down sample weighs 1.0,
 degraded and up 0, and the weight at each instant is the larger of the probe's
 and the incidents'. Time in the probe era that neither a sample nor an
 incident covers is "no data": it leaves the denominator like maintenance. A
-false alarm voids probe failures inside its window.
+false alarm voids probe failures inside its window. So is the time of a site
+that writes no history_start and has recorded nothing yet (``unvouched``).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class ProbeRecord:
 class DailyUptime(NamedTuple):
     """One day's figures. Minutes are exact; ``uptime`` is None when nothing is measurable.
 
-    A named tuple: a site holds one for every component and every day since 2011.
+    A named tuple: a site holds one for every component and every day of a history that may be years long.
     """
 
     date: date
@@ -232,6 +233,19 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
             index += 1
         previous = moment
     return result
+
+
+def unvouched(parts: list[Segment], start: int, vouched_from: datetime | None) -> list[Segment]:
+    """``parts`` with the time from ``start`` to ``vouched_from`` as no data: no record vouches for it.
+
+    The build sets ``vouched_from`` only for a site that has recorded nothing before it, so no segment
+    should start before it; one that did would be cut there, to keep the segments disjoint.
+    """
+    if vouched_from is None or seconds(vouched_from) <= start:
+        return parts
+    end = seconds(vouched_from)
+    later = [part if part.start >= end else replace(part, start=end) for part in parts if part.end > end]
+    return [Segment(start, end, 0, False, True), *later]
 
 
 def day_bounds(first: date, now: datetime, tz: tzinfo) -> list[tuple[date, int, int]]:

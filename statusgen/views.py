@@ -320,6 +320,10 @@ def _day_view(
 
 
 def _years(views: tuple[IncidentView, ...], config: Config, today: date) -> tuple[YearView, ...]:
+    """Each year from the one the history starts in (or an earlier incident's) to this one, or a later
+    maintenance's, newest first."""
+    if config.history_start is None:
+        raise ValueError("history_start is not resolved yet: see build.resolve_start")
     by_year: dict[int, list[IncidentView]] = defaultdict(list)
     for view in views:
         by_year[view.year].append(view)

@@ -409,7 +409,8 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
 
     Raises IsADirectoryError for a folder, NotRegular, TooLarge, or the OSError of opening or reading.
     """
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    # Windows has no O_NONBLOCK (nor pipes in a folder), and needs O_BINARY, lest CRLF and Ctrl+Z be read as text.
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         mode = os.fstat(handle).st_mode
         if stat.S_ISDIR(mode):

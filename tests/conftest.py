@@ -35,6 +35,8 @@ DEMO_NOW = "2026-11-26T10:00+08:00"  # the moment the demo site and its golden f
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
+timezone: Asia/Makassar
+history_start: 2011-01-01
 components:
   - id: spse
     name: SPSE Kalsel

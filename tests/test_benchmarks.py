@@ -1,7 +1,8 @@
-"""The benchmarks' report: results files rendered into the README's table, peers' figures labelled by kind.
+"""The benchmarks' report: results files rendered into the table of docs/performance.md, peers' figures
+labelled by kind.
 
-Nothing here runs a benchmark. The renderer is checked on small hand-written files, and the README's
-table against what it makes of the committed files in benchmarks/results/ and benchmarks/peers.json.
+Nothing here runs a benchmark. The renderer is checked on small hand-written files, and the table of
+docs/performance.md against what it makes of the committed files in benchmarks/results/ and benchmarks/peers.json.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
+PAGE = ROOT / "docs" / "performance.md"  # the page that holds the table
 
 
 @pytest.fixture
@@ -170,17 +172,31 @@ def test_comparing_figures_of_different_units_is_refused(report: ModuleType, tmp
         report.render(report.load(folder), report.load_peers(peers))
 
 
-def test_the_readme_table_is_what_the_committed_files_make(report: ModuleType) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_table_is_what_the_committed_files_make(report: ModuleType) -> None:
+    readme = PAGE.read_text(encoding="utf-8")
     expected = report.render(report.load(BENCHMARKS / "results"), report.load_peers(BENCHMARKS / "peers.json"))
-    assert report.block_of(readme) == expected, "README.md's table was edited by hand: run benchmarks/report.py"
+    assert report.block_of(readme) == expected, "docs/performance.md: the table was edited by hand: run report.py"
 
 
-def test_a_hand_edit_of_the_readme_table_is_caught(report: ModuleType, tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_script_writes_docs_performance_by_default(report: ModuleType) -> None:
+    assert report.PAGE == PAGE
+    assert report.main(["--check"]) == 0  # the default page, results and peers
+    # The table is in one place: the README links to the page and holds no copy.
+    assert report.START not in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_page_without_the_markers_is_refused(report: ModuleType, tmp_path: Path) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text(PAGE.read_text(encoding="utf-8").replace(report.END, ""), encoding="utf-8")
+    assert report.main(["--check", "--readme", str(page)]) == 1
+    assert report.main(["--readme", str(page)]) == 1
+
+
+def test_a_hand_edit_of_the_table_is_caught(report: ModuleType, tmp_path: Path) -> None:
+    readme = PAGE.read_text(encoding="utf-8")
     block = report.block_of(readme)
     row = next(line for line in block.splitlines() if line.startswith("| A."))
-    edited = tmp_path / "README.md"
+    edited = tmp_path / "performance.md"
     edited.write_text(readme.replace(row, row.replace(" s ", " s (faster) ", 1)), encoding="utf-8")
     assert edited.read_text(encoding="utf-8") != readme
     arguments = ["--check", "--readme", str(edited)]
@@ -190,9 +206,9 @@ def test_a_hand_edit_of_the_readme_table_is_caught(report: ModuleType, tmp_path:
     assert report.main(arguments) == 0
 
 
-def test_every_peer_figure_in_the_readme_is_dated(report: ModuleType) -> None:
+def test_every_peer_figure_in_the_table_is_dated(report: ModuleType) -> None:
     peers = report.load_peers(BENCHMARKS / "peers.json")
-    block = report.block_of((ROOT / "README.md").read_text(encoding="utf-8"))
+    block = report.block_of(PAGE.read_text(encoding="utf-8"))
     for peer in peers.values():
         for line in block.splitlines():
             if line.startswith("| ") and f"{peer.peer} " in line:

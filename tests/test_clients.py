@@ -17,6 +17,7 @@ NOW = "2026-11-26T10:00+08:00"
 CONFIG = """\
 title: Uji <b>tebal</b> & co
 base_url: https://example.github.io/status/
+timezone: Asia/Makassar
 languages: [id, en]
 components:
   - id: spse

@@ -10,6 +10,8 @@ from statusgen.history import HEADER
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
+timezone: Asia/Makassar
+history_start: 2011-01-01
 components:
   - id: spse
     name: SPSE Kalsel

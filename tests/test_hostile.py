@@ -8,7 +8,7 @@ Every case ends one of two ways, and never with a traceback or a hang:
   what the case itself must show (the text escaped, the figure computed by hand, ...).
 
 A case that is accepted with a warning says where the warning points, too. The cases are data:
-add one to CASES to extend the corpus. README "Reliability" counts them.
+add one to CASES to extend the corpus. docs/reliability.md counts them.
 """
 
 from __future__ import annotations

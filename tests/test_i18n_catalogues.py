@@ -399,7 +399,7 @@ def test_a_catalogue_that_cannot_be_read_is_reported_not_a_traceback(
     make_site: MakeSite, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # PRODUCT BUG: i18n.CatalogueError is raised by render.site_jobs and caught nowhere (cli.main catches
-    # InputError and UsageError only), so a typo in a catalogue - the README's way to add a language is to copy
+    # InputError and UsageError only), so a typo in a catalogue - docs/output.md's way to add a language is to copy
     # en.yml and translate it - passes 'check' and makes 'build' end in a traceback. statusgen/problems.py:
     # "Bad input ... is reported as path:line: message lines, with exit status 1 and no traceback".
     broken = tmp_path / "locales"

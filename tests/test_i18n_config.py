@@ -64,12 +64,12 @@ CONFIG_CASES = [
         "a localized title without the default language",
         "title:\n  en: Test\n" + CONFIG_TAIL,
         # The mapping under 'title:' starts on line 2.
-        "2: title: missing required key 'id': add a line like 'id: Status Layanan LPSE Provinsi Kalimantan Selatan'",
+        "2: title: missing required key 'id': add a line like 'id: Status Layanan LPSE'",
     ),
     (
         "a localized title in flow style without the default language",
         "title: {en: Test}\n" + CONFIG_TAIL,
-        "1: title: missing required key 'id': add a line like 'id: Status Layanan LPSE Provinsi Kalimantan Selatan'",
+        "1: title: missing required key 'id': add a line like 'id: Status Layanan LPSE'",
     ),
     (
         "a language the site does not have",

@@ -255,7 +255,7 @@ def test_one_update_translated_twice_is_an_error(make_site: MakeSite, cli: Cli) 
 def test_an_english_body_is_not_lost_when_there_is_no_indonesian_body(make_site: MakeSite, cli: Cli) -> None:
     # PRODUCT BUG: with an empty Markdown body, Incident.body is Text("", {"en": ...}); an empty Text is false,
     # so incident.html's `{% if incident.body_html %}` leaves the English body out of the English page, while
-    # the English feed (feed._html) does show it. The README says the en: block "may translate any part".
+    # the English feed (feed._html) does show it. docs/incidents.md says the en: block "may translate any part".
     site = make_site(SMALL)
     site.incident(SLUG, INCIDENT + FULL_EN + "---\n")
     strict = cli("check", "--config", site.config, "--strict")

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from statusgen import i18n, markup, output, parallel, times, uptime, views
+from statusgen import figures, i18n, markup, output, parallel, times, uptime
 from statusgen.cache import ParseCache
 from statusgen.cli import main
 from statusgen.model import ComponentHistory
@@ -312,7 +312,7 @@ def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, mon
     build(cli, demo.config, tmp_path / "one", sites.NOW_ARG, "--no-cache")
     monkeypatch.setenv("STATUSGEN_WORKERS", "2")
     assert parallel.workers() == 2
-    monkeypatch.setattr(views, "HEAVY_HISTORY", 0)  # the components' figures are worked out by workers too
+    monkeypatch.setattr(figures, "HEAVY_HISTORY", 0)  # the components' figures are worked out by workers too
     shutil.rmtree(demo.root / ".cache", ignore_errors=True)  # a cold cache, whatever the example folder held
     build(cli, demo.config, tmp_path / "two", sites.NOW_ARG)
     assert len(list((demo.root / ".cache" / "statusgen" / "history").glob("*.bin"))) == 3  # the 3 components

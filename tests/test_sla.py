@@ -11,6 +11,7 @@ from statusgen.history import HEADER
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
+timezone: Asia/Makassar
 history_start: 2021-08-01
 sla_target: 99.5
 components:

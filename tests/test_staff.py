@@ -446,7 +446,8 @@ def test_new_by_answering_prompts(desk, cli, monkeypatch) -> None:
         "  5. notice – Pemberitahuan: informasi, tanpa gangguan layanan\n"
         "Pilih nomor atau kata: Pilih nomor atau kata: "
         "Penyebab:\n"
-        "  1. internal – di LPSE Kalsel sendiri\n"
+        # The site names no short_name nor organization: the organisation is called by its title, "Uji".
+        "  1. internal – di Uji sendiri\n"
         "  2. external – nasional, di luar kendali LPSE, mis. kabel laut putus atau layanan pusat LKPP\n"
         "Pilih nomor atau kata [internal]: "
         "Waktu mulai, WITA (YYYY-MM-DD HH:MM) [2021-09-19 19:00]: "

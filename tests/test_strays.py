@@ -21,6 +21,7 @@ NOW = "2026-11-26T10:00+08:00"  # 02:00 UTC
 CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
+timezone: Asia/Makassar
 history_start: 2020-01-01
 components:
   - id: spse

@@ -226,7 +226,7 @@ def test_daily_json_publishes_the_hand_computed_figures(make_site, cli) -> None:
     assert document["component"] == "spse"
     assert document["timezone"] == "Asia/Makassar"
     entries = document["days"]
-    # One entry per day from 2011-01-01 (default history_start) to 2021-09-21 inclusive.
+    # One entry per day from 2011-01-01 (history_start in CONFIG) to 2021-09-21 inclusive.
     assert len(entries) == (date(2021, 9, 21) - date(2011, 1, 1)).days + 1
     assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
     by_date = {e["date"]: e for e in entries}

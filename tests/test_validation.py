@@ -255,7 +255,7 @@ CONFIG_CASES = [
     (
         "title missing",
         "base_url: https://example.github.io/status/\ncomponents:\n  - id: spse\n",
-        "1: missing required key 'title': add a line like 'title: Status Layanan LPSE Provinsi Kalimantan Selatan'",
+        "1: missing required key 'title': add a line like 'title: Status Layanan LPSE'",
     ),
     (
         "base_url that is not absolute",
@@ -278,18 +278,17 @@ CONFIG_CASES = [
     (
         "an empty time zone",
         "title: T\nbase_url: https://example.github.io/s/\ntimezone: ''\ncomponents:\n  - id: spse\n",
-        "3: unknown time zone '': use an IANA name such as 'Asia/Makassar' (WITA). Did you mean 'Asia/Makassar'?",
+        "3: unknown time zone '': use an IANA name such as 'Asia/Jakarta' (WIB). Did you mean 'Asia/Jakarta'?",
     ),
     (
         "a machine-dependent time zone",
         "title: T\nbase_url: https://example.github.io/s/\ntimezone: localtime\ncomponents:\n  - id: spse\n",
-        "3: unknown time zone 'localtime': use an IANA name such as 'Asia/Makassar' (WITA). "
-        "Did you mean 'Asia/Makassar'?",
+        "3: unknown time zone 'localtime': use an IANA name such as 'Asia/Jakarta' (WIB). Did you mean 'Asia/Jakarta'?",
     ),
     (
         "a misspelt time zone",
         "title: T\nbase_url: https://example.github.io/s/\ntimezone: Asia/Makasar\ncomponents:\n  - id: spse\n",
-        "3: unknown time zone 'Asia/Makasar': use an IANA name such as 'Asia/Makassar' (WITA). "
+        "3: unknown time zone 'Asia/Makasar': use an IANA name such as 'Asia/Jakarta' (WIB). "
         "Did you mean 'Asia/Makassar'?",
     ),
     (

@@ -84,7 +84,7 @@ def test_pages_uses_the_official_actions_and_permissions() -> None:
 
 
 def test_the_build_cache_is_keyed_by_the_code_that_parses_history() -> None:
-    """An entry made by other parsing code is never restored (README, "The data branch")."""
+    """An entry made by other parsing code is never restored (docs/deploy.md, "The data branch")."""
     steps = load("pages.yml")["jobs"]["build"]["steps"]
     cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
     # The code whose output a cache entry holds: the records, the parsing of a line, the reading through the
