@@ -95,6 +95,21 @@ class Serving:
         return self.root / "site"
 
 
+def stop(process: subprocess.Popen[str], lines: Lines) -> None:
+    """End a server started by a test: terminate it (kill it if it will not go), then let its readers finish."""
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
+        thread.join(timeout=5)
+    for stream in (process.stdout, process.stderr):
+        assert stream is not None
+        stream.close()
+
+
 @contextlib.contextmanager
 def serving(root: Path, *options: str) -> Iterator[Serving]:
     """``generate.py serve --port 0`` for ``root/status.yml`` into ``root/site``, run in ``root``."""
@@ -110,17 +125,7 @@ def serving(root: Path, *options: str) -> Iterator[Serving]:
         port = int(line.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
         yield Serving(root, port, lines)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
-            thread.join(timeout=5)
-        for stream in (process.stdout, process.stderr):
-            assert stream is not None
-            stream.close()
+        stop(process, lines)
 
 
 def site_folder(tmp_path: Path, config: str = CONFIG) -> Path:
@@ -348,17 +353,7 @@ def served_site(make_site) -> Iterator[tuple]:
         line = lines.wait_for(lambda name, line: name == "out" and line.startswith("serving "), timeout=20)
         yield site, line.split()[1], lines
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for thread in lines.threads:  # they end at the end of the pipes, before the pipes are closed
-            thread.join(timeout=5)
-        for stream in (process.stdout, process.stderr):
-            assert stream is not None
-            stream.close()
+        stop(process, lines)
 
 
 @pytest.mark.slow
