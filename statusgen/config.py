@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -177,12 +178,19 @@ def _base_url(fields: Fields) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
+@cache
+def known_zones() -> frozenset[str]:
+    """The IANA names a site may use: the tz database's, without 'localtime' and the like, which would differ
+    from machine to machine. Scanning the database takes a while: only when asked."""
+    return frozenset(available_timezones() - {"localtime", "Factory", "posixrules"})
+
+
 def _timezone(fields: Fields) -> ZoneInfo | None:
     if "timezone" not in fields.mapping or fields.mapping["timezone"] is None:
         return ZoneInfo(SITE.default("timezone"))
     name = fields.text("timezone") or ""
     # Only names from the tz database: 'localtime' and the like would differ from machine to machine.
-    zones = available_timezones() - {"localtime", "Factory", "posixrules"}
+    zones = known_zones()
     if name in zones:
         return ZoneInfo(name)
     hint = did_you_mean(name, sorted(zones)) or Message(" Did you mean '{close}'?", close=SITE.default("timezone"))

@@ -21,11 +21,11 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from . import i18n
 from .build import shown_path
-from .config import load_config
+from .config import known_zones, load_config
 from .contacts import read_help
 from .fields import Fields, web_address
 from .model import ID_PATTERN, Message
@@ -42,7 +42,6 @@ EXIT_OK, EXIT_INVALID = 0, 1
 KEEP = ".gitkeep"  # keeps the empty incidents/ folder in git; check passes over files starting with "."
 # Indonesia's three zones, offered first; any IANA name is accepted, as check accepts it.
 SUGGESTED_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
-ZONES = available_timezones() - {"localtime", "Factory", "posixrules"}  # as config.py reads 'timezone'
 LANGUAGES: tuple[str, ...] = SITE.default("languages")  # the site's languages, as written in the file
 # The site's title in each of its languages, from the organisation's name (page text, not staff words).
 TITLES = {"id": "Status Layanan {name}", "en": "{name} Service Status"}
@@ -372,13 +371,13 @@ def _zone(asker: Asker) -> Callable[[str], str]:
     def read(text: str) -> str:
         if text.isdigit() and 1 <= int(text) <= len(SUGGESTED_ZONES):
             return SUGGESTED_ZONES[int(text) - 1]
-        if text in ZONES:
+        if text in known_zones():
             return text
         unknown = Message(
             "unknown time zone '{name}': use an IANA name such as {examples}.{hint}",
             name=text,
             examples=", ".join(SUGGESTED_ZONES),
-            hint=did_you_mean(text, sorted(ZONES)),
+            hint=did_you_mean(text, sorted(known_zones())),
         )
         raise StaffError(asker.say(unknown))
 
