@@ -21,6 +21,7 @@ CONFIG = """\
 title: Uji
 base_url: https://example.github.io/status/
 history_start: 2021-07-01
+timezone: Asia/Makassar
 components:
   - id: spse
     name: SPSE

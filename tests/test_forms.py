@@ -56,7 +56,7 @@ def origin(tmp_path: Path) -> Path:
     git(tmp_path, "clone", "--quiet", str(bare), str(seed))
     (seed / "status.yml").write_text(
         "title: Uji\nbase_url: https://example.github.io/status/\nhistory_start: 2026-01-01\n"
-        "components:\n  - id: spse\n    name: SPSE\n  - id: sikap\n    name: SIKaP\n"
+        "timezone: Asia/Makassar\ncomponents:\n  - id: spse\n    name: SPSE\n  - id: sikap\n    name: SIKaP\n"
     )
     (seed / "incidents").mkdir()
     (seed / "incidents" / ".gitkeep").write_text("")

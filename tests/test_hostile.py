@@ -48,6 +48,7 @@ components:
     name: SIKaP
   - id: internet
     name: Internet
+timezone: Asia/Makassar
 """
 
 GOOD = """\
@@ -545,7 +546,7 @@ CASES = [
     # --- configuration ------------------------------------------------------------------------
     Case(
         "bad time zone",
-        {"status.yml": CONFIG + "timezone: Asia/Banjarmasin\n"},
+        {"status.yml": CONFIG.replace("timezone: Asia/Makassar", "timezone: Asia/Banjarmasin")},
         ("status.yml", 16, "unknown time zone"),
     ),
     Case(
@@ -604,20 +605,21 @@ CASES = [
         # 65 more probed components of 120 s × 2 attempts, beside spse's 10 s × 2: 66 probes, 64 at a time,
         # the longest first, so two rounds each led by a (120 + 0.25 grace) × 2 + 0.5 pause = 241 s probe.
         {
-            "status.yml": CONFIG
+            "status.yml": CONFIG.replace("timezone: Asia/Makassar\n", "")
             + "".join(
                 f"  - id: extra{n}\n    name: Ekstra {n}\n    probe:\n      url: https://x{n}.example.org/\n"
                 "      timeout: 120\n      retries: 1\n"
                 for n in range(65)
             )
+            + "timezone: Asia/Makassar\n"
         },
         ("status.yml", 6, "66 probes that all fail could keep the probe run waiting 482 s, 64 at a time"),
     ),
-    Case("unknown key", {"status.yml": CONFIG + "tema: gelap\n"}, warned=("status.yml", 16, "unknown key 'tema'")),
+    Case("unknown key", {"status.yml": CONFIG + "tema: gelap\n"}, warned=("status.yml", 17, "unknown key 'tema'")),
     Case(
         "unknown key, strict",
         {"status.yml": CONFIG + "tema: gelap\n"},
-        ("status.yml", 16, "unknown key 'tema'"),
+        ("status.yml", 17, "unknown key 'tema'"),
         strict=True,
     ),
     # --- probe history ------------------------------------------------------------------------
