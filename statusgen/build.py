@@ -51,7 +51,8 @@ class Inputs:
     config: Config
     incidents: list[Incident]
     warnings: list[Problem]
-    history: dict[str, ComponentHistory] = field(default_factory=dict)  # probe history by component
+    # Probe history by folder under history/: a component's id, or its id and a vantage (model.place_folder).
+    history: dict[str, ComponentHistory] = field(default_factory=dict)
     strays: list[Problem] = field(default_factory=list)  # warnings about history no figure counts (in warnings too)
     strict: bool = False  # loaded for a strict run: check_timeline's warnings fail it too
     # Set by resolve_start for a site without history_start that has recorded nothing before now: no time
@@ -104,7 +105,7 @@ def load(
     parsed = ParseCache(config.root / CACHE) if cache else None
     recorded = read_history(
         config.history_dir,
-        list(config.component_ids),
+        list(config.history_folders),
         history,
         shown_path(config.history_dir),
         parsed,
@@ -146,7 +147,8 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     if late:
         raise InputError(inputs.warnings + ahead + late)
     config = inputs.config
-    starts = {c.id: _screen_start(config, c) for c in config.components}
+    by_id = {c.id: c for c in config.components}
+    starts = {folder: _screen_start(config, by_id[folder.split("/")[0]]) for folder in config.history_folders}
     history, strays = screened(
         inputs.history,
         starts,

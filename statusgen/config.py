@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from . import i18n
 from .contacts import read_help
 from .fields import Fields, web_address
-from .model import ID_PATTERN, Component, Config, Message, Organization, Probe, Signatory, Text
+from .model import ID_PATTERN, Component, Config, Message, Organization, Probe, Signatory, Text, Vantage
 from .problems import Problems, did_you_mean
 from .schema import COMPONENT, ORGANIZATION, PROBE, SIGNATORY, SITE
+from .vantages import check_uplinks, read_bandwidth, read_from, read_targets, read_vantages
 from .yamlsrc import YamlError, YamlMap, parse, read_text
 
 PROBE_BUDGET = 300  # seconds a probe run may take at most (all targets failing): half the probe job's limit
@@ -57,7 +58,9 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     sla_target = fields.read(SITE["sla_target"])
     organization = _organization(fields, title or "")
     signatory = _signatory(fields)
-    components = _components(fields, languages)
+    vantages = read_vantages(fields, languages)
+    components = _components(fields, languages, vantages)
+    check_uplinks(fields, vantages, components)
     _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
     required = (title, base_url, timezone, max_gap, stale_after, sla_target)  # history_start None: from the records
@@ -80,6 +83,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         languages=languages,
         help=help,
         short_name=short_name or Text(""),  # empty: the organisation's name, else the title (model.Config)
+        vantages=vantages,
     )
 
 
@@ -204,28 +208,34 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
 
 
 def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
-    """Refuse probes that, all failing at once, would keep one run waiting past PROBE_BUDGET.
+    """Refuse probes that, all failing at once, would keep one place's run waiting past PROBE_BUDGET.
 
     PROBE_THREADS components are probed at a time, the longest first (see probe.probe_all), so the
-    run takes at most as many rounds as that makes, each as long as the probe that starts it.
+    run takes at most as many rounds as that makes, each as long as the probe that starts it. Each
+    place runs only its own probes.
     """
-    budgets = sorted((c.probe.worst_case for c in components if c.probe is not None), reverse=True)
-    total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
-    if total > PROBE_BUDGET:
-        fields.error(
-            "components",
-            Message(
-                "{n} probes that all fail could keep the probe run waiting {total} s, {threads} at a time; "
-                "keep it within {budget} s: shorter timeouts or fewer retries",
-                n=len(budgets),
-                total=f"{total:g}",
-                threads=PROBE_THREADS,
-                budget=PROBE_BUDGET,
-            ),
+    places = sorted({v for c in components if c.probe is not None for v in c.probe.vantages})
+    for place in places:
+        budgets = sorted(
+            (c.probe.worst_case for c in components if c.probe is not None and place in c.probe.vantages), reverse=True
         )
+        total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
+        if total > PROBE_BUDGET:
+            fields.error(
+                "components",
+                Message(
+                    "{n} probes that all fail could keep the probe run waiting {total} s, {threads} at a time; "
+                    "keep it within {budget} s: shorter timeouts or fewer retries",
+                    n=len(budgets),
+                    total=f"{total:g}",
+                    threads=PROBE_THREADS,
+                    budget=PROBE_BUDGET,
+                ),
+            )
+            return
 
 
-def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, ...]:
+def _components(fields: Fields, languages: tuple[str, ...], vantages: Sequence[Vantage]) -> tuple[Component, ...]:
     items = fields.items("components", required=SITE["components"].required)
     if items is None:
         return ()
@@ -280,14 +290,14 @@ def _components(fields: Fields, languages: tuple[str, ...]) -> tuple[Component, 
                 since=entry.read(COMPONENT["since"]),
                 description=entry.read(COMPONENT["description"], languages),
                 url=url,
-                probe=_probe(entry, index),
+                probe=_probe(entry, index, vantages),
                 sla_target=entry.read(COMPONENT["sla_target"]),
             )
         )
     return tuple(components)
 
 
-def _probe(component: Fields, index: int) -> Probe | None:
+def _probe(component: Fields, index: int, vantages: Sequence[Vantage]) -> Probe | None:
     if component.mapping.get("probe") is None:
         return None
     data = component.mapping["probe"]
@@ -297,8 +307,11 @@ def _probe(component: Fields, index: int) -> Probe | None:
     fields = Fields(data, component.path, component.problems, where=Message("component {n} probe: ", n=index + 1))
     fields.unknown_keys(PROBE.names)
     before = len(fields.problems.errors)
-    url = fields.read(PROBE["url"])
-    if url is not None and (problem := web_address(url)):
+    targets = read_targets(fields)
+    if targets and "url" in data:
+        fields.error("targets", Message("write 'url:' or 'targets:', not both: 'targets' lists every address"))
+    url = targets[0] if targets else fields.read(PROBE["url"])
+    if url is not None and not targets and (problem := web_address(url)):
         fields.error("url", Message("url '{url}' is not a web address: {problem}", url=url, problem=problem))
     method = (fields.read(PROBE["method"]) or PROBE.default("method")).upper()
     if method not in METHODS:
@@ -314,9 +327,11 @@ def _probe(component: Fields, index: int) -> Probe | None:
     expect = _status_codes(fields)
     keyword = fields.read(PROBE["keyword"])
     timeout, degraded_ms, retries = (fields.read(PROBE[key]) for key in ("timeout", "degraded_ms", "retries"))
+    places = read_from(fields, vantages)
+    bandwidth = read_bandwidth(fields)
     if len(fields.problems.errors) > before or url is None or timeout is None or retries is None:
         return None
-    probe = Probe(url, method, expect, keyword, float(timeout), degraded_ms, retries)
+    probe = Probe(url, method, expect, keyword, float(timeout), degraded_ms, retries, targets, places, bandwidth)
     if probe.worst_case > PROBE_BUDGET:
         # The scheduled probe job stops after 10 minutes, and a stopped run records no sample for any component.
         fields.error(

@@ -9,21 +9,34 @@ out by forked workers (``parallel.mapped``), a share of the components each.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from operator import attrgetter
 
-from . import parallel, sla, status, uptime
+from . import parallel, sla, status, uptime, verdict
 from .charts import Chart, response_charts
-from .model import Component, ComponentHistory, Config, Incident, ProbeSample, Update
+from .model import HOME, Component, ComponentHistory, Config, Incident, ProbeSample, Update, place_folder
 from .times import local_days, midnight
 
 BAR_DAYS = 90  # days of the status bar and of the daily response-time chart
 RECENT_DAYS = 14  # an incident that ended this many days ago is still "recent"
 HEAVY_HISTORY = 100_000  # samples and runs in all, from which the components' figures are worth a fork
 WINDOWS = (("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365))  # message keys, days
+
+
+@dataclass(frozen=True)
+class PlaceFigures:
+    """What one place's probes of one component add up to, on their own."""
+
+    vantage: str
+    public: bool
+    status: str  # its newest sample's status, or "no_data" when stale
+    latest: ProbeSample | None
+    windows: tuple[tuple[str, float | None], ...]  # as Figures.windows, from this place's samples alone
+    days: list[uptime.DailyUptime]  # from the component's first day; empty when it is the only place
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,14 @@ class Figures:
     charts: tuple[Chart, ...]
     months: tuple[sla.Period, ...]  # oldest first
     years: tuple[sla.Period, ...]  # oldest first
+    # Where several places probe it (or one that is not the home place): each place's own figures, in
+    # status.yml's order; the voting places that cannot reach it (a partial outage); those that do not
+    # vote for want of a fresh sample; and what an inside place explains (verdict.EXPLANATIONS).
+    places: tuple[PlaceFigures, ...] = ()
+    down_from: tuple[str, ...] = ()
+    stale_places: tuple[str, ...] = ()
+    explanation: str | None = None
+    bandwidth: tuple[sla.BandwidthMonth, ...] = ()  # each month, for a component whose probe measures it
 
 
 @dataclass(frozen=True)
@@ -98,15 +119,17 @@ def site_figures(
     # The figures of each component are independent: with a long probe history they are worked out
     # by forked workers, a share of the components each, and only the numbers come back.
     heavy = sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
+    uplinks = _uplinks(config, history, now)
     every = parallel.mapped(
         lambda component: component_figures(
             component,
             config,
             own[component.id],
-            history.get(component.id, ComponentHistory()),
+            _records(config, component, history),
             now,
             bounds,
             vouched_from,
+            uplinks,
         ),
         list(config.components),
         processes if heavy else 1,
@@ -137,25 +160,63 @@ def site_figures(
     )
 
 
+def _records(config: Config, component: Component, history: dict[str, ComponentHistory]) -> dict[str, ComponentHistory]:
+    """The probe history of one component by place: each place that probes it, and the home place's folder,
+    where the history always was, even when it no longer probes it."""
+    found = {v.id: history.get(place_folder(component.id, v.id), ComponentHistory()) for v in config.places(component)}
+    if HOME.id not in found and component.id in history:
+        found[HOME.id] = history[component.id]
+    return found
+
+
+def _uplinks(config: Config, history: dict[str, ComponentHistory], now: datetime) -> dict[str, verdict.Reading]:
+    """Each inside place's reading of its uplink component at ``now``."""
+    found = {}
+    for vantage in config.vantages:
+        if vantage.uplink is not None:
+            recorded = history.get(place_folder(vantage.uplink, vantage.id), ComponentHistory())
+            latest = _newest(recorded.samples, now)
+            found[vantage.id] = verdict.reading(vantage.id, False, latest, uptime.seconds(now), config.stale_after)
+    return found
+
+
+def _newest(samples: tuple[ProbeSample, ...] | list[ProbeSample], now: datetime) -> ProbeSample | None:
+    """The newest of ``samples`` (sorted by time) up to ``now``."""
+    index = bisect.bisect_right(samples, now.timestamp(), key=attrgetter("time"))
+    return samples[index - 1] if index else None
+
+
 def component_figures(
     component: Component,
     config: Config,
     own: list[Incident],
-    recorded: ComponentHistory,
+    records: dict[str, ComponentHistory] | ComponentHistory,
     now: datetime,
     bounds: list[tuple[date, int, int]],
     vouched_from: datetime | None = None,
+    uplinks: dict[str, verdict.Reading] | None = None,
 ) -> Figures:
-    """The figures of one component from its incidents (``own``) and probe history.
+    """The figures of one component from its incidents (``own``) and probe history by place (``records``; one
+    history alone is the home place's).
 
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
-    Time of its history before ``vouched_from``, before which nothing is recorded, is no data.
+    Time of its history before ``vouched_from``, before which nothing is recorded, is no data. ``uplinks``:
+    each inside place's reading of its uplink (see _uplinks).
     """
     tz = config.timezone
-    mine = recorded.samples
+    if isinstance(records, ComponentHistory):
+        records = {HOME.id: records}
+    places = config.places(component)
+    voting = [v.id for v in places if v.public] or [v.id for v in places]
+    if HOME.id in records and HOME.id not in voting:
+        voting.append(HOME.id)  # the history kept where it always was still counts
+    series = [records.get(vid, ComponentHistory()) for vid in voting] or [ComponentHistory()]
+    recorded = series[0]
+    mine = recorded.samples if len(series) == 1 else list(heapq.merge(*(h.samples for h in series), key=_time))
     first = config.first_day(component)
     origin = uptime.seconds(midnight(first, tz))
-    probed_record = uptime.component_probes(mine, (), config.max_gap, now, recorded.runs)
+    each = [uptime.component_probes(h.samples, (), config.max_gap, now, h.runs) for h in series]
+    probed_record = each[0] if len(each) == 1 else _combined(each, now)
     parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
     parts = uptime.unvouched(parts, origin, vouched_from)
     if any(incident.cause == "external" for incident in own):
@@ -170,17 +231,106 @@ def component_figures(
         probed[day].add(sample.status)
     target = config.target(component)
     latest = past[-1] if past else None
+    limit = uptime.seconds(now)
+    readings = [
+        verdict.reading(v.id, v.public, _newest(records.get(v.id, ComponentHistory()).samples, now), limit,
+                        config.stale_after)
+        for v in places
+    ]  # fmt: skip
+    said = verdict.verdict(readings, uplinks) if places else None
+    shown = len(places) > 1 or any(v.id != HOME.id for v in places)
+    runs_ends = [h.runs[-1].end for h in series if h.runs]
     return Figures(
-        status=status.component_status(component.id, own, now, latest, component.probe is not None, config.stale_after),
+        status=status.component_status(
+            component.id,
+            own,
+            now,
+            latest,
+            component.probe is not None,
+            config.stale_after,
+            said.status if said is not None else None,
+        ),
         days=uptime.daily(bounds[skipped:], parts, era_start),
         latest=latest,
-        runs_end=recorded.runs[-1].end if recorded.runs else None,
+        runs_end=max(runs_ends) if runs_ends else None,
         probed=dict(probed),
         windows=_windows(parts, era_start, first, now, tz),
         charts=response_charts(past, now, tz, BAR_DAYS),
         months=tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, target)),
         years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, target)),
+        places=_places(readings, records, component, config, own, now, bounds[skipped:], vouched_from) if shown else (),
+        down_from=said.down_from if said else (),
+        stale_places=said.stale if said and shown else (),
+        explanation=said.explanation if said else None,
+        bandwidth=_bandwidth(component, records, first, now, tz),
     )
+
+
+def _time(sample: ProbeSample) -> int:
+    return sample.time
+
+
+def _combined(each: list[uptime.ProbeRecord], now: datetime) -> uptime.ProbeRecord:
+    """One probe record from several places' (verdict.combined_spans)."""
+    eras = [record.era_start for record in each if record.era_start is not None]
+    spans = verdict.combined_spans([record.spans for record in each])
+    return uptime.ProbeRecord(min(eras) if eras else None, uptime.seconds(now), tuple(spans))
+
+
+def _places(
+    readings: list[verdict.Reading],
+    records: dict[str, ComponentHistory],
+    component: Component,
+    config: Config,
+    own: list[Incident],
+    now: datetime,
+    days: list[tuple[date, int, int]],
+    vouched_from: datetime | None,
+) -> tuple[PlaceFigures, ...]:
+    """Each place's own figures, with its days only when there are several places."""
+    return tuple(
+        _place(r, records.get(r.vantage, ComponentHistory()), component, config, own, now, days, vouched_from,
+               len(readings) > 1)
+        for r in readings
+    )  # fmt: skip
+
+
+def _place(
+    reading: verdict.Reading,
+    recorded: ComponentHistory,
+    component: Component,
+    config: Config,
+    own: list[Incident],
+    now: datetime,
+    days: list[tuple[date, int, int]],
+    vouched_from: datetime | None,
+    daily: bool,
+) -> PlaceFigures:
+    """One place's own figures: its samples alone, with the component's incidents (maintenance, false alarms)."""
+    tz = config.timezone
+    first = config.first_day(component)
+    record = uptime.component_probes(recorded.samples, (), config.max_gap, now, recorded.runs)
+    parts, era_start = uptime.component_segments(own, component.id, now, probed=record)
+    parts = uptime.unvouched(parts, uptime.seconds(midnight(first, tz)), vouched_from)
+    return PlaceFigures(
+        vantage=reading.vantage,
+        public=reading.public,
+        status=reading.status,
+        latest=reading.latest,
+        windows=_windows(parts, era_start, first, now, tz),
+        days=uptime.daily(days, parts, era_start) if daily else [],
+    )
+
+
+def _bandwidth(
+    component: Component, records: dict[str, ComponentHistory], first: date, now: datetime, tz: tzinfo
+) -> tuple[sla.BandwidthMonth, ...]:
+    """The monthly throughput of a component whose probe measures it, from every place that did."""
+    if component.probe is None or component.probe.bandwidth is None:
+        return ()
+    measured = sorted((m for h in records.values() for m in h.bandwidth), key=attrgetter("time"))
+    months = sla.months(first, now, tz)
+    return tuple(sla.bandwidth_months(months, measured, component.probe.bandwidth.target_mbps))
 
 
 def incident_figures(incident: Incident, now: datetime) -> IncidentFigures:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import Message, ProbeSample, Run
+from .model import BANDWIDTH_ERRORS, BandwidthSample, Message, ProbeSample, Run
 from .problems import Problems
 from .yamlsrc import NotRegular, read_regular
 
@@ -329,6 +329,55 @@ def unique_by_time(samples: list[ProbeSample]) -> list[ProbeSample]:
         if other is None or sample.csv_line() < other.csv_line():
             kept[sample.time] = sample
     return [kept[t] for t in sorted(kept)]
+
+
+# Throughput measurements (model.BandwidthSample), a file a month beside the samples: few lines, never compacted.
+BANDWIDTH_HEADER = ("time", "download_mbps", "upload_mbps", "error")
+BANDWIDTH_FILES = "bandwidth-????-??.csv"
+MBPS_MAX = 1_000_000.0
+
+
+def bandwidth_file(month: str) -> str:
+    return f"bandwidth-{month}.csv"
+
+
+def read_bandwidth(path: Path, problems: Problems, shown: str) -> list[BandwidthSample]:
+    """The measurements of one bandwidth file, in file order; a malformed line is skipped with a warning.
+
+    Raises Unreadable when the file cannot be opened.
+    """
+    found = []
+    for number, text in _lines(path, shown, problems, BANDWIDTH_HEADER):
+        try:
+            found.append(parse_bandwidth(text.split(",")))
+        except ValueError as exc:
+            problems.warning(
+                shown, number, Message("skipped a malformed bandwidth line: {reason}", reason=_reason(exc))
+            )
+    return found
+
+
+def parse_bandwidth(fields: list[str]) -> BandwidthSample:
+    """One bandwidth CSV row; raises ValueError saying what is wrong."""
+    if len(fields) != len(BANDWIDTH_HEADER):
+        raise ValueError(f"expected {len(BANDWIDTH_HEADER)} fields, found {len(fields)}")
+    stamp, download, upload, error = fields
+    if error and error not in BANDWIDTH_ERRORS:
+        raise ValueError(f"error '{error}' is not one of {', '.join(BANDWIDTH_ERRORS)}")
+    return BandwidthSample(
+        _moment(stamp), _mbps(download, "download_mbps"), _mbps(upload, "upload_mbps"), error or None
+    )
+
+
+def _mbps(text: str, name: str) -> float | None:
+    if text == "":
+        return None
+    if not re.fullmatch(r"\d{1,7}(\.\d{1,3})?", text, re.ASCII):
+        raise ValueError(Message("{name} '{text}' is not a number like 38.512", name=name, text=text))
+    value = float(text)
+    if value > MBPS_MAX:
+        raise ValueError(Message("{name} {text} is outside 0-{high}", name=name, text=text, high=f"{MBPS_MAX:g}"))
+    return value
 
 
 SKIPPED = "skipped.txt"  # lines of compacted months that no figure counts, kept as they were; no build reads it

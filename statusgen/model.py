@@ -68,22 +68,49 @@ RETRY_PAUSE = 0.5  # seconds between a quick failure and its retry
 
 
 @dataclass(frozen=True)
+class Bandwidth:
+    """How a probe measures a link's throughput: a download, and an upload when ``upload_url`` is given."""
+
+    url: str
+    target_mbps: float
+    upload_url: str | None = None
+    every: int = schema.BANDWIDTH.default("every") * 60  # seconds between measurements
+    seconds: float = schema.BANDWIDTH.default("seconds")  # a measurement's length at most, per direction
+    megabytes: int = schema.BANDWIDTH.default("megabytes")  # data moved at most, per direction
+
+    @property
+    def worst_case(self) -> float:
+        """Seconds a measurement can take at most: each direction to its limit, and the grace of each."""
+        directions = 2 if self.upload_url else 1
+        return (self.seconds + GRACE) * directions
+
+
+@dataclass(frozen=True)
 class Probe:
     """How ``generate.py probe`` checks a component."""
 
-    url: str
+    url: str  # the first of ``targets`` when several are given
     method: str = schema.PROBE.default("method")
     expect_status: tuple[int, ...] = ()  # empty: any 2xx or 3xx after redirects
     keyword: str | None = None
     timeout: float = schema.PROBE.default("timeout")  # seconds, per attempt
     degraded_ms: int | None = None
     retries: int = schema.PROBE.default("retries")
+    targets: tuple[str, ...] = ()  # several addresses: down only when every one fails; empty: ``url`` alone
+    vantages: tuple[str, ...] = (schema.HOME_VANTAGE,)  # the places that probe it (``from``)
+    bandwidth: Bandwidth | None = None
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address requested: the targets, else the url."""
+        return self.targets or (self.url,)
 
     @property
     def worst_case(self) -> float:
         """Seconds this probe can take at most: every attempt to its timeout (and grace), with a pause
-        before each retry."""
-        return (self.timeout + GRACE) * (self.retries + 1) + RETRY_PAUSE * self.retries
+        before each retry (several targets are tried at once), then the bandwidth measurement."""
+        attempts = (self.timeout + GRACE) * (self.retries + 1) + RETRY_PAUSE * self.retries
+        return attempts + (self.bandwidth.worst_case if self.bandwidth else 0.0)
 
 
 @dataclass(frozen=True)
@@ -98,6 +125,30 @@ class Component:
     url: str | None = None
     probe: Probe | None = None
     sla_target: float | None = None  # None: the site's
+
+
+@dataclass(frozen=True)
+class Vantage:
+    """A place probes run from. A public one votes on what the public sees; an inside one (in the organisation's
+    own network) explains it: whether the application runs and whether the organisation's link is up."""
+
+    id: str
+    name: Text
+    kind: str = schema.VANTAGE.default("kind")  # public | inside
+    uplink: str | None = None  # inside: the component whose probe tells whether this place's link works
+
+    @property
+    def public(self) -> bool:
+        return self.kind == "public"
+
+
+HOME = Vantage(schema.HOME_VANTAGE, Text("GitHub"))  # the one place of a site that declares none
+
+
+def place_folder(component_id: str, vantage_id: str) -> str:
+    """The folder, under history/, of one component's samples from one vantage: the home vantage's are where
+    they always were, each other's in a folder of its own beside them."""
+    return component_id if vantage_id == schema.HOME_VANTAGE else f"{component_id}/@{vantage_id}"
 
 
 @dataclass(frozen=True)
@@ -164,6 +215,7 @@ class Config:
     help: Help = field(default_factory=Help)
     # The organisation in running text; left empty, it is organization.name, else the title.
     short_name: Text = field(default_factory=lambda: Text(""))
+    vantages: tuple[Vantage, ...] = (HOME,)
 
     def __post_init__(self) -> None:
         if not self.short_name:
@@ -191,6 +243,22 @@ class Config:
     @property
     def component_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.components)
+
+    def vantage(self, vantage_id: str) -> Vantage:
+        return next(v for v in self.vantages if v.id == vantage_id)
+
+    def places(self, component: Component) -> tuple[Vantage, ...]:
+        """The vantages that probe ``component``, in the order status.yml lists them."""
+        listed = component.probe.vantages if component.probe else ()
+        return tuple(v for v in self.vantages if v.id in listed)
+
+    @property
+    def history_folders(self) -> tuple[str, ...]:
+        """Every folder of probe history a build reads, relative to history/ (see place_folder)."""
+        found = list(self.component_ids)
+        for component in self.components:
+            found += [place_folder(component.id, v.id) for v in self.places(component) if v.id != schema.HOME_VANTAGE]
+        return tuple(found)
 
     def target(self, component: Component) -> float:
         """The SLA target of a component: its own, else the site's."""
@@ -291,9 +359,36 @@ class Run(NamedTuple):
         return f"{self.month},{stamp(self.start)},{stamp(self.end)},{self.status}\n"
 
 
+BANDWIDTH_ERRORS = ("timeout", "dns", "connection", "tls", "status", "short", "error")
+
+
+class BandwidthSample(NamedTuple):
+    """One throughput measurement of a link, in megabits per second; None: that direction was not measured
+    or failed (``error`` says why)."""
+
+    time: int
+    download_mbps: float | None = None
+    upload_mbps: float | None = None
+    error: str | None = None
+
+    def csv_line(self) -> str:
+        fields = [stamp(self.time), _mbps(self.download_mbps), _mbps(self.upload_mbps), self.error]
+        return ",".join("" if f is None else str(f) for f in fields) + "\n"
+
+    @property
+    def month(self) -> str:
+        return datetime.fromtimestamp(self.time, UTC).strftime("%Y-%m")
+
+
+def _mbps(value: float | None) -> str | None:
+    return None if value is None else f"{value:.3f}"
+
+
 @dataclass(frozen=True)
 class ComponentHistory:
-    """What the probes recorded for one component: compacted runs, then raw samples."""
+    """What the probes of one place recorded for one component: compacted runs, raw samples, and throughput
+    measurements."""
 
     runs: tuple[Run, ...] = ()
     samples: tuple[ProbeSample, ...] = ()
+    bandwidth: tuple[BandwidthSample, ...] = ()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .cache import Columns, ParseCache, warm
 from .history import (
+    BANDWIDTH_FILES,
     HEADER,
     LEEWAY,
     RUNS,
@@ -35,12 +36,13 @@ from .history import (
     month_span,
     parse_lines,
     parse_run_lines,
+    read_bandwidth,
     read_data,
     read_runs,
     read_samples,
     unique_by_time,
 )
-from .model import ComponentHistory, Message, ProbeSample, Run, stamp
+from .model import BandwidthSample, ComponentHistory, Message, ProbeSample, Run, stamp
 from .problems import Problem, Problems
 
 
@@ -95,7 +97,24 @@ def read_folder(
                 read_samples(path, problems, shown) if cache is None else cached_samples(cache, path, problems, shown)
             )
             samples += _own_month(found, span, path, shown, strays)
-    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)))
+    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)), _measurements(folder, problems, shown_root))
+
+
+def _measurements(folder: Path, problems: Problems, shown_root: str) -> tuple[BandwidthSample, ...]:
+    """Every throughput measurement of one folder, sorted by time, one per time; those dated outside their file's
+    month are left out (a wrong clock)."""
+    found: dict[int, BandwidthSample] = {}
+    for path in sorted(folder.glob(BANDWIDTH_FILES)):
+        try:
+            start, end = month_span(path.stem.removeprefix("bandwidth-"))
+        except ValueError:
+            continue
+        with contextlib.suppress(Unreadable):
+            for sample in read_bandwidth(path, problems, f"{shown_root}/{path.name}"):
+                kept = found.get(sample.time)
+                if start <= sample.time < end and (kept is None or sample.csv_line() < kept.csv_line()):
+                    found[sample.time] = sample
+    return tuple(found[moment] for moment in sorted(found))
 
 
 def cached_samples(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
@@ -225,8 +244,11 @@ def screen(history: ComponentHistory, start: int, limit: int) -> tuple[Component
     before ``start`` keeps only its part from ``start`` on. Pure.
     """
     samples, runs = history.samples, history.runs
-    if (not samples or (samples[0].time >= start and samples[-1].time <= limit)) and (
-        not runs or (runs[0].start >= start and runs[-1].start <= limit)
+    measured = history.bandwidth
+    if (
+        (not samples or (samples[0].time >= start and samples[-1].time <= limit))
+        and (not runs or (runs[0].start >= start and runs[-1].start <= limit))
+        and (not measured or (measured[0].time >= start and measured[-1].time <= limit))
     ):
         return history, ComponentHistory()  # the common case
     times = [sample.time for sample in samples]
@@ -240,29 +262,30 @@ def screen(history: ComponentHistory, start: int, limit: int) -> tuple[Component
             kept_runs.append(run._replace(start=start))
         else:
             kept_runs.append(run)
-    kept = ComponentHistory(tuple(kept_runs), samples[low:high])
+    kept = ComponentHistory(tuple(kept_runs), samples[low:high], tuple(m for m in measured if start <= m.time <= limit))
     return kept, ComponentHistory(tuple(stray_runs), samples[:low] + samples[high:])
 
 
 def read_history(
     history: Path,
-    component_ids: list[str],
+    folders: list[str],
     problems: Problems,
     shown: str,
     cache: ParseCache | None = None,
     processes: int = 1,
     strays: Problems | None = None,
 ) -> dict[str, ComponentHistory]:
-    """The history of each component that has a folder under ``history/`` (see read_folder).
+    """The history of each of ``folders`` (relative to ``history/``: a component's, or a component's from one
+    vantage, model.place_folder) that exists, by that name (see read_folder).
 
     With a ``cache`` and more than one process, forked workers first parse what the cache lacks,
     a share of the components each; this process then reads it all from the cache.
     """
-    folders = [(cid, history / cid) for cid in component_ids if (history / cid).is_dir()]
-    missing = [(cid, folder) for cid, folder in folders if cache is not None and not _cached(folder, cache)]
+    present = [(key, history / key) for key in folders if (history / key).is_dir()]
+    missing = [(key, folder) for key, folder in present if cache is not None and not _cached(folder, cache)]
     if cache is not None and processes > 1 and len(missing) > 1:
         warm([partial(read_folder, folder, Problems(), f"{shown}/{cid}", cache) for cid, folder in missing], processes)
-    return {cid: read_folder(folder, problems, f"{shown}/{cid}", cache, strays) for cid, folder in folders}
+    return {key: read_folder(folder, problems, f"{shown}/{key}", cache, strays) for key, folder in present}
 
 
 def screened(

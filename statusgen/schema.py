@@ -109,6 +109,8 @@ SITE = Table(
     Key("languages", "list", "the page's languages, the default first, each with a catalogue in templates/locales",
         default=("id", "en")),
     Key("help", "mapping", "the \"need help?\" section and the browser check (see help)"),
+    Key("vantages", "list", "the places probes run from (see vantage)",
+        shown="one public place, `github`: GitHub's hosted runners"),
     Key("components", "list", "the services, in display order (see component)",
         required="[{id: spse, name: SPSE}]"),
 )  # fmt: skip
@@ -131,6 +133,8 @@ PROBE = Table(
     "probe",
     "a component's probe",
     Key("url", "text", "the address requested", required="https://lpse.example.org/eproc4"),
+    Key("targets", "list", "instead of `url`: several addresses, down only when every one fails (an uplink)"),
+    Key("from", "list", "ids of the vantages that probe it", shown="every public vantage"),
     Key("method", "text", "GET, HEAD or POST", default="GET"),
     Key("expect_status", "list", "HTTP status codes that count as up", shown="any 2xx or 3xx after redirects"),
     Key("keyword", "text", "text that must occur in the first 1 MiB of the body"),
@@ -138,6 +142,31 @@ PROBE = Table(
         default=10.0, low=0.1, high=120, whole=False),
     Key("degraded_ms", "number", "a success slower than this many milliseconds is degraded", low=1, high=600_000),
     Key("retries", "number", "how often a failure is tried again before it counts", default=1, low=0, high=5),
+    Key("bandwidth", "mapping", "also measure the link's throughput (see bandwidth)"),
+)  # fmt: skip
+
+VANTAGE = Table(
+    "vantage",
+    "each of vantages",
+    Key("id", "text", "`[a-z0-9-]+`, unique; `probe --vantage` and a probe's `from` name it", required="kantor"),
+    Key("name", "localized_line", "the place, as readers see it", shown="the id"),
+    Key("kind", "text", "`public`: a place on the internet, like a vendor; `inside`: inside the organisation's "
+        "network, which explains rather than votes", default="public"),
+    Key("uplink", "text", "an inside place: the component whose probe (`targets`) tells whether its link to the "
+        "internet works"),
+)  # fmt: skip
+
+BANDWIDTH = Table(
+    "bandwidth",
+    "a probe's bandwidth",
+    Key("url", "text", "a large file downloaded to measure", required="https://speed.example.net/25MB.bin"),
+    Key("upload_url", "text", "an address that accepts a POST of data, to measure the upload too"),
+    Key("target_mbps", "number", "the throughput promised, in megabits per second", required="40",
+        low=0.001, high=100_000, whole=False),
+    Key("every", "number", "minutes between measurements", default=60, low=5, high=24 * 60),
+    Key("seconds", "number", "a measurement's length at most, per direction", default=10, low=1, high=60,
+        whole=False),
+    Key("megabytes", "number", "data moved at most, per direction", default=50, low=1, high=1000),
 )  # fmt: skip
 
 ORGANIZATION = Table(
@@ -209,11 +238,15 @@ TRANSLATION = Table(
     Key("updates", "list", "the updates' messages in that language, matched by `at` (and `status`)"),
 )
 
-TABLES = (SITE, COMPONENT, PROBE, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE, TRANSLATION)
+TABLES = (
+    SITE, COMPONENT, PROBE, BANDWIDTH, VANTAGE, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE, TRANSLATION
+)  # fmt: skip
 
 # Defaults that more than the readers need, by the names the rest of the code uses.
 MAX_GAP: int = SITE.default("max_gap")
 STALE_AFTER: int = SITE.default("stale_after")
+HOME_VANTAGE = "github"  # the place of the hosted scheduled probe; its samples are in history/<component>/
+KINDS_OF_VANTAGE = ("public", "inside")
 
 
 def reference(table: Table) -> str:

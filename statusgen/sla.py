@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from . import uptime
+from .model import BandwidthSample
 from .times import midnight
 
 PLACES = 4
@@ -116,3 +117,58 @@ def months_met(months: Sequence[Period], year: str) -> tuple[int, int]:
     """(months that met their target, months with a verdict) in one year."""
     verdicts = [m.met for m in months if m.label.startswith(year) and m.met is not None]
     return sum(verdicts), len(verdicts)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Throughput measured in one direction over a month, in megabits per second."""
+
+    median: float
+    p10: float  # the 10th percentile: nine measurements in ten were at least this fast
+    samples: int
+
+
+@dataclass(frozen=True)
+class BandwidthMonth:
+    """One month of a link's throughput against its target.
+
+    ``met`` is whether the median reached the target, in each direction measured (both, when the upload is
+    measured too); None for a month without a measurement, which is never a pass.
+    """
+
+    label: str
+    download: Spread | None
+    upload: Spread | None
+    target: float
+    failed: int  # measurements that moved no data (the link down, the server gone): in no spread
+
+    @property
+    def met(self) -> bool | None:
+        if self.download is None:
+            return None
+        return all(spread.median >= self.target for spread in (self.download, self.upload) if spread is not None)
+
+
+def bandwidth_months(
+    spans: Sequence[tuple[str, date, int, int]], measured: Sequence[BandwidthSample], target: float
+) -> list[BandwidthMonth]:
+    """Each period of ``spans`` (see months) with the throughput measured in it (``measured`` sorted by time)."""
+    result = []
+    for label, _, start, end in spans:
+        inside = [m for m in measured if start <= m.time < end]
+        failed = sum(1 for m in inside if m.download_mbps is None and m.upload_mbps is None)
+        download = _spread([m.download_mbps for m in inside if m.download_mbps is not None])
+        upload = _spread([m.upload_mbps for m in inside if m.upload_mbps is not None])
+        result.append(BandwidthMonth(label, download, upload, target, failed))
+    return result
+
+
+def _spread(values: list[float]) -> Spread | None:
+    """Median (the mean of the two middle values of an even count) and nearest-rank 10th percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    rank = max(1, -(-10 * len(ordered) // 100))  # ceil(10 × n / 100)
+    return Spread(round(median, 3), ordered[rank - 1], len(ordered))

@@ -42,17 +42,22 @@ def component_status(
     latest: ProbeSample | None = None,
     probed: bool = False,
     stale_after: int = schema.STALE_AFTER * 60,
+    observed: str | None = None,
 ) -> str:
     """The worst of the component's active incidents and, when probed, its newest sample.
 
     A notice changes nothing. A sample older than ``stale_after`` seconds says nothing, and a
     probed component without a fresh sample is "no_data", never operational. A false alarm
-    active at ``now`` voids a down sample.
+    active at ``now`` voids a down sample. ``observed``, when given, is what the probes of several
+    places say (verdict.py), in place of ``latest``.
     """
     mine = [i for i in incidents if component_id in i.components and is_active(i, now)]
     statuses = [SEVERITY_STATUS[i.severity] for i in mine if i.severity in SEVERITY_STATUS]
     fresh = latest is not None and 0 <= now.timestamp() - latest.time < stale_after
-    if fresh and latest is not None:
+    if observed is not None:
+        failing = observed in ("major_outage", "partial_outage")
+        statuses.append("operational" if failing and any(i.false_alarm for i in mine) else observed)
+    elif fresh and latest is not None:
         voided = latest.status == "down" and any(i.false_alarm for i in mine)
         statuses.append("operational" if voided else PROBE_STATUS[latest.status])
     elif probed:

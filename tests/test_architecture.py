@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "statusgen"
 
 # The arithmetic and what it stands on. None of these reads a file, directly or through what it imports.
-PURE = {"model", "schema", "times", "status", "uptime", "sla", "charts", "figures", "parallel"}
+PURE = {"model", "schema", "times", "status", "uptime", "sla", "charts", "figures", "parallel", "verdict"}
 # Calls that reach the file system; no pure module makes one.
 FILE_CALLS = {
     "open", "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "glob", "rglob", "exists", "is_file",
@@ -152,8 +152,9 @@ def test_every_record_type_is_defined_in_the_model() -> None:
 # The floors of the layout in docs/architecture.md, lowest first.
 FLOORS = (
     {"schema", "model", "times"},
-    {"status", "uptime", "sla", "charts", "figures", "parallel"},
-    {"yamlsrc", "fields", "problems", "config", "contacts", "incidents", "history", "recorded", "cache", "i18n"},
+    {"status", "uptime", "sla", "charts", "figures", "parallel", "verdict"},
+    {"yamlsrc", "fields", "problems", "config", "contacts", "vantages", "incidents", "history", "recorded", "cache"}
+    | {"i18n"},
     {"views", "markup", "feed", "api", "ical", "render"},
     {"build", "output", "probe", "compaction", "staff", "editing", "serve", "cli", "init"},
 )

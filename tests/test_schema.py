@@ -10,7 +10,7 @@ import pytest
 
 from statusgen import schema
 from statusgen.config import load_config
-from statusgen.model import Config, Probe, Signatory
+from statusgen.model import Bandwidth, Config, Probe, Signatory
 from statusgen.problems import Problems
 
 MINIMAL = """\
@@ -51,9 +51,20 @@ components:
     url: https://spse.example.go.id/
     sla_target: 98
     probe: {url: https://spse.example.go.id/, method: HEAD, expect_status: [200], keyword: SPSE, timeout: 5,
-            degraded_ms: 2000, retries: 2}
+            degraded_ms: 2000, retries: 2, from: [luar]}
+  - id: internet
+    probe:
+      targets: [https://a.example.net/, https://b.example.net/]
+      from: [kantor]
+      bandwidth: {url: https://speed.example.net/f.bin, upload_url: https://speed.example.net/up, target_mbps: 40,
+                  every: 30, seconds: 5, megabytes: 20}
+vantages:
+  - {id: luar, name: Luar negeri, kind: public}
+  - {id: kantor, name: Kantor, kind: inside, uplink: internet}
 """
-READ_FROM_STATUS_YML = ("site", "component", "probe", "organization", "signatory", "help", "contact")
+READ_FROM_STATUS_YML = (
+    "site", "component", "probe", "bandwidth", "vantage", "organization", "signatory", "help", "contact"
+)  # fmt: skip
 
 
 def load(tmp_path: Path, text: str) -> tuple[Config | None, Problems]:
@@ -95,7 +106,16 @@ def test_every_declared_key_is_read(tmp_path: Path) -> None:
     assert [str(p) for p in problems.items] == []
     assert config is not None
     probe = config.components[0].probe
-    assert probe == Probe("https://spse.example.go.id/", "HEAD", (200,), "SPSE", 5.0, 2000, 2)
+    assert probe == Probe("https://spse.example.go.id/", "HEAD", (200,), "SPSE", 5.0, 2000, 2, vantages=("luar",))
+    uplink = config.components[1].probe
+    assert uplink is not None and uplink.targets == ("https://a.example.net/", "https://b.example.net/")
+    assert uplink.bandwidth == Bandwidth(
+        "https://speed.example.net/f.bin", 40.0, "https://speed.example.net/up", 30 * 60, 5.0, 20
+    )
+    assert [(v.id, v.kind, v.uplink) for v in config.vantages] == [
+        ("luar", "public", None),
+        ("kantor", "inside", "internet"),
+    ]
     assert (config.max_gap, config.stale_after, config.sla_target) == (600, 1200, 99.0)
 
 
@@ -115,6 +135,8 @@ def test_a_key_the_schema_does_not_declare_is_refused(tmp_path: Path, table: sch
         "signatory": ("signatory: {role:", f"signatory: {{{wrong}: 1, role:"),
         "help": ("  check: [spse]\n", f"  check: [spse]\n  {wrong}: 1\n"),
         "contact": ("lkpp: {phone:", f"lkpp: {{{wrong}: 1, phone:"),
+        "bandwidth": ("bandwidth: {url:", f"bandwidth: {{{wrong}: 1, url:"),
+        "vantage": ("{id: luar,", f"{{{wrong}: 1, id: luar,"),
     }[table.name]
     assert where[0] in text
     _, problems = load(tmp_path, text.replace(where[0], where[1], 1))
