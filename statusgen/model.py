@@ -136,6 +136,7 @@ class Vantage:
     name: Text
     kind: str = schema.VANTAGE.default("kind")  # public | inside
     uplink: str | None = None  # inside: the component whose probe tells whether this place's link works
+    source: str | None = None  # the repository a place on its own machine pushes to (see scripts/vantage/)
 
     @property
     def public(self) -> bool:

@@ -154,6 +154,8 @@ VANTAGE = Table(
         "network, which explains rather than votes", default="public"),
     Key("uplink", "text", "an inside place: the component whose probe (`targets`) tells whether its link to the "
         "internet works"),
+    Key("source", "text", "a place that runs on its own machine: the git address of the repository it pushes its "
+        "samples to, from which the hosted probe copies them into the history"),
 )  # fmt: skip
 
 BANDWIDTH = Table(

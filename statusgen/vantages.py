@@ -75,7 +75,11 @@ def read_vantages(fields: Fields, languages: Sequence[str]) -> tuple[Vantage, ..
             entry.error("uplink", Message("only an inside vantage has an 'uplink': remove it, or write 'kind: inside'"))
             uplink = None
         name = entry.read(VANTAGE["name"], languages) or Text(vid)
-        found.append(Vantage(vid, name, kind, uplink))
+        source = entry.read(VANTAGE["source"])
+        if source is not None and (problem := _git_address(source)):
+            entry.error("source", Message("source '{url}' is not a git address: {problem}", url=source, problem=problem))
+            source = None
+        found.append(Vantage(vid, name, kind, uplink, source))
     if not found and not fields.problems.errors:
         fields.error(
             "vantages",
@@ -89,6 +93,14 @@ def read_vantages(fields: Fields, languages: Sequence[str]) -> tuple[Vantage, ..
             ),
         )
     return tuple(found) or (HOME,)
+
+
+def _git_address(url: str) -> str | None:
+    """What is wrong with a repository's address, or None: an https address (read without a credential)."""
+    problem = web_address(url)
+    if problem:
+        return problem
+    return None if url.startswith("https://") else Message("write its https address, e.g. 'https://github.com/o/r.git'")
 
 
 def read_from(probe: Fields, vantages: Sequence[Vantage]) -> tuple[str, ...]:

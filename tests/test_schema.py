@@ -60,7 +60,7 @@ components:
                   every: 30, seconds: 5, megabytes: 20}
 vantages:
   - {id: luar, name: Luar negeri, kind: public}
-  - {id: kantor, name: Kantor, kind: inside, uplink: internet}
+  - {id: kantor, name: Kantor, kind: inside, uplink: internet, source: https://github.com/o/kantor.git}
 """
 READ_FROM_STATUS_YML = (
     "site", "component", "probe", "bandwidth", "vantage", "organization", "signatory", "help", "contact"
