@@ -77,7 +77,8 @@ def read_vantages(fields: Fields, languages: Sequence[str]) -> tuple[Vantage, ..
         name = entry.read(VANTAGE["name"], languages) or Text(vid)
         source = entry.read(VANTAGE["source"])
         if source is not None and (problem := _git_address(source)):
-            entry.error("source", Message("source '{url}' is not a git address: {problem}", url=source, problem=problem))
+            message = Message("source '{url}' is not a git address: {problem}", url=source, problem=problem)
+            entry.error("source", message)
             source = None
         found.append(Vantage(vid, name, kind, uplink, source))
     if not found and not fields.problems.errors:
