@@ -512,6 +512,12 @@ def status_yml(asker: Asker, answers: Answers) -> str:
     lines.append(f"timezone: {answers.timezone}")
     note(Message("The first day of the uptime history; days before it are not shown."))
     lines.append(f"history_start: {answers.history_start}")
+    note(Message("Where the probes run; without 'vantages:', GitHub's servers alone. See docs/vantages.md:"))
+    lines += [
+        "# vantages:",
+        "#   - {id: github, name: GitHub, kind: public}",
+        "#   - {id: kantor, name: Kantor, kind: inside}",
+    ]
     note(Message("Printed at the top of every outage record; 'address:' and 'city:' may be added."))
     lines += ["organization:", f"  name: {scalar(answers.name)}"]
     check = _checked(answers)

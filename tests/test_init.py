@@ -52,6 +52,10 @@ languages: [id, en]
 timezone: Asia/Jakarta
 # The first day of the uptime history; days before it are not shown.
 history_start: 2026-12-05
+# Where the probes run; without 'vantages:', GitHub's servers alone. See docs/vantages.md:
+# vantages:
+#   - {id: github, name: GitHub, kind: public}
+#   - {id: kantor, name: Kantor, kind: inside}
 # Printed at the top of every outage record; 'address:' and 'city:' may be added.
 organization:
   name: LPSE Kabupaten Banjar
