@@ -1,6 +1,6 @@
 """Benchmark the status-page generator on synthetic sites and compare it with its targets.
 
-    python benchmarks/run.py [--runs N] [--only A,B,C,D,E] [--quick] [--json FILE] [--keep DIR] [--results DIR]
+    python benchmarks/run.py [--runs N] [--only A,B,C,D,E,F] [--quick] [--json FILE] [--keep DIR] [--results DIR]
 
 --runs N       timed runs per figure (default 5); the 5,000 and 10,000-incident builds of B use N // 2
 --only         the sections to run, e.g. ``--only A,E`` (default: all)
@@ -18,6 +18,8 @@ C  section_c.py  200 incidents, 20 components with 90 days of samples and 15 yea
                  cold build, and the rebuild after one probe run
 D  section_d.py  ``generate.py probe`` against 200 local endpoints, 20 of which never answer
 E  section_e.py  page weight of A's ``index.html`` and what it references; the largest page, feed and JSON file
+F  section_f.py  ``generate.py probe --vantage`` for a place: 100 local components and one link's bandwidth, against
+                 the declared bound
 
 What they share (timing whole processes beside the imports floor and the imports + I/O floor, output
 sizes, the machine) is in bench_common.py; the results files in bench_results.py; other tools' figures,
@@ -51,6 +53,7 @@ import section_b  # noqa: E402
 import section_c  # noqa: E402
 import section_d  # noqa: E402
 import section_e  # noqa: E402
+import section_f  # noqa: E402
 from bench_common import (  # noqa: E402
     FLOOR_IMPORTS,
     Bench,
@@ -65,13 +68,14 @@ from bench_common import (  # noqa: E402
 from bench_peers import load_peers  # noqa: E402
 from bench_results import ResultFile, ResultsError  # noqa: E402
 
-SECTIONS = "ABCDE"
+SECTIONS = "ABCDEF"
 SECTION_RUNNERS: dict[str, Callable[[Bench], None]] = {
     "A": section_a.run,
     "B": section_b.run,
     "C": section_c.run,
     "D": section_d.run,
     "E": section_e.run,
+    "F": section_f.run,
 }
 
 

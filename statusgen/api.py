@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from .sla import Spread
+from .uptime import DailyUptime
 from .views import ComponentView, IncidentView, SiteView
 
 # Statuspage's fields say what is known to be wrong; it has no word for "unknown". A component
@@ -124,6 +126,11 @@ def _component_of(view: SiteView, item: ComponentView, position: int, group_id: 
     document["description"] = item.component.description
     document["start_date"] = view.config.first_day(item.component).isoformat()
     document["statusgen_status"] = item.status
+    if item.places:
+        # What each place that probes it sees, in the standard words (no_data as the component's own).
+        document["statusgen_vantages"] = {
+            place.id: COMPONENT_STATUS.get(place.status, place.status) for place in item.places
+        }
     return document
 
 
@@ -205,3 +212,40 @@ def _update(view: SiteView, slug: str, uid: str, status: str, body: str, at: dat
         "custom_tweet": None,
         "tweet_id": None,
     }
+
+
+# The figures of the v1 documents (daily.json, monthly.json) that only a site with places, or a probe that
+# measures throughput, has; a site without them gets the documents exactly as before.
+
+
+def day_vantages(document: dict[str, Any], places: dict[str, list[DailyUptime]]) -> None:
+    """Each day of daily.json gains ``vantages``: each place's own uptime that day (None: no data), when several
+    places probe the component."""
+    if len(places) < 2:
+        return
+    by_date = {vid: {d.date.isoformat(): d.uptime for d in own} for vid, own in places.items()}
+    for day in document["days"]:
+        day["vantages"] = {vid: own.get(day["date"]) for vid, own in by_date.items()}
+
+
+def month_bandwidth(document: dict[str, Any], item: ComponentView) -> None:
+    """Each month of monthly.json gains its throughput, when the component's probe measures it: the download's
+    median, 10th percentile and count (None: no measurement that month), the upload's likewise when measured,
+    the target, and whether it was met (None: no measurement, never a pass)."""
+    probe = item.component.probe
+    if probe is None or probe.bandwidth is None:
+        return
+    measured = {month.label: month for month in item.bandwidth}
+    for month in document["months"]:
+        found = measured.get(month["month"])
+        month["bandwidth_mbps"] = _spread(found.download if found else None)
+        if item.upload:
+            month["upload_mbps"] = _spread(found.upload if found else None)
+        month["bandwidth_target_mbps"] = probe.bandwidth.target_mbps
+        month["bandwidth_met"] = found.met if found else None
+
+
+def _spread(spread: Spread | None) -> dict[str, Any] | None:
+    if spread is None:
+        return None
+    return {"median": spread.median, "p10": spread.p10, "samples": spread.samples}

@@ -15,16 +15,21 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import build as pipeline
 from . import problems
-from .compaction import compaction_plan, cutoff_month
+from .compaction import compaction_plan, cutoff_month, place_folders
 from .history import LEEWAY
 from .init import arguments as init_arguments
-from .model import Message, ProbeSample
-from .output import MonthChanged, UnsafeOutput, append_samples, retire_month
+from .model import BandwidthSample, Message, ProbeSample, place_folder
+from .output import MonthChanged, UnsafeOutput, append_bandwidth, append_samples, retire_month
 from .problems import InputError, Problem, Problems
+from .schema import HOME_VANTAGE
 from .times import FIRST_YEAR, LAST_YEAR, midnight, parse_datetime, plausible, zone_label
+
+if TYPE_CHECKING:
+    from .probe import Measured  # imported where it runs only: requests is needed only by probe
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -111,8 +116,16 @@ def parser() -> argparse.ArgumentParser:
         "serve", parents=[config_lang, out], help="build, serve on 127.0.0.1, and rebuild when an input changes"
     )
     serve.add_argument("--port", default=8000, type=int, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
-    commands.add_parser(
+    probe = commands.add_parser(
         "probe", parents=[config_lang], help="check every component that has a probe; append to history/"
+    )
+    probe.add_argument(
+        "--vantage",
+        default=HOME_VANTAGE,
+        help=f"the place this run probes from: only its components, into its folders (default: {HOME_VANTAGE})",
+    )
+    probe.add_argument(
+        "--history", type=Path, help="the probe history folder appended to (default: history/ beside status.yml)"
     )
     compact = commands.add_parser(
         "compact", parents=[config_lang, now], help="roll raw probe months older than --keep-months into runs.csv"
@@ -184,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args.config, args.out, args.port, message_language(args))
         if args.command == "probe":
-            return run_probe(args.config, message_language(args))
+            return run_probe(args.config, message_language(args), args.vantage, args.history)
         if args.command == "compact":
             return run_compact(args.config, args.keep_months, args.now, message_language(args))
         return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache, args.timings)
@@ -377,29 +390,67 @@ def run_build(
     return EXIT_OK
 
 
-def run_probe(config_path: Path, code: str = "id") -> int:
-    """Probe, append one sample per probed component, and say what was found. Down is data: exit 0."""
-    from .probe import probe_all  # requests is needed only here
+def run_probe(config_path: Path, code: str = "id", vantage: str = HOME_VANTAGE, history: Path | None = None) -> int:
+    """Probe from one place (``vantage``) what it probes, append one sample per component to its folder of
+    ``history`` (see model.place_folder), measure the links that are due, and say what was found. Down is
+    data: exit 0."""
+    from .probe import bandwidth_due, probe_all  # requests is needed only here
 
     config, warnings = pipeline.load_settings(config_path)
-    report(warnings, words=problems.translations(code))
-    moment = int(time.time())
-    outcomes = probe_all(config.components)
     words = problems.translations(code)
+    report(warnings, words=words)
+    known = [v.id for v in config.vantages]
+    if vantage not in known:
+        line = Message("--vantage '{vantage}': no such place (known: {known})", vantage=vantage, known=", ".join(known))
+        print(f"generate.py: error: {problems.say(line, words)}", file=sys.stderr)
+        return EXIT_INVALID
+    root = config.history_dir if history is None else history
+    probed = [c for c in config.components if c.probe is not None and vantage in c.probe.vantages]
+    moment = int(time.time())
+    found = Problems()
+    due = {
+        c.id
+        for c in probed
+        if c.probe is not None
+        and c.probe.bandwidth is not None
+        and bandwidth_due(
+            root / place_folder(c.id, vantage),
+            c.probe.bandwidth.every,
+            moment,
+            found,
+            f"{pipeline.shown_path(root)}/{place_folder(c.id, vantage)}",
+        )
+    }
+    report(found.warnings, words=words)
+    outcomes = probe_all(probed, measure=due)
     if not outcomes:
-        print(problems.say(Message("no component has a 'probe:'; nothing to do"), words))
+        nothing = (
+            Message("no component has a 'probe:'; nothing to do")
+            if not any(c.probe for c in config.components)
+            else Message("no component is probed from '{vantage}'; nothing to do", vantage=vantage)
+        )
+        print(problems.say(nothing, words))
         return EXIT_OK
     samples = {
         cid: ProbeSample(moment, o.status, o.http_status, o.latency_ms, o.error, o.cert_days)
         for cid, o in outcomes.items()
     }
-    failed = append_samples(config.history_dir, samples)
+    measured = {
+        cid: BandwidthSample(moment, o.bandwidth.download_mbps, o.bandwidth.upload_mbps, o.bandwidth.error)
+        for cid, o in outcomes.items()
+        if o.bandwidth is not None
+    }
+    failed = append_samples(root, {place_folder(cid, vantage): sample for cid, sample in samples.items()})
+    failed += append_bandwidth(root, {place_folder(cid, vantage): sample for cid, sample in measured.items()})
     for path, exc in failed:
         line = Message("cannot append probe history: {reason}", reason=exc.strerror or str(exc))
         where = pipeline.shown_path(Path(exc.filename) if exc.filename else path)
         print(f"{where}:1: {problems.say(line, words)}", file=sys.stderr)
     for cid, sample in sorted(samples.items()):
         print(probe_line(cid, sample, words))
+        found_bandwidth = outcomes[cid].bandwidth
+        if found_bandwidth is not None:
+            print(bandwidth_line(cid, found_bandwidth, words))
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -423,6 +474,22 @@ def probe_line(cid: str, sample: ProbeSample, words: Mapping[str, str]) -> str:
     return f"{cid}: {problems.say(status, words)} {detail}".rstrip()
 
 
+def bandwidth_line(cid: str, measured: Measured, words: Mapping[str, str]) -> str:
+    """``internet: bandwidth download 38.512 Mbps, upload failed (connection)``: one measurement, in the
+    language of ``words``; a direction not measured is left out, a failed one shows its error code."""
+    parts = [
+        Message("download {mbps} Mbps", mbps=f"{measured.download_mbps:.3f}")
+        if measured.download_mbps is not None
+        else Message("download failed ({error})", error=measured.download_error)
+    ]
+    if measured.upload_mbps is not None:
+        parts.append(Message("upload {mbps} Mbps", mbps=f"{measured.upload_mbps:.3f}"))
+    elif measured.upload_error is not None:
+        parts.append(Message("upload failed ({error})", error=measured.upload_error))
+    said = ", ".join(problems.say(part, words) for part in parts)
+    return f"{cid}: {problems.say(Message('bandwidth'), words)} {said}"
+
+
 def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:
     """Roll complete raw months older than ``keep_months`` into runs.csv and daily.csv.
 
@@ -439,8 +506,9 @@ def run_compact(config_path: Path, keep_months: int, now_option: str | None, cod
     cutoff = cutoff_month(now, keep_months)  # months before this are compacted
     shown = pipeline.shown_path(config.history_dir)
     failed = False
-    for component in config.components:
-        cid = component.id
+    # Each component's folder, then the folder of each other place that probed it (model.place_folder).
+    folders = [(c, cid) for c in config.components for cid in place_folders(config.history_dir, c.id)]
+    for component, cid in folders:
         folder = config.history_dir / cid
         first = config.earliest(component)  # None: no day written, the history starts at its first record
         start = None if first is None else int(midnight(first, config.timezone).timestamp())

@@ -89,6 +89,18 @@ def compact_month(
     return runs, lines
 
 
+def place_folders(history: Path, component_id: str) -> list[str]:
+    """The folders of one component's history, relative to ``history``: its own (the home place's) and each
+    other place's ``@<vantage>`` folder in it (see model.place_folder), each compacted alike. Bandwidth files
+    in them are never compacted: a few hundred lines a month."""
+    folder = history / component_id
+    try:
+        places = sorted(p.name for p in folder.glob("@*") if p.is_dir() and not p.is_symlink())
+    except OSError:  # cannot be listed: the component's own compaction says why
+        places = []
+    return [component_id, *(f"{component_id}/{name}" for name in places)]
+
+
 def compaction_plan(
     folder: Path,
     cutoff: str,

@@ -27,8 +27,19 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from .history import COMPACTED, COMPACTED_HEADER, DAILY, DAILY_HEADER, HEADER, RUNS, RUNS_HEADER, SKIPPED
-from .model import ProbeSample, Run
+from .history import (
+    BANDWIDTH_HEADER,
+    COMPACTED,
+    COMPACTED_HEADER,
+    DAILY,
+    DAILY_HEADER,
+    HEADER,
+    RUNS,
+    RUNS_HEADER,
+    SKIPPED,
+    bandwidth_file,
+)
+from .model import BandwidthSample, ProbeSample, Run
 from .parallel import shared
 
 try:
@@ -416,6 +427,19 @@ def append_samples(history: Path, samples: Mapping[str, ProbeSample]) -> list[tu
         path = history / component_id / f"{sample.month}.csv"
         try:
             append_lines(path, HEADER, [sample.csv_line()])
+        except OSError as exc:
+            failed.append((path, exc))
+    return failed
+
+
+def append_bandwidth(history: Path, measured: Mapping[str, BandwidthSample]) -> list[tuple[Path, OSError]]:
+    """Append each measurement to ``history/<folder>/bandwidth-<YYYY-MM>.csv``, folders relative to history/
+    as in append_samples. Returns the failures, as (file, error)."""
+    failed = []
+    for folder, sample in sorted(measured.items()):
+        path = history / folder / bandwidth_file(sample.month)
+        try:
+            append_lines(path, BANDWIDTH_HEADER, [sample.csv_line()])
         except OSError as exc:
             failed.append((path, exc))
     return failed

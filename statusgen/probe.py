@@ -1,22 +1,27 @@
-"""Checking the services over HTTP. The only module that imports requests.
+"""Checking the services over HTTP, and measuring a link's throughput. The only module that imports requests.
 
 Every component with a ``probe:`` is checked concurrently, with one session and
 a bounded thread pool, so a run takes about as long as the slowest probe. A
 failure is retried before it counts, to keep a runner's own network blips out
-of the record.
+of the record. A probe with several ``targets`` tries them all at once and is
+down only when every one fails. A probe with ``bandwidth:`` then measures the
+link, when its last measurement is old enough (``bandwidth_due``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,12 +33,34 @@ from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from . import __version__
 from .config import PROBE_THREADS
-from .history import CERT_DAYS_MAX
-from .model import GRACE, RETRY_PAUSE, Component, Probe
+from .history import CERT_DAYS_MAX, LEEWAY, MBPS_MAX, Unreadable, bandwidth_file, read_bandwidth
+from .model import BANDWIDTH_ERRORS, GRACE, RETRY_PAUSE, Bandwidth, Component, Probe
+from .problems import Problems
 
 BODY_CAP = 1 << 20  # bytes read at most; the keyword must occur within them
 MAX_WORKERS = PROBE_THREADS
 USER_AGENT = f"statusgen/{__version__} (status page probe)"
+EARLY = 60  # seconds before ``every`` has passed that a measurement is due: a run every 5 minutes keeps the cadence
+SHORT = 1 << 20  # bytes a download must move before its body ends, to be worth a figure
+MEGABYTE = 1_000_000  # bytes; and a megabit is 1,000,000 bits
+PIECE = 16 * 1024  # bytes read or sent at a time while measuring
+SEND_BUFFER = 64 * 1024  # the upload's socket send buffer: bytes handed over but not yet sent stay few
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What one bandwidth measurement found, in megabits per second; None: not measured, or failed (its error,
+    one of model.BANDWIDTH_ERRORS)."""
+
+    download_mbps: float | None
+    upload_mbps: float | None = None
+    download_error: str | None = None
+    upload_error: str | None = None
+
+    @property
+    def error(self) -> str | None:
+        """The word the history keeps: the download's when both failed."""
+        return self.download_error or self.upload_error
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,7 @@ class Outcome:
     latency_ms: int | None = None
     error: str | None = None  # for down: timeout | dns | connection | tls | status | keyword | redirects | error
     cert_days: int | None = None
+    bandwidth: Measured | None = None  # when the run measured the link too
 
 
 class _Deadline(Exception):
@@ -117,35 +145,98 @@ def _worst_case(component: Component) -> float:
     return component.probe.worst_case if component.probe else 0.0
 
 
+def _session(adapter: HTTPAdapter) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.max_redirects = 10
+    return session
+
+
 def probe_all(
-    components: Sequence[Component], pause: float = RETRY_PAUSE, wall_clock: Callable[[], float] = time.time
+    components: Sequence[Component],
+    pause: float = RETRY_PAUSE,
+    wall_clock: Callable[[], float] = time.time,
+    measure: Collection[str] = (),
 ) -> dict[str, Outcome]:
-    """Probe every component that has a probe; returns the outcome for each, by id."""
+    """Probe every component that has a probe; returns the outcome for each, by id. Those whose id is in
+    ``measure`` and whose probe has ``bandwidth:`` then have their link measured, by the same worker."""
     # The longest first: then the run takes at most the rounds config.probe_run_length counts.
     probed = sorted((c for c in components if c.probe is not None), key=lambda c: -_worst_case(c))
     if not probed:
         return {}
-    with requests.Session() as session:
-        adapter = _Adapter(pool_connections=len(probed), pool_maxsize=4, max_retries=0)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.headers["User-Agent"] = USER_AGENT
-        session.max_redirects = 10
-        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(probed))) as pool:
-            outcomes = pool.map(lambda c: probe_component(session, c.probe, pause, wall_clock), probed)
-            return {c.id: outcome for c, outcome in zip(probed, outcomes, strict=True)}
+
+    def check(session: requests.Session, component: Component) -> Outcome:
+        outcome = probe_component(session, component.probe, pause, wall_clock)
+        if component.id in measure and component.probe and component.probe.bandwidth:
+            outcome = replace(outcome, bandwidth=measure_bandwidth(component.probe.bandwidth))
+        return outcome
+
+    adapter = _Adapter(pool_connections=len(probed), pool_maxsize=4, max_retries=0)
+    with _session(adapter) as session, ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(probed))) as pool:
+        outcomes = pool.map(lambda c: check(session, c), probed)
+        return {c.id: outcome for c, outcome in zip(probed, outcomes, strict=True)}
 
 
 def probe_component(
     session: requests.Session, probe: Probe | None, pause: float, wall_clock: Callable[[], float] = time.time
 ) -> Outcome:
-    """Check once, and again on failure, up to ``probe.retries`` times.
+    """Check the probe's address, or all its ``targets`` at once (see probe_targets)."""
+    assert probe is not None
+    if len(probe.addresses) > 1:
+        return probe_targets(session, probe, pause, wall_clock)
+    return probe_address(session, probe, pause, wall_clock)
+
+
+def probe_targets(
+    session: requests.Session, probe: Probe, pause: float, wall_clock: Callable[[], float] = time.time
+) -> Outcome:
+    """Every address at once, each in a thread of its own and bounded as one address is (probe_address).
+
+    Up as soon as one answers as expected: with the lowest latency of those that have answered by then (so
+    degraded only when that one was slower than ``degraded_ms``). Down only when every one failed, with what
+    the first address found. The others are left to end by themselves, each within its own bound.
+    """
+    addresses = probe.addresses
+    finished: queue.SimpleQueue[tuple[int, Outcome]] = queue.SimpleQueue()
+
+    def run(index: int, single: Probe) -> None:
+        finished.put((index, probe_address(session, single, pause, wall_clock)))
+
+    for index, address in enumerate(addresses):
+        single = replace(probe, url=address, targets=())
+        threading.Thread(target=run, args=(index, single), name="probe-target", daemon=True).start()
+    # What one address takes at most (probe_address): its attempts and the pauses between them, as
+    # Probe.worst_case counts them; an address still running then is timing out.
+    bound = (probe.timeout + GRACE) * (probe.retries + 1) + pause * probe.retries
+    limit = time.monotonic() + bound
+    found: dict[int, Outcome] = {}
+    while len(found) < len(addresses):
+        try:
+            index, outcome = finished.get(timeout=max(limit - time.monotonic(), 0.0))
+        except queue.Empty:
+            break
+        found[index] = outcome
+        if outcome.status != "down":
+            with contextlib.suppress(queue.Empty):
+                while True:  # any other answer already in
+                    index, outcome = finished.get_nowait()
+                    found[index] = outcome
+            answered = [o for o in found.values() if o.status != "down"]
+            return min(answered, key=lambda o: o.latency_ms if o.latency_ms is not None else float("inf"))
+    return found.get(0) or Outcome("down", latency_ms=round(probe.timeout * 1000), error="timeout")
+
+
+def probe_address(
+    session: requests.Session, probe: Probe, pause: float, wall_clock: Callable[[], float] = time.time
+) -> Outcome:
+    """Check ``probe.url`` once, and again on failure, up to ``probe.retries`` times.
 
     A failure that came quickly (refused, reset, an error page) is tried again after ``pause``,
     to let a blip pass. One that took the whole timeout has waited long enough: it is tried again
     at once, so a target that never answers costs ``retries + 1`` timeouts and nothing more.
     """
-    assert probe is not None
     outcome = attempt(session, probe, wall_clock)
     for _ in range(probe.retries):
         if outcome.status != "down":
@@ -296,3 +387,166 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(item))
         yield item
         stack += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bandwidth: a link's throughput, downloading a large file and sending generated data
+
+
+def bandwidth_due(folder: Path, every: int, moment: int, problems: Problems, shown: str) -> bool:
+    """Whether a place's link is due a measurement at ``moment``: its newest one in ``folder`` (this month's file
+    and the month before's, both UTC) is at least ``every`` less EARLY seconds old, or there is none. One dated
+    after ``moment`` by more than LEEWAY (a wrong clock) is not believed."""
+    this = datetime.fromtimestamp(moment, UTC)
+    before = datetime(this.year - (this.month == 1), (this.month - 2) % 12 + 1, 1, tzinfo=UTC)
+    newest: int | None = None
+    for month in (before.strftime("%Y-%m"), this.strftime("%Y-%m")):
+        path = folder / bandwidth_file(month)
+        if not path.is_file():
+            continue
+        with contextlib.suppress(Unreadable):  # said in ``problems``; measured, as with no file
+            for sample in read_bandwidth(path, problems, f"{shown}/{path.name}"):
+                if sample.time <= moment + LEEWAY and (newest is None or sample.time > newest):
+                    newest = sample.time
+    return newest is None or moment - newest >= every - EARLY
+
+
+class _Transfer:
+    """One direction of a measurement under way: when it started, its deadline, the bytes moved so far."""
+
+    def __init__(self, seconds: float) -> None:
+        self.start = time.monotonic()
+        self.deadline = self.start + seconds
+        self.moved = 0
+        self.answered = False  # the server's headers came
+
+    @property
+    def over(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def figure(self, until: float) -> tuple[float | None, str | None]:
+        """Megabits per second moved from the start until ``until``; nothing measurable is a timeout."""
+        mbps = round(min(self.moved * 8 / max(until - self.start, 1e-6) / MEGABYTE, MBPS_MAX), 3)
+        return (mbps, None) if mbps > 0 else (None, "timeout")
+
+    def cut(self) -> tuple[float | None, str | None]:
+        """The figure of a direction its watchdog ended: what moved within the time allowed."""
+        return self.figure(self.deadline)
+
+
+def measure_bandwidth(bandwidth: Bandwidth) -> Measured:
+    """Download ``url``, then send data to ``upload_url`` when given; each direction for at most ``seconds`` or
+    ``megabytes``, and bounded as a whole by ``seconds`` and GRACE (bandwidth.worst_case), as an attempt is."""
+    adapter = _Adapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+    with _session(adapter) as session:
+        session.headers["Accept-Encoding"] = "identity"  # the bytes on the wire, not what they decompress to
+        down, down_error = _bounded(lambda t: _download(session, bandwidth, t), bandwidth.seconds)
+        up: float | None = None
+        up_error: str | None = None
+        if bandwidth.upload_url:
+            with _session(_UploadAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)) as sending:
+                up, up_error = _bounded(lambda t: _upload(sending, bandwidth, t), bandwidth.seconds)
+    return Measured(down, up, down_error, up_error)
+
+
+class _UploadAdapter(_Adapter):
+    """Connections with a small send buffer: the data counted as sent has mostly left the machine."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        options = [*urllib3.connection.HTTPConnection.default_socket_options]
+        kwargs["socket_options"] = [*options, (socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)]
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _bounded(
+    work: Callable[[_Transfer], tuple[float | None, str | None]], seconds: float
+) -> tuple[float | None, str | None]:
+    """One direction in its own thread, with a watchdog that shuts its sockets at ``seconds``; joined after
+    ``seconds`` and GRACE at most. A direction still running then (a name lookup that never ends) counts what
+    it moved in time, or is a timeout."""
+    transfer = _Transfer(seconds)
+    done: list[tuple[float | None, str | None]] = []
+
+    def run() -> None:
+        sockets: list[socket.socket] = []
+        _attempt.sockets = sockets
+        _attempt.deadline = transfer.deadline
+        watchdog = threading.Timer(max(transfer.deadline - time.monotonic(), 0.0), _shut, args=(sockets,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            done.append(work(transfer))
+        except Exception:  # a measurement must never stop the run
+            done.append((None, "error"))
+        finally:
+            watchdog.cancel()
+            _attempt.sockets = None
+
+    worker = threading.Thread(target=run, name="bandwidth", daemon=True)
+    worker.start()
+    worker.join(seconds + GRACE)
+    if done:
+        return done[0]
+    return transfer.cut() if transfer.moved else (None, "timeout")
+
+
+def _failed(exc: BaseException, transfer: _Transfer) -> tuple[float | None, str | None]:
+    """A direction that raised: cut by its watchdog at the time limit (a figure), or failed (a word)."""
+    if transfer.over:
+        return transfer.cut() if transfer.moved else (None, "timeout")
+    word = classify(exc)
+    return None, word if word in BANDWIDTH_ERRORS else "error"
+
+
+def _download(session: requests.Session, bandwidth: Bandwidth, transfer: _Transfer) -> tuple[float | None, str | None]:
+    """Read ``url``'s body until ``seconds`` or ``megabytes``; bits moved over the seconds since the request.
+
+    A body that ends (or breaks off) before either limit is measured when it moved at least SHORT bytes, and
+    is ``short`` otherwise."""
+    cap = bandwidth.megabytes * MEGABYTE
+    try:
+        with session.get(
+            bandwidth.url, stream=True, timeout=(bandwidth.seconds, bandwidth.seconds), allow_redirects=True
+        ) as response:
+            if not 200 <= response.status_code < 300:
+                return None, "status"
+            transfer.answered = True
+            for chunk in response.iter_content(chunk_size=PIECE):
+                transfer.moved += len(chunk)
+                now = time.monotonic()
+                if transfer.moved >= cap or now >= transfer.deadline:
+                    return transfer.figure(now)
+    except Exception as exc:  # classified; a measurement must never stop the run
+        if transfer.answered and not transfer.over:  # the body broke off
+            return transfer.figure(time.monotonic()) if transfer.moved >= SHORT else (None, "short")
+        return _failed(exc, transfer)
+    if transfer.over:
+        return transfer.cut()
+    return transfer.figure(time.monotonic()) if transfer.moved >= SHORT else (None, "short")
+
+
+def _upload(session: requests.Session, bandwidth: Bandwidth, transfer: _Transfer) -> tuple[float | None, str | None]:
+    """POST generated data to ``upload_url`` until ``seconds`` or ``megabytes``; bytes sent over the seconds since
+    the request: until the server's answer when every byte went before the time limit (it has read them all
+    then), else until the limit."""
+    assert bandwidth.upload_url is not None
+    cap = bandwidth.megabytes * MEGABYTE
+    piece = os.urandom(PIECE)  # not compressible on the way
+
+    def body() -> Iterator[bytes]:
+        while transfer.moved < cap and not transfer.over:
+            chunk = piece[: cap - transfer.moved]
+            yield chunk
+            transfer.moved += len(chunk)  # the data was handed to the connection
+
+    try:
+        with session.post(
+            bandwidth.upload_url, data=body(), timeout=(bandwidth.seconds, bandwidth.seconds), stream=True
+        ) as response:
+            now = time.monotonic()
+            code = response.status_code
+    except Exception as exc:  # classified; a measurement must never stop the run
+        return _failed(exc, transfer)
+    if not 200 <= code < 300:
+        return None, "status"
+    return transfer.figure(now) if transfer.moved >= cap else transfer.cut()

@@ -75,6 +75,7 @@ def environment(
         exact_duration=lambda seconds: lang.duration(seconds, exact=True),
         percent=lang.percent,
         minutes=lambda value: lang.decimal(value, 1),
+        mbps=lambda value: lang.decimal(value, 3).rstrip("0").rstrip(lang.t("format.decimal_mark")),  # 40,25; 40
         plain=lambda value: translated(value or "", code)[0],
         tel=lambda phone: re.sub(r"[^0-9+]", "", phone),  # "(0511) 3350215" → "05113350215" for a tel: link
     )
@@ -387,6 +388,7 @@ def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> by
             for d in days
         ],
     }
+    api.day_vantages(document, view.place_daily.get(component_id, {}))
     return to_json(document)
 
 
@@ -434,6 +436,7 @@ def monthly_json(item: ComponentView) -> bytes:
             for m in item.months
         ],
     }
+    api.month_bandwidth(document, item)
     return to_json(document)
 
 

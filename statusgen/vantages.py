@@ -25,6 +25,7 @@ def read_vantages(fields: Fields, languages: Sequence[str]) -> tuple[Vantage, ..
         return (HOME,)
     found: list[Vantage] = []
     seen: dict[str, int] = {}
+    before = len(fields.problems.errors)
     for index, item in enumerate(items):
         if not isinstance(item, YamlMap):
             fields.problems.error(
@@ -81,7 +82,7 @@ def read_vantages(fields: Fields, languages: Sequence[str]) -> tuple[Vantage, ..
             entry.error("source", message)
             source = None
         found.append(Vantage(vid, name, kind, uplink, source))
-    if not found and not fields.problems.errors:
+    if not found and len(fields.problems.errors) == before:  # not when every entry was refused already
         fields.error(
             "vantages",
             Message("'vantages' is empty: list at least one place, or remove the key to probe from 'github' alone"),
@@ -174,7 +175,7 @@ def read_bandwidth(probe: Fields) -> Bandwidth | None:
     target, every, seconds, megabytes = (
         entry.read(BANDWIDTH[k]) for k in ("target_mbps", "every", "seconds", "megabytes")
     )
-    if target is None:
+    if target is None and data.get("target_mbps") is None:  # written but out of bounds: said already
         entry.missing("target_mbps", BANDWIDTH["target_mbps"].required or "40")
     if len(entry.problems.errors) > before or addresses["url"] is None or None in (target, every, seconds, megabytes):
         return None

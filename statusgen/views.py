@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
+from typing import Any
 
 from . import schema, sla, status, uptime
 from .charts import Chart
-from .figures import BAR_DAYS, IncidentFigures, SiteFigures
+from .figures import BAR_DAYS, Figures, IncidentFigures, SiteFigures
 from .markup import to_html
 from .model import Component, Config, Html, Incident, ProbeSample, Text, Update
 
@@ -86,6 +87,21 @@ class CalendarYear:
 
 
 @dataclass(frozen=True)
+class PlaceView:
+    """What one place (vantage) sees of one component."""
+
+    id: str
+    name: Text
+    kind: str  # public | inside
+    votes: bool  # its view counts in the component's status (an inside place only explains, unless alone)
+    status: str  # one of status.STATUSES: its newest sample's, "no_data" when stale or missing
+    stale: bool  # probes it but has no fresh sample: does not vote, explains nothing
+    checked: datetime | None  # its newest sample's time, in the site's zone
+    checked_today: bool  # that time falls on the site's today
+    windows: tuple[tuple[str, float | None], ...] = ()  # (message key, uptime) for 24 h … all time
+
+
+@dataclass(frozen=True)
 class ComponentView:
     component: Component
     status: str
@@ -105,6 +121,27 @@ class ComponentView:
     # that the days of fifteen years are not all held, or all made, by one process.
     make_calendar: Callable[[int], CalendarYear] | None = None
     excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
+    # Where the probes run from several places (or from one that is not the home place); empty otherwise.
+    places: tuple[PlaceView, ...] = ()
+    down_from: tuple[Text, ...] = ()  # a partial outage: the names of the places that cannot reach it
+    stale_places: tuple[Text, ...] = ()  # the names of the places without a fresh sample
+    explanation: str | None = None  # what the inside place says (verdict.EXPLANATIONS)
+    bandwidth: tuple[sla.BandwidthMonth, ...] = ()  # from the first month with a measurement, oldest first
+    upload: bool = False  # the probe measures the upload too
+
+    @property
+    def place_windows(self) -> list[tuple[str, tuple[float | None, ...]]]:
+        """Each window (24 h … all time) with each place's uptime over it, in the order of ``places``."""
+        return [(key, tuple(dict(place.windows).get(key) for place in self.places)) for key, _ in self.windows]
+
+    @property
+    def recent_bandwidth(self) -> list[sla.BandwidthMonth]:
+        """The last SLA_MONTHS months of throughput, newest first: what the component page shows."""
+        return list(reversed(self.bandwidth[-SLA_MONTHS:]))
+
+    def bandwidth_in(self, year: str) -> list[sla.BandwidthMonth]:
+        """The months of throughput of ``year`` (a label such as "2026"), newest first."""
+        return [month for month in reversed(self.bandwidth) if month.label.startswith(year)]
 
     @property
     def recent_incidents(self) -> tuple[IncidentView, ...]:
@@ -203,6 +240,8 @@ class SiteView:
     incidents: tuple[IncidentView, ...]  # all, newest first
     years: tuple[YearView, ...]  # newest first
     daily: dict[str, list[uptime.DailyUptime]]
+    # Each place's days, by component and place, for the components several places probe.
+    place_daily: dict[str, dict[str, list[uptime.DailyUptime]]] = field(default_factory=dict)
 
 
 def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -> SiteView:
@@ -247,6 +286,7 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
             excused={
                 month: tuple(views[slug] for slug in slugs) for month, slugs in figures.excused[component.id].items()
             },
+            **_places_of(component, config, numbers, today),
         )
         groups.setdefault(component.group, []).append(view)
     recent = tuple(views[slug] for slug in figures.recent)
@@ -264,7 +304,46 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
         incidents=newest_first,
         years=_years(newest_first, config, today),
         daily={cid: numbers.days for cid, numbers in figures.components.items()},
+        place_daily={
+            cid: {place.vantage: place.days for place in numbers.places}
+            for cid, numbers in figures.components.items()
+            if len(numbers.places) > 1
+        },
     )
+
+
+def _places_of(component: Component, config: Config, numbers: Figures, today: date) -> dict[str, Any]:
+    """The fields of a ComponentView that tell what each place sees, and the throughput by month."""
+    tz = config.timezone
+    name = {v.id: v.name for v in config.vantages}
+    public = any(place.public for place in numbers.places)
+    places = []
+    for place in numbers.places:
+        vantage = config.vantage(place.vantage)
+        checked = datetime.fromtimestamp(place.latest.time, tz) if place.latest is not None else None
+        places.append(
+            PlaceView(
+                id=vantage.id,
+                name=vantage.name,
+                kind=vantage.kind,
+                votes=place.public or not public,
+                status=place.status,
+                stale=place.vantage in numbers.stale_places,
+                checked=checked,
+                checked_today=checked is not None and checked.date() == today,
+                windows=place.windows,
+            )
+        )
+    measured = [n for n, month in enumerate(numbers.bandwidth) if month.download or month.upload or month.failed]
+    probe = component.probe
+    return {
+        "places": tuple(places),
+        "down_from": tuple(name[vid] for vid in numbers.down_from),
+        "stale_places": tuple(name[vid] for vid in numbers.stale_places),
+        "explanation": numbers.explanation,
+        "bandwidth": numbers.bandwidth[measured[0] :] if measured else (),
+        "upload": probe is not None and probe.bandwidth is not None and probe.bandwidth.upload_url is not None,
+    }
 
 
 def incident_view(incident: Incident, config: Config, figures: IncidentFigures) -> IncidentView:

@@ -263,3 +263,23 @@ def test_the_benchmark_keeps_its_command_line(monkeypatch: pytest.MonkeyPatch) -
     for wrong in (["--only", "X"], ["--runs", "0"], ["--quick", "--results", "out"]):
         with pytest.raises(SystemExit):
             run.parse_args(wrong)
+
+
+def test_section_f_runs_a_place_and_checks_its_records(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A smoke run of section F, once: every line recorded in the place's folders; its time is reported, not
+    judged here."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    for name in ("section_f", "section_d", "bench_common"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    section_f = importlib.import_module("section_f")
+    bench_common = importlib.import_module("bench_common")
+    bench = bench_common.Bench(tmp_path, 1, True, keep=False)
+    section_f.run(bench)
+    records = next(t for t in bench.targets if t.name == "F place records")
+    assert records.passed, capsys.readouterr().out
+    assert bench.results["F"]["record_failures"] == []
+    assert bench.results["F"]["declared_bound_s"] == 14.5  # (2.25 × 2 + 0.5) + (2.25 × 2) for the link, then 5.0
+    assert bench.rows["F"][0].label.startswith("F. `probe --vantage`")

@@ -421,7 +421,12 @@ def test_a_flag_left_out_is_reported() -> None:
 def test_a_subcommand_left_out_is_reported() -> None:
     page = without(COMMANDS, synopsis_line(COMMANDS, "probe"))
     assert missing_commands(page) == ["probe"]
-    assert missing_arguments(page) == [("probe", "--config"), ("probe", "--lang")]
+    assert missing_arguments(page) == [
+        ("probe", "--config"),
+        ("probe", "--lang"),
+        ("probe", "--vantage"),
+        ("probe", "--history"),
+    ]
     # Named only below the first ## heading, it is not documented where the synopsis is.
     moved = COMMANDS.replace("`compact`", "compact") + "\n## Elsewhere\n\n`compact` rolls months up.\n"
     assert missing_commands(moved) == ["compact"]

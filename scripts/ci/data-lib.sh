@@ -58,7 +58,8 @@ narrow() {  # narrow full|probe: which of the branch's files the worktree holds
   if [ "$1" = probe ]; then
     local patterns=(/.gitattributes)
     for month in $(probe_months); do
-      patterns+=("/*/$month.csv")
+      # A component's samples, and those of each other place (and its bandwidth) that relay.py copies in.
+      patterns+=("/*/$month.csv" "/*/@*/$month.csv" "/*/@*/bandwidth-$month.csv")
     done
     git -C "$dir" sparse-checkout set --no-cone "${patterns[@]}"
   elif git -C "$dir" sparse-checkout list >/dev/null 2>&1; then

@@ -30,6 +30,12 @@ fi
 if ! $generate probe --config status.yml; then
   failed+=("probe: a history file could not be written or status.yml is invalid (see above)")
 fi
+# The samples of the places that probe from their own machines (vantages with a source), copied from
+# their mailboxes into this run's months; before the join below, which also covers the files it writes.
+# shellcheck disable=SC2046  # one argument per month
+if ! python3 "$(dirname "$0")/relay.py" status.yml $(probe_months); then
+  failed+=("relay: a place's samples could not be copied into history/ (see above)")
+fi
 
 while IFS= read -r path; do
   if [ -z "$path" ] || [ ! -e "$dir/$path" ]; then
@@ -63,10 +69,6 @@ fi
 
 echo "deploy=$deploy"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  if [ "${GITHUB_ACTIONS:-}" != true ]; then
-  narrow full  # a clone kept between runs: history/ whole again for the builds made in it
-fi
-
-echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
+  echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
 fi
 finish ${failed[@]+"${failed[@]}"}

@@ -1,10 +1,13 @@
-"""Print "true" when a probed component's newest sample tells another status than the page may show.
+"""Print "true" when a probed component's newest sample, from any place, tells another status than the page may
+show.
 
     python3 scripts/ci/status_changed.py status.yml [--now EPOCH-SECONDS]
 
 That is: its newest sample differs in status from the one before, is its first, or ends a gap longer
-than ``stale_after`` (the published page may say "no data" since). The probe workflow then builds and
-deploys the site at once; otherwise the hourly build suffices.
+than ``stale_after`` (the published page may say "no data" since). Each place's samples are looked at apart:
+the component's own folder (the home place) and each ``@<vantage>`` folder in it, where the samples relayed
+from another place land. The probe workflow then builds and deploys the site at once; otherwise the hourly
+build suffices.
 
 It runs after every probe, so it reads only what it needs: ``status.yml`` (without validating it:
 ``probe`` just did), and the last few kilobytes of each component's newest month file, or of the month
@@ -46,14 +49,24 @@ def changed(config_path: Path, now: int) -> bool:
     for component in settings["components"]:
         if not isinstance(component, dict) or not component.get("probe") or not isinstance(component.get("id"), str):
             continue
-        newest = newest_samples(history / component["id"], now + LEEWAY)
-        if len(newest) == 1:
-            return True
-        if len(newest) == 2:
-            before, last = newest
-            if last.status != before.status or last.time - before.time > stale_after:
+        for folder in place_folders(history / component["id"]):
+            newest = newest_samples(folder, now + LEEWAY)
+            if len(newest) == 1:
                 return True
+            if len(newest) == 2:
+                before, last = newest
+                if last.status != before.status or last.time - before.time > stale_after:
+                    return True
     return False
+
+
+def place_folders(folder: Path) -> list[Path]:
+    """A component's folder and each ``@<vantage>`` folder in it: the samples of each place."""
+    try:
+        places = sorted(p for p in folder.glob("@*") if p.is_dir())
+    except OSError:
+        places = []
+    return [folder, *places]
 
 
 def newest_samples(folder: Path, limit: int) -> list[ProbeSample]:
