@@ -15,7 +15,6 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -24,29 +23,20 @@ from statusgen.build import check_timeline, load
 from statusgen.figures import Figures, site_figures
 from statusgen.history import BANDWIDTH_HEADER, HEADER, parse_bandwidth
 from tests.conftest import Run, Site
+from tests.localhttp import LocalServer, QuietHandler
 
 BIG = 2 * 1024 * 1024  # bytes the bandwidth file holds: more than the 1 MiB a figure needs
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class Server(LocalServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        super().__init__(Handler)
         self.app_up = True  # /app: the application
         self.link_up = True  # /t1, /t2 and /big: what lies beyond the office's link
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A download cut at its limit leaves a broken pipe behind: expected."""
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(QuietHandler):
     server: Server
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
@@ -57,12 +47,6 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, b"x" * BIG)
         else:
             self.reply(200, b"ok")
-
-    def reply(self, code: int, body: bytes) -> None:
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from statusgen.history import BANDWIDTH_HEADER, HEADER
 from statusgen.model import GRACE, Bandwidth, Component, Probe
 from statusgen.probe import Measured, Outcome, measure_bandwidth, probe_all
 from tests.conftest import ROOT, Run, Site
+from tests.localhttp import LocalServer, QuietHandler
 
 PAUSE = 0.05  # seconds between a failure and its retry, instead of the real 0.5 s
 RATE = 1_000_000  # bytes a second the throttled endpoints move: 8 megabits a second
@@ -39,27 +39,17 @@ STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
 # --- the test server -------------------------------------------------------------------------------------
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class Server(LocalServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        super().__init__(Handler)
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.hits: Counter[str] = Counter()
         self.received = 0  # bytes of POST bodies /upload read
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A measurement that stopped at its limit leaves a broken pipe behind: expected."""
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(QuietHandler):
     server: Server
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = urllib.parse.urlsplit(self.path).path
@@ -72,12 +62,6 @@ class Handler(BaseHTTPRequestHandler):
             route(self)
 
     do_POST = do_GET
-
-    def reply(self, code: int, body: bytes = b"") -> None:
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def pace(self, start: float, moved: int) -> None:
         """Wait until ``moved`` bytes are due at RATE since ``start``."""
