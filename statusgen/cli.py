@@ -68,7 +68,9 @@ def parser() -> argparse.ArgumentParser:
         prog="generate.py",
         description="Build the static status page from status.yml and incidents/.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check,init,new,update,resolve,serve,probe,compact}")
+    commands = main.add_subparsers(
+        dest="command", metavar="{build,check,init,new,update,resolve,serve,probe,compact,notify}"
+    )
     build = commands.add_parser(
         "build", parents=[config_lang, out, now, strict], help="validate the input and build the site (the default)"
     )
@@ -132,6 +134,17 @@ def parser() -> argparse.ArgumentParser:
     )
     compact.add_argument(
         "--keep-months", default=3, type=int, help="raw months kept besides the current one (default: 3)"
+    )
+    notify = commands.add_parser(
+        "notify",
+        parents=[config_lang, now],
+        help="send the channels of status.yml's notify: what is due and not sent yet; record what was sent",
+    )
+    notify.add_argument(
+        "--history", type=Path, help="the probe history folder, which holds the record _notify/ (default: history/)"
+    )
+    notify.add_argument(
+        "--dry-run", dest="dry_run", action="store_true", help="print what each channel would get; send nothing"
     )
     return main
 
@@ -198,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args.config, args.out, args.port, message_language(args))
         if args.command == "probe":
             return run_probe(args.config, message_language(args), args.vantage, args.history)
+        if args.command == "notify":
+            return run_notify(args.config, args.history, args.now, args.dry_run, message_language(args))
         if args.command == "compact":
             return run_compact(args.config, args.keep_months, args.now, message_language(args))
         return run_build(args.config, args.out, args.now, args.strict, message_language(args), args.cache, args.timings)
@@ -488,6 +503,15 @@ def bandwidth_line(cid: str, measured: Measured, words: Mapping[str, str]) -> st
         parts.append(Message("upload failed ({error})", error=measured.upload_error))
     said = ", ".join(problems.say(part, words) for part in parts)
     return f"{cid}: {problems.say(Message('bandwidth'), words)} {said}"
+
+
+def run_notify(config_path: Path, history: Path | None, now_option: str | None, dry_run: bool, code: str) -> int:
+    """Send what is due to each channel (notify.py, which Apprise is imported for only here)."""
+    from .notify import run_notify as notify
+
+    config, _ = pipeline.load_settings(config_path)
+    now = resolve_now(now_option, os.environ, config.timezone).astimezone(UTC)
+    return notify(config_path, history, now, dry_run, code)
 
 
 def run_compact(config_path: Path, keep_months: int, now_option: str | None, code: str = "id") -> int:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from . import i18n
+from .channels import read_channels
 from .contacts import read_help
 from .fields import Fields, web_address
 from .model import ID_PATTERN, Component, Config, Message, Organization, Probe, Signatory, Text, Vantage
@@ -63,6 +64,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     check_uplinks(fields, vantages, components)
     _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
+    channels = read_channels(fields, languages, components)
     required = (title, base_url, timezone, max_gap, stale_after, sla_target)  # history_start None: from the records
     if len(problems.errors) > before or None in required:
         return None
@@ -84,6 +86,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
         help=help,
         short_name=short_name or Text(""),  # empty: the organisation's name, else the title (model.Config)
         vantages=vantages,
+        channels=channels,
     )
 
 

@@ -153,6 +153,26 @@ def place_folder(component_id: str, vantage_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """Where ``generate.py notify`` sends: an Apprise URL read from the environment variable ``url_env``, never
+    from a file."""
+
+    name: str
+    url_env: str
+    title: Text
+    language: str
+    send: tuple[str, ...] = schema.NOTIFY.default("send")  # of schema.KINDS_OF_NOTICE
+    components: tuple[str, ...] = ()  # empty: every component
+    remind_before: int = schema.NOTIFY.default("remind_before") * 60  # seconds; 0: no reminder
+    join: Text | None = None  # how a reader joins; None: a channel not offered to readers
+    join_url: str | None = None
+
+    def wants(self, kind: str, components: tuple[str, ...]) -> bool:
+        """True when this channel takes notices of ``kind`` about any of ``components``."""
+        return kind in self.send and (not self.components or any(c in self.components for c in components))
+
+
+@dataclass(frozen=True)
 class Organization:
     """Who runs the service, as an outage record names them."""
 
@@ -217,6 +237,7 @@ class Config:
     # The organisation in running text; left empty, it is organization.name, else the title.
     short_name: Text = field(default_factory=lambda: Text(""))
     vantages: tuple[Vantage, ...] = (HOME,)
+    channels: tuple[Channel, ...] = ()  # notify:
 
     def __post_init__(self) -> None:
         if not self.short_name:

@@ -207,6 +207,20 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 @contextmanager
+def taking_turns(folder: Path) -> Iterator[None]:
+    """Hold the lock of ``folder`` (made if missing): two runs that write in it, such as two ``notify`` runs
+    reading and adding to its record, take turns. As the build lock: a flock on the folder, or on Windows a
+    byte lock on ``.lock`` in it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        with _byte_locked(folder / ".lock"):
+            yield
+        return
+    with _folder_locked(folder):
+        yield
+
+
+@contextmanager
 def _folder_locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive flock on ``folder`` (the output's parent): two builds into it take turns.
 

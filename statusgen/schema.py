@@ -111,6 +111,7 @@ SITE = Table(
     Key("help", "mapping", "the \"need help?\" section and the browser check (see help)"),
     Key("vantages", "list", "the places probes run from (see vantage)",
         shown="one public place, `github`: GitHub's hosted runners"),
+    Key("notify", "list", "the channels `generate.py notify` sends to: Telegram, e-mail, webhooks… (see notify)"),
     Key("components", "list", "the services, in display order (see component)",
         required="[{id: spse, name: SPSE}]"),
 )  # fmt: skip
@@ -169,6 +170,26 @@ BANDWIDTH = Table(
     Key("seconds", "number", "a measurement's length at most, per direction", default=10, low=1, high=60,
         whole=False),
     Key("megabytes", "number", "data moved at most, per direction", default=50, low=1, high=1000),
+)  # fmt: skip
+
+NOTIFY = Table(
+    "notify",
+    "each of notify",
+    Key("name", "text", "`[a-z0-9-]+`, unique; the record of what was sent names the channel by it",
+        required="telegram"),
+    Key("url_env", "text", "the environment variable (an Actions secret) holding the channel's Apprise URL, e.g. "
+        "`tgram://<token>/<chat>`; unset or empty: the channel is off", required="NOTIFY_TELEGRAM"),
+    Key("title", "localized_line", "the channel as readers see it in the Subscribe section", shown="the name"),
+    Key("language", "text", "the language of its messages, one of `languages`", shown="the site's first language"),
+    Key("send", "list", "what it gets: `outages` (the probes' verdict going down and coming back), `updates` "
+        "(incidents: new, each update, resolved), `maintenance` (a reminder, the start and the end)",
+        default=("outages", "updates", "maintenance")),
+    Key("components", "list", "ids of the components it is about", shown="every component"),
+    Key("remind_before", "number", "minutes before a maintenance starts that its reminder is sent; 0: none",
+        default=1440, low=0, high=14 * 24 * 60),
+    Key("join", "localized", "how a reader joins the channel, shown in the Subscribe section; absent: not shown "
+        "(a channel for staff)"),
+    Key("join_url", "text", "the address a reader joins at, linked beside `join`"),
 )  # fmt: skip
 
 ORGANIZATION = Table(
@@ -241,7 +262,8 @@ TRANSLATION = Table(
 )
 
 TABLES = (
-    SITE, COMPONENT, PROBE, BANDWIDTH, VANTAGE, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE, TRANSLATION
+    SITE, COMPONENT, PROBE, BANDWIDTH, VANTAGE, NOTIFY, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE,
+    TRANSLATION,
 )  # fmt: skip
 
 # Defaults that more than the readers need, by the names the rest of the code uses.
@@ -249,6 +271,7 @@ MAX_GAP: int = SITE.default("max_gap")
 STALE_AFTER: int = SITE.default("stale_after")
 HOME_VANTAGE = "github"  # the place of the hosted scheduled probe; its samples are in history/<component>/
 KINDS_OF_VANTAGE = ("public", "inside")
+KINDS_OF_NOTICE = ("outages", "updates", "maintenance")  # what a channel's ``send`` may list
 
 
 def reference(table: Table) -> str:

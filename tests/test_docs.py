@@ -330,7 +330,18 @@ def synopsis_line(page: str, command: str) -> str:
 
 def test_the_parser_is_walked_not_a_list() -> None:
     commands = subcommands()
-    assert list(commands) == ["build", "check", "init", "new", "update", "resolve", "serve", "probe", "compact"]
+    assert list(commands) == [
+        "build",
+        "check",
+        "init",
+        "new",
+        "update",
+        "resolve",
+        "serve",
+        "probe",
+        "compact",
+        "notify",
+    ]
     assert arguments(commands["resolve"]) == ["--config", "--lang", "SLUG", "--at", "--message"]
     assert {"--no-cache", "--timings", "--out", "--now", "--strict"} <= set(arguments(commands["build"]))
 

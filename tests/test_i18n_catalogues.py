@@ -20,7 +20,7 @@ from types import ModuleType
 
 import pytest
 
-from statusgen import charts, figures, history, i18n, incidents, probe, status, uptime, views
+from statusgen import charts, figures, history, i18n, incidents, notices, probe, status, uptime, views
 from statusgen.i18n import Language
 from tests.i18nkit import (
     BUILT_AT,
@@ -275,6 +275,9 @@ def dynamic_values() -> dict[str, frozenset[str]]:
         "chart.": chart_line_kinds(),
         "duration.": duration_units(),
         "help.prepare_": template_loop("_help.html", "key"),
+        "notify_title.": notices.PROBE_EVENTS + notices.INCIDENT_EVENTS + notices.MAINTENANCE_EVENTS,
+        "notify_probe.": set(notices.PROBE_EVENTS) - {"partial"},  # a partial outage names its places: notify.partial
+        "notify_maintenance.": notices.MAINTENANCE_EVENTS,
     }
     return {prefix: frozenset(words) for prefix, words in values.items()}
 

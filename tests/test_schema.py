@@ -10,7 +10,7 @@ import pytest
 
 from statusgen import schema
 from statusgen.config import load_config
-from statusgen.model import Bandwidth, Config, Probe, Signatory
+from statusgen.model import Bandwidth, Channel, Config, Probe, Signatory, Text
 from statusgen.problems import Problems
 
 MINIMAL = """\
@@ -61,9 +61,12 @@ components:
 vantages:
   - {id: luar, name: Luar negeri, kind: public}
   - {id: kantor, name: Kantor, kind: inside, uplink: internet, source: https://github.com/o/kantor.git}
+notify:
+  - {name: telegram, url_env: NOTIFY_TELEGRAM, title: Telegram, language: en, send: [outages, updates],
+     components: [spse], remind_before: 60, join: Ikuti kanal kami., join_url: https://t.me/example}
 """
 READ_FROM_STATUS_YML = (
-    "site", "component", "probe", "bandwidth", "vantage", "organization", "signatory", "help", "contact"
+    "site", "component", "probe", "bandwidth", "vantage", "notify", "organization", "signatory", "help", "contact"
 )  # fmt: skip
 
 
@@ -117,6 +120,10 @@ def test_every_declared_key_is_read(tmp_path: Path) -> None:
         ("kantor", "inside", "internet"),
     ]
     assert (config.max_gap, config.stale_after, config.sla_target) == (600, 1200, 99.0)
+    assert config.channels == (
+        Channel("telegram", "NOTIFY_TELEGRAM", Text("Telegram"), "en", ("outages", "updates"), ("spse",), 3600,
+                Text("Ikuti kanal kami."), "https://t.me/example"),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("table", [t for t in schema.TABLES if t.name in READ_FROM_STATUS_YML], ids=str)
@@ -137,6 +144,7 @@ def test_a_key_the_schema_does_not_declare_is_refused(tmp_path: Path, table: sch
         "contact": ("lkpp: {phone:", f"lkpp: {{{wrong}: 1, phone:"),
         "bandwidth": ("bandwidth: {url:", f"bandwidth: {{{wrong}: 1, url:"),
         "vantage": ("{id: luar,", f"{{{wrong}: 1, id: luar,"),
+        "notify": ("{name: telegram,", f"{{{wrong}: 1, name: telegram,"),
     }[table.name]
     assert where[0] in text
     _, problems = load(tmp_path, text.replace(where[0], where[1], 1))
