@@ -153,7 +153,7 @@ def _incident(incident: Incident) -> list[Notice]:
         stamp = update.at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         found.append(Notice(f"incident:{incident.slug}:update:{stamp}", "updates", "update", update.at,
                             update.at + HORIZON, ids, incident, update))  # fmt: skip
-    if incident.resolved is not None and closing is not first:
+    if incident.resolved is not None and (closing is None or closing is not first):
         at = closing.at if closing else incident.resolved
         found.append(Notice(f"incident:{incident.slug}:resolved", "updates", "resolved", at, at + HORIZON, ids,
                             incident, closing))  # fmt: skip
