@@ -518,6 +518,12 @@ def status_yml(asker: Asker, answers: Answers) -> str:
         "#   - {id: github, name: GitHub, kind: public}",
         "#   - {id: kantor, name: Kantor, kind: inside}",
     ]
+    note(Message("Where vendors hear of outages; each address is a repository secret. See docs/notifications.md:"))
+    lines += [
+        "# notify:",
+        "#   - {name: telegram, url_env: NOTIFY_TELEGRAM, title: Telegram}",
+        "#   - {name: surel, url_env: NOTIFY_EMAIL, send: [updates, maintenance]}",
+    ]
     note(Message("Printed at the top of every outage record; 'address:' and 'city:' may be added."))
     lines += ["organization:", f"  name: {scalar(answers.name)}"]
     check = _checked(answers)

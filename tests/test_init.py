@@ -56,6 +56,10 @@ history_start: 2026-12-05
 # vantages:
 #   - {id: github, name: GitHub, kind: public}
 #   - {id: kantor, name: Kantor, kind: inside}
+# Where vendors hear of outages; each address is a repository secret. See docs/notifications.md:
+# notify:
+#   - {name: telegram, url_env: NOTIFY_TELEGRAM, title: Telegram}
+#   - {name: surel, url_env: NOTIFY_EMAIL, send: [updates, maintenance]}
 # Printed at the top of every outage record; 'address:' and 'city:' may be added.
 organization:
   name: LPSE Kabupaten Banjar
