@@ -7,6 +7,8 @@
 #   data-branch.sh probe    only the month files a probe run appends to and reads back: this month,
 #                           the next (a run that crosses midnight at a month's end) and, on the 1st,
 #                           the last (the change check's sample before); a sparse, partial checkout
+#   data-branch.sh notify   only what a notify run reads and appends to: this month's and last month's
+#                           samples and notification record (_notify/); a sparse, partial checkout
 #
 # The branch is fetched from the remote when it exists there, and created (with its union-merge
 # .gitattributes) on first use. Run again in the same clone, it brings history/ up to the remote's

@@ -36,9 +36,9 @@ take_turn() {  # one data-branch script at a time in this clone; then clear what
   fi
 }
 
-fetch_tip() {  # fetch_tip [full|probe]: the branch's newest commit alone; "probe": without file contents
+fetch_tip() {  # fetch_tip [full|probe|notify]: the branch's newest commit alone; "probe", "notify": without file contents
   local filter=()
-  if [ "${1:-full}" = probe ]; then
+  if [ "${1:-full}" = probe ] || [ "${1:-full}" = notify ]; then
     filter=(--filter=blob:none)  # contents come on demand, for the files the worktree holds
   fi
   git fetch --quiet --no-tags --depth=1 ${filter[@]+"${filter[@]}"} "$remote" "+refs/heads/$branch:$tracking"
@@ -54,8 +54,22 @@ probe_months() {  # the months a probe run touches (UTC): this one, the next, an
   fi
 }
 
-narrow() {  # narrow full|probe: which of the branch's files the worktree holds
-  if [ "$1" = probe ]; then
+notify_months() {  # the months a notify run reads (UTC): this one and the last
+  local now
+  now=$(date -u +%s)
+  date -u -d "@$now" +%Y-%m
+  date -u -d "$(date -u -d "@$now" +%Y-%m-15) -1 month" +%Y-%m
+}
+
+narrow() {  # narrow full|probe|notify: which of the branch's files the worktree holds
+  if [ "$1" = notify ]; then
+    local patterns=(/.gitattributes)
+    for month in $(notify_months); do
+      # The samples the notices are worked out from (every place's), and the record of what was sent.
+      patterns+=("/*/$month.csv" "/*/@*/$month.csv" "/_notify/$month.csv")
+    done
+    git -C "$dir" sparse-checkout set --no-cone "${patterns[@]}"
+  elif [ "$1" = probe ]; then
     local patterns=(/.gitattributes)
     for month in $(probe_months); do
       # A component's samples, and those of each other place (and its bandwidth) that relay.py copies in.
