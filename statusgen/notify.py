@@ -258,14 +258,14 @@ def _serve(
         if (channel.name, notice.id) in record.done:
             continue
         tries = record.failures.get((channel.name, notice.id), [])
-        if tries and not notice.due(now) and now >= notice.until:
-            note(notice, "expired", tries[-1].detail)
-            told(Message("notify: {notice} was not sent to {channel} before it went stale ({detail}): left out",
-                         notice=notice.id, channel=channel.name, detail=tries[-1].detail), warning=True)  # fmt: skip
-            continue
         if tries and moment - tries[0].time >= GIVE_UP.total_seconds():
             note(notice, "gave_up", tries[-1].detail)
             told(Message("notify: gave up on {notice} for {channel} after a day of failures ({detail})",
+                         notice=notice.id, channel=channel.name, detail=tries[-1].detail), warning=True)  # fmt: skip
+            continue
+        if tries and now >= notice.until:
+            note(notice, "expired", tries[-1].detail)
+            told(Message("notify: {notice} was not sent to {channel} before it went stale ({detail}): left out",
                          notice=notice.id, channel=channel.name, detail=tries[-1].detail), warning=True)  # fmt: skip
             continue
         if not notice.due(now):
