@@ -214,16 +214,23 @@ def run_notify(
         return _rehearse(config, found, inputs.incidents, record, now, langs, environ, told)
     quiet_apprise()
     failed = False
-    with taking_turns(folder / RECORD):
-        record = read_record(folder / RECORD, now)  # read holding the lock: what a run before this one sent
-        for channel in config.channels:
-            url = environ.get(channel.url_env, "").strip()
-            if not url:
-                told(Message("notify: {channel} is off: {variable} is not set", channel=channel.name,
-                             variable=channel.url_env))  # fmt: skip
-                continue
-            failed |= _serve(channel, url, config, _due(channel, found, inputs.incidents), record, folder, now,
-                             langs[channel.language], told)  # fmt: skip
+    path = folder / RECORD / f"{now.astimezone(UTC):%Y-%m}.csv"
+    try:
+        with taking_turns(folder / RECORD):
+            append_lines(path, HEADER, [])  # can the record be written? Else nothing is sent: it would go again
+            record = read_record(folder / RECORD, now)  # read holding the lock: what a run before this one sent
+            for channel in config.channels:
+                url = environ.get(channel.url_env, "").strip()
+                if not url:
+                    told(Message("notify: {channel} is off: {variable} is not set", channel=channel.name,
+                                 variable=channel.url_env))  # fmt: skip
+                    continue
+                failed |= _serve(channel, url, config, _due(channel, found, inputs.incidents), record, folder,
+                                 now, langs[channel.language], told)  # fmt: skip
+    except OSError as exc:
+        told(Message("notify: the record {path} cannot be written ({reason}): nothing more is sent until it can",
+                     path=pipeline.shown_path(path), reason=exc.strerror or str(exc)), warning=True)  # fmt: skip
+        return 1
     return 1 if failed else 0
 
 

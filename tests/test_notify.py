@@ -312,6 +312,20 @@ def test_invalid_input_sends_nothing(make_site: Callable[..., Site], notify: Cal
     assert record(site) == []
 
 
+def test_a_record_that_cannot_be_written_sends_nothing(
+    make_site: Callable[..., Site], notify: Callable[..., Run], hook: Webhook
+) -> None:
+    # What was sent could not be kept, so it would be sent again by every run: better none.
+    site = site_with(make_site, HOOK)
+    incident(site, "2026-12-05-spse-lambat", "SPSE lambat", "2026-12-05 09:00", TWO_UPDATES)
+    (site.root / "history").mkdir()
+    (site.root / "history" / "_notify").write_text("a file where the record's folder belongs", encoding="utf-8")
+    result = notify(site, "2026-12-05T09:10")
+    assert result.code == 1
+    assert "_notify" in result.err and "cannot be written" in result.err and "Traceback" not in result.err
+    assert hook.requests == []
+
+
 # --- the whole story, to two channels ----------------------------------------------------------------------
 
 
