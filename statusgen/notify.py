@@ -33,7 +33,7 @@ from .cache import ParseCache
 from .i18n import Language, languages
 from .model import Channel, Config, Incident, Message, stamp
 from .notices import DAY, Notice, notices, reminders, words
-from .output import append_lines, taking_turns
+from .output import append_lines, check_writable, taking_turns
 from .parallel import workers
 from .problems import Problems, say, translations
 from .recorded import read_history
@@ -217,7 +217,7 @@ def run_notify(
     path = folder / RECORD / f"{now.astimezone(UTC):%Y-%m}.csv"
     try:
         with taking_turns(folder / RECORD):
-            append_lines(path, HEADER, [])  # can the record be written? Else nothing is sent: it would go again
+            check_writable(folder / RECORD)  # else nothing is sent: unrecorded, it would go again next run
             record = read_record(folder / RECORD, now)  # read holding the lock: what a run before this one sent
             for channel in config.channels:
                 url = environ.get(channel.url_env, "").strip()

@@ -220,6 +220,12 @@ def taking_turns(folder: Path) -> Iterator[None]:
         yield
 
 
+def check_writable(folder: Path) -> None:
+    """Raise OSError unless a file can be made in ``folder``; nothing is left behind."""
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
 @contextmanager
 def _folder_locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive flock on ``folder`` (the output's parent): two builds into it take turns.

@@ -263,3 +263,18 @@ class MailServer:
         HTML part beside the plain one."""
         query = f"from=status@example.org&to={to}&mode=insecure" + ("&format=html" if html else "")
         return f"mailto://127.0.0.1:{self.port}?{query}"
+
+
+def release_apprise_threads() -> None:
+    """Stop the thread pools Apprise keeps for the life of a process once it has sent.
+
+    ``generate.py notify`` sends in a process of its own, which ends; a test sends in pytest's, and a thread
+    left running there keeps later tests from forking their build workers (parallel.workers). The pools are
+    module globals of Apprise, made again on its next send."""
+    import apprise.apprise as core
+
+    for name in ("_coordinator_executor", "_shared_executor"):
+        pool = getattr(core, name, None)
+        if pool is not None:
+            pool.shutdown(wait=True)
+            setattr(core, name, None)

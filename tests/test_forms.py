@@ -179,7 +179,10 @@ def test_the_forms_pass_every_input_through_the_environment() -> None:
         passed = {value for value in step["env"].values() if value.startswith("${{ inputs.")}
         assert passed == {f"${{{{ inputs.{key} }}}}" for key in inputs}, name
         assert "concurrency" not in workflow  # a waiting run would be cancelled by a third: no report may be lost
-        assert workflow["jobs"]["deploy"]["steps"][0]["run"] == 'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"'
+        assert workflow["jobs"]["deploy"]["steps"][0]["run"].splitlines() == [
+            'gh workflow run pages.yml --ref "$DEFAULT_BRANCH"',
+            'gh workflow run notify.yml --ref "$DEFAULT_BRANCH"',
+        ]
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ import pytest
 from statusgen.cli import main
 from statusgen.history import HEADER
 from tests.conftest import ROOT, Run, Site
-from tests.receivers import TELEGRAM_CHAT, MailServer, TelegramApi, Webhook
+from tests.receivers import TELEGRAM_CHAT, MailServer, TelegramApi, Webhook, release_apprise_threads
 
 SITE = """\
 title: Uji
@@ -159,6 +159,13 @@ def telegram(monkeypatch: pytest.MonkeyPatch) -> Iterator[TelegramApi]:
     with TelegramApi() as server:
         monkeypatch.setattr(NotifyTelegram, "notify_url", server.api_url)
         yield server
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left() -> Iterator[None]:
+    """Each test leaves no Apprise thread behind in pytest's process (see release_apprise_threads)."""
+    yield
+    release_apprise_threads()
 
 
 # --- each kind of event, once however often notify runs ---------------------------------------------------

@@ -20,9 +20,16 @@ import pytest
 from statusgen.cli import main
 from tests.conftest import Site
 from tests.localhttp import LocalServer, QuietHandler
-from tests.receivers import MailServer, Webhook
+from tests.receivers import MailServer, Webhook, release_apprise_threads
 
 WITA = ZoneInfo("Asia/Makassar")
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left() -> Iterator[None]:
+    """Each test leaves no Apprise thread behind in pytest's process (see release_apprise_threads)."""
+    yield
+    release_apprise_threads()
 
 
 class Service(LocalServer):
