@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -20,8 +21,10 @@ from typing import TYPE_CHECKING
 from . import build as pipeline
 from . import problems
 from .compaction import compaction_plan, cutoff_month, place_folders
+from .config import probe_shards
 from .history import LEEWAY
 from .init import arguments as init_arguments
+from .instances import MAX_SHARDS, shard_of
 from .model import BandwidthSample, Message, ProbeSample, place_folder
 from .output import MonthChanged, UnsafeOutput, append_bandwidth, append_samples, retire_month
 from .problems import InputError, Problem, Problems
@@ -129,6 +132,14 @@ def parser() -> argparse.ArgumentParser:
     probe.add_argument(
         "--history", type=Path, help="the probe history folder appended to (default: history/ beside status.yml)"
     )
+    probe.add_argument(
+        "--shard", help="I/N: probe only the I-th of N shares of the components (stable as components are added)"
+    )
+    probe.add_argument(
+        "--plan",
+        action="store_true",
+        help='print the shards the probe workflow runs, as a JSON list such as ["1/2", "2/2"]; probe nothing',
+    )
     compact = commands.add_parser(
         "compact", parents=[config_lang, now], help="roll raw probe months older than --keep-months into runs.csv"
     )
@@ -210,7 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(args.config, args.out, args.port, message_language(args))
         if args.command == "probe":
-            return run_probe(args.config, message_language(args), args.vantage, args.history)
+            return run_probe(
+                args.config, message_language(args), args.vantage, args.history, parse_shard(args.shard), args.plan
+            )
         if args.command == "notify":
             return run_notify(args.config, args.history, args.now, args.dry_run, message_language(args))
         if args.command == "compact":
@@ -405,13 +418,38 @@ def run_build(
     return EXIT_OK
 
 
-def run_probe(config_path: Path, code: str = "id", vantage: str = HOME_VANTAGE, history: Path | None = None) -> int:
-    """Probe from one place (``vantage``) what it probes, append one sample per component to its folder of
-    ``history`` (see model.place_folder), measure the links that are due, and say what was found. Down is
-    data: exit 0."""
+def parse_shard(option: str | None) -> tuple[int, int] | None:
+    """``--shard I/N`` as (I, N): 1 <= I <= N <= MAX_SHARDS."""
+    if option is None:
+        return None
+    parts = option.strip().split("/")
+    if len(parts) == 2 and all(part.isdigit() for part in parts):
+        index, count = int(parts[0]), int(parts[1])
+        if 1 <= index <= count <= MAX_SHARDS:
+            return index, count
+    raise UsageError(
+        Message("--shard '{value}' is not I/N with 1 <= I <= N <= {most}, e.g. 2/4", value=option, most=MAX_SHARDS)
+    )
+
+
+def run_probe(
+    config_path: Path,
+    code: str = "id",
+    vantage: str = HOME_VANTAGE,
+    history: Path | None = None,
+    shard: tuple[int, int] | None = None,
+    plan: bool = False,
+) -> int:
+    """Probe from one place (``vantage``) what it probes (of ``shard``, when given: (I, N)), append one sample
+    per component to its folder of ``history`` (see model.place_folder), measure the links that are due, and
+    say what was found. Down is data: exit 0. ``plan``: print the shards the workflow runs, and probe nothing."""
     from .probe import bandwidth_due, probe_all  # requests is needed only here
 
     config, warnings = pipeline.load_settings(config_path)
+    if plan:
+        count = probe_shards(config.components)
+        print(json.dumps([f"{index}/{count}" for index in range(1, count + 1)]))
+        return EXIT_OK
     words = problems.translations(code)
     report(warnings, words=words)
     known = [v.id for v in config.vantages]
@@ -421,6 +459,8 @@ def run_probe(config_path: Path, code: str = "id", vantage: str = HOME_VANTAGE, 
         return EXIT_INVALID
     root = config.history_dir if history is None else history
     probed = [c for c in config.components if c.probe is not None and vantage in c.probe.vantages]
+    if shard is not None:
+        probed = [c for c in probed if shard_of(c.id, shard[1]) == shard[0]]
     moment = int(time.time())
     found = Problems()
     due = {

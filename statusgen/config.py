@@ -9,10 +9,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from . import i18n
+from . import i18n, schema
 from .channels import read_channels
 from .contacts import read_help
 from .fields import Fields, web_address
+from .instances import read_instances, shard_of, shards
 from .model import ID_PATTERN, Component, Config, Message, Organization, Probe, Signatory, Text, Vantage
 from .problems import Problems, did_you_mean
 from .schema import COMPONENT, ORGANIZATION, PROBE, SIGNATORY, SITE
@@ -61,6 +62,8 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     signatory = _signatory(fields)
     vantages = read_vantages(fields, languages)
     components = _components(fields, languages, vantages)
+    taken = {c.id: f"{shown}:{fields.mapping.line_of('components')}" for c in components}
+    components += read_instances(fields, path.parent, languages, vantages, taken)
     check_uplinks(fields, vantages, components)
     _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")
@@ -211,31 +214,39 @@ def _timezone(fields: Fields) -> ZoneInfo | None:
 
 
 def _probe_run_length(fields: Fields, components: Sequence[Component]) -> None:
-    """Refuse probes that, all failing at once, would keep one place's run waiting past PROBE_BUDGET.
+    """Refuse probes that, all failing at once, would keep one run waiting past PROBE_BUDGET.
 
     PROBE_THREADS components are probed at a time, the longest first (see probe.probe_all), so the
     run takes at most as many rounds as that makes, each as long as the probe that starts it. Each
-    place runs only its own probes.
+    place runs only its own probes; the hosted place's are shared out among the shards of the probe
+    workflow (instances.shards), each a run of its own.
     """
     places = sorted({v for c in components if c.probe is not None for v in c.probe.vantages})
     for place in places:
-        budgets = sorted(
-            (c.probe.worst_case for c in components if c.probe is not None and place in c.probe.vantages), reverse=True
-        )
-        total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
-        if total > PROBE_BUDGET:
-            fields.error(
-                "components",
-                Message(
-                    "{n} probes that all fail could keep the probe run waiting {total} s, {threads} at a time; "
-                    "keep it within {budget} s: shorter timeouts or fewer retries",
-                    n=len(budgets),
-                    total=f"{total:g}",
-                    threads=PROBE_THREADS,
-                    budget=PROBE_BUDGET,
-                ),
-            )
-            return
+        mine = [c for c in components if c.probe is not None and place in c.probe.vantages]
+        count = probe_shards(components) if place == schema.HOME_VANTAGE else 1
+        for shard in range(1, count + 1):
+            runs = [c for c in mine if count == 1 or shard_of(c.id, count) == shard]
+            budgets = sorted((c.probe.worst_case for c in runs if c.probe is not None), reverse=True)
+            total = sum(budgets[index] for index in range(0, len(budgets), PROBE_THREADS))
+            if total > PROBE_BUDGET:
+                fields.error(
+                    "components",
+                    Message(
+                        "{n} probes that all fail could keep the probe run waiting {total} s, {threads} at a time; "
+                        "keep it within {budget} s: shorter timeouts or fewer retries",
+                        n=len(budgets),
+                        total=f"{total:g}",
+                        threads=PROBE_THREADS,
+                        budget=PROBE_BUDGET,
+                    ),
+                )
+                return
+
+
+def probe_shards(components: Sequence[Component]) -> int:
+    """How many shards the probe workflow runs: by the number of components the hosted place probes."""
+    return shards(sum(1 for c in components if c.probe is not None and schema.HOME_VANTAGE in c.probe.vantages))
 
 
 def _components(fields: Fields, languages: tuple[str, ...], vantages: Sequence[Vantage]) -> tuple[Component, ...]:

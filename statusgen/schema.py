@@ -112,6 +112,7 @@ SITE = Table(
     Key("vantages", "list", "the places probes run from (see vantage)",
         shown="one public place, `github`: GitHub's hosted runners"),
     Key("notify", "list", "the channels `generate.py notify` sends to: Telegram, e-mail, webhooks… (see notify)"),
+    Key("instances", "mapping", "many LPSEs of one kind from a CSV file, each a component (see instances)"),
     Key("components", "list", "the services, in display order (see component)",
         required="[{id: spse, name: SPSE}]"),
 )  # fmt: skip
@@ -170,6 +171,24 @@ BANDWIDTH = Table(
     Key("seconds", "number", "a measurement's length at most, per direction", default=10, low=1, high=60,
         whole=False),
     Key("megabytes", "number", "data moved at most, per direction", default=50, low=1, high=1000),
+)  # fmt: skip
+
+INSTANCES = Table(
+    "instances",
+    "instances",
+    Key("file", "text", "a CSV file beside status.yml with the columns `code,name,province` and optionally `url`, "
+        "`source` (where the code was confirmed) and `confirmed` (`yes`, or `no`: left out)",
+        required="instances/kalsel.csv"),
+    Key("url", "text", "the address of an instance, `{code}` standing for its code; a row's `url` overrides it",
+        default="https://spse.inaproc.id/{code}/"),
+    Key("keyword", "text", "text the probe must find in the first 1 MiB of each instance's page"),
+    Key("timeout", "number", "seconds for a whole attempt at an instance", default=10.0, low=0.1, high=120,
+        whole=False),
+    Key("retries", "number", "how often a failure of an instance is tried again before it counts", default=1, low=0,
+        high=5),
+    Key("group", "localized_line", "the heading instances are listed under, `{province}` standing for the row's "
+        "province", default="{province}"),
+    Key("group_by", "text", "what groups the instances: `province`", default="province"),
 )  # fmt: skip
 
 NOTIFY = Table(
@@ -262,8 +281,8 @@ TRANSLATION = Table(
 )
 
 TABLES = (
-    SITE, COMPONENT, PROBE, BANDWIDTH, VANTAGE, NOTIFY, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT, UPDATE,
-    TRANSLATION,
+    SITE, COMPONENT, INSTANCES, PROBE, BANDWIDTH, VANTAGE, NOTIFY, ORGANIZATION, SIGNATORY, HELP, CONTACT, INCIDENT,
+    UPDATE, TRANSLATION,
 )  # fmt: skip
 
 # Defaults that more than the readers need, by the names the rest of the code uses.
@@ -271,7 +290,15 @@ MAX_GAP: int = SITE.default("max_gap")
 STALE_AFTER: int = SITE.default("stale_after")
 HOME_VANTAGE = "github"  # the place of the hosted scheduled probe; its samples are in history/<component>/
 KINDS_OF_VANTAGE = ("public", "inside")
-KINDS_OF_NOTICE = ("outages", "updates", "maintenance")  # what a channel's ``send`` may list
+KINDS_OF_NOTICE = ("outages", "updates", "maintenance")
+INSTANCE_COLUMNS = (
+    "code",
+    "name",
+    "province",
+    "url",
+    "source",
+    "confirmed",
+)  # the first three are required  # what a channel's ``send`` may list
 
 
 def reference(table: Table) -> str:

@@ -154,7 +154,7 @@ FLOORS = (
     {"schema", "model", "times"},
     {"status", "uptime", "sla", "charts", "figures", "parallel", "verdict"},
     {"yamlsrc", "fields", "problems", "config", "contacts", "vantages", "incidents", "history", "recorded", "cache"}
-    | {"i18n", "channels"},
+    | {"i18n", "channels", "instances"},
     {"views", "markup", "feed", "api", "ical", "render", "notices"},
     {"build", "output", "probe", "notify", "compaction", "staff", "editing", "serve", "cli", "init"},
 )

@@ -437,6 +437,8 @@ def test_a_subcommand_left_out_is_reported() -> None:
         ("probe", "--lang"),
         ("probe", "--vantage"),
         ("probe", "--history"),
+        ("probe", "--shard"),
+        ("probe", "--plan"),
     ]
     # Named only below the first ## heading, it is not documented where the synopsis is.
     moved = COMMANDS.replace("`compact`", "compact") + "\n## Elsewhere\n\n`compact` rolls months up.\n"

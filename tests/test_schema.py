@@ -61,16 +61,20 @@ components:
 vantages:
   - {id: luar, name: Luar negeri, kind: public}
   - {id: kantor, name: Kantor, kind: inside, uplink: internet, source: https://github.com/o/kantor.git}
+instances: {file: lpse.csv, url: "https://lpse.example.go.id/{code}/", keyword: SPSE, timeout: 5, retries: 0,
+            group: "LPSE di {province}", group_by: province}
 notify:
   - {name: telegram, url_env: NOTIFY_TELEGRAM, title: Telegram, language: en, send: [outages, updates],
      components: [spse], remind_before: 60, join: Ikuti kanal kami., join_url: https://t.me/example}
 """
 READ_FROM_STATUS_YML = (
-    "site", "component", "probe", "bandwidth", "vantage", "notify", "organization", "signatory", "help", "contact"
+    "site", "component", "instances", "probe", "bandwidth", "vantage", "notify", "organization", "signatory", "help",
+    "contact",
 )  # fmt: skip
 
 
 def load(tmp_path: Path, text: str) -> tuple[Config | None, Problems]:
+    (tmp_path / "lpse.csv").write_text("code,name,province\nujikab,LPSE Kabupaten Uji,Uji\n", encoding="utf-8")
     path = tmp_path / "status.yml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     problems = Problems()
@@ -120,6 +124,9 @@ def test_every_declared_key_is_read(tmp_path: Path) -> None:
         ("kantor", "inside", "internet"),
     ]
     assert (config.max_gap, config.stale_after, config.sla_target) == (600, 1200, 99.0)
+    assert [(c.id, c.group, c.url) for c in config.components[2:]] == [
+        ("ujikab", "LPSE di Uji", "https://lpse.example.go.id/ujikab/")
+    ]
     assert config.channels == (
         Channel("telegram", "NOTIFY_TELEGRAM", Text("Telegram"), "en", ("outages", "updates"), ("spse",), 3600,
                 Text("Ikuti kanal kami."), "https://t.me/example"),
@@ -145,6 +152,7 @@ def test_a_key_the_schema_does_not_declare_is_refused(tmp_path: Path, table: sch
         "bandwidth": ("bandwidth: {url:", f"bandwidth: {{{wrong}: 1, url:"),
         "vantage": ("{id: luar,", f"{{{wrong}: 1, id: luar,"),
         "notify": ("{name: telegram,", f"{{{wrong}: 1, name: telegram,"),
+        "instances": ("instances: {file:", f"instances: {{{wrong}: 1, file:"),
     }[table.name]
     assert where[0] in text
     _, problems = load(tmp_path, text.replace(where[0], where[1], 1))

@@ -1,0 +1,180 @@
+"""Many LPSEs from a CSV file (``instances:``): each row a component, errors at the file's line, codes not
+confirmed left out, and probes shared out among shards that stay stable as instances are added."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from statusgen.build import load_settings
+from statusgen.instances import SHARD_SIZE, shard_of, shards
+from tests.conftest import Run, Site
+from tests.localhttp import LocalServer, QuietHandler
+
+SITE = """\
+title: Uji
+base_url: https://example.github.io/status/
+timezone: Asia/Makassar
+components:
+  - id: spse
+    name: SPSE
+instances:
+  file: lpse.csv
+  group: {{id: "LPSE di {{province}}", en: "LPSEs in {{province}}"}}
+{extra}"""
+
+ROWS = """\
+code,name,province,url,source,confirmed
+kalselprov,LPSE Provinsi Kalimantan Selatan,Kalimantan Selatan,,https://example.org/a,yes
+tapinkab,LPSE Kabupaten Tapin,Kalimantan Selatan,,https://example.org/b,
+banjar,LPSE Kota Banjar,Jawa Barat,https://lpse.banjarkota.go.id/eproc4,https://example.org/c,yes
+ragu,LPSE Ragu,Jawa Barat,,,no
+"""
+
+
+def site_with(make_site: Callable[..., Site], rows: str, extra: str = "") -> Site:
+    site = make_site(SITE.format(extra=extra))
+    (site.root / "lpse.csv").write_text(rows, encoding="utf-8")
+    return site
+
+
+def test_each_confirmed_row_is_a_probed_component_in_its_province(make_site: Callable[..., Site]) -> None:
+    site = site_with(make_site, ROWS)
+    config, warnings = load_settings(site.config)
+    assert warnings == []
+    assert [c.id for c in config.components] == ["spse", "kalselprov", "tapinkab", "banjar"]  # "ragu": not confirmed
+    kalsel, tapin, banjar = config.components[1:]
+    assert (kalsel.name, kalsel.group, kalsel.group.translations) == (
+        "LPSE Provinsi Kalimantan Selatan",
+        "LPSE di Kalimantan Selatan",
+        {"en": "LPSEs in Kalimantan Selatan"},
+    )
+    assert kalsel.probe is not None and kalsel.probe.url == "https://spse.inaproc.id/kalselprov/"  # the default
+    assert tapin.url == "https://spse.inaproc.id/tapinkab/"
+    assert banjar.probe is not None and banjar.probe.url == "https://lpse.banjarkota.go.id/eproc4"  # its own url
+    assert (kalsel.probe.timeout, kalsel.probe.retries, kalsel.probe.keyword) == (10.0, 1, None)
+
+
+def test_the_template_keyword_and_timeouts_apply_to_every_instance(make_site: Callable[..., Site]) -> None:
+    extra = '  url: "https://lpse.{code}.go.id/eproc4"\n  keyword: SPSE\n  timeout: 5\n  retries: 0\n'
+    site = site_with(make_site, ROWS, extra)
+    config, _ = load_settings(site.config)
+    probe = config.components[1].probe
+    assert probe is not None
+    assert (probe.url, probe.keyword, probe.timeout, probe.retries) == ("https://lpse.kalselprov.go.id/eproc4",
+                                                                          "SPSE", 5.0, 0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "extra", "where", "expected"),
+    [
+        ("code,name,province\nabc,A,P\nabc,B,P\n", "", "lpse.csv:3", "lpse.csv:2): ids must be unique"),
+        ("code,name,province\nspse,A,P\n", "", "lpse.csv:2", "status.yml:4): ids must be unique"),
+        ("code,name,province\nKab Tapin,A,P\n", "", "lpse.csv:2", "code 'Kab Tapin' may only hold a-z, 0-9"),
+        ("code,name,province,kota\na,A,P,x\n", "", "lpse.csv:1", "unknown column 'kota'"),
+        ("code,name\na,A\n", "", "lpse.csv:1", "missing column(s) province"),
+        ("code,name,province\na,A\n", "", "lpse.csv:2", "2 values for 3 columns"),
+        ("code,name,province\na,,P\n", "", "lpse.csv:2", "'name' is empty"),
+        ("code,name,province,confirmed\na,A,P,mungkin\n", "", "lpse.csv:2", "confirmed 'mungkin' is neither"),
+        (
+            "code,name,province\na,A,P\n",
+            '  url: "https://spse.inaproc.id/eproc4"\n',
+            "status.yml:10",
+            "has no '{code}'",
+        ),
+        ("code,name,province\na,A,P\n", "  group_by: kota\n", "status.yml:10", "grouped by 'province' only"),
+    ],
+)
+def test_a_wrong_row_or_setting_is_an_error_at_its_line(
+    make_site: Callable[..., Site], cli: Callable[..., Run], rows: str, extra: str, where: str, expected: str
+) -> None:
+    site = site_with(make_site, rows, extra)
+    run = cli("check", "--config", site.config)
+    assert run.code == 1
+    said = [line for line in run.err.splitlines() if f"{where}: " in line]
+    assert said and expected in said[0], run.err
+
+
+def test_a_missing_file_is_an_error(make_site: Callable[..., Site], cli: Callable[..., Run]) -> None:
+    site = make_site(SITE.format(extra=""))
+    run = cli("check", "--config", site.config)
+    assert run.code == 1 and "lpse.csv:1: " in run.err
+
+
+# --- shards ---------------------------------------------------------------------------------------------------
+
+
+def test_shards_are_disjoint_cover_everything_and_stay_put_as_instances_are_added() -> None:
+    codes = [f"lpse{n}kab" for n in range(600)]
+    for count in (1, 2, 4, 7):
+        held = {index: {c for c in codes if shard_of(c, count) == index} for index in range(1, count + 1)}
+        assert set().union(*held.values()) == set(codes)  # every component in a shard
+        assert sum(len(shard) for shard in held.values()) == len(codes)  # and in one only
+    before = {c: shard_of(c, 4) for c in codes}
+    assert {c: shard_of(c, 4) for c in [*codes, *(f"baru{n}" for n in range(100))] if c in before} == before
+    # Shared out evenly enough that no shard has more than twice its fair share of 150.
+    sizes = [sum(1 for c in codes if shard_of(c, 4) == index) for index in range(1, 5)]
+    assert all(75 <= size <= 300 for size in sizes), sizes
+
+
+def test_the_workflow_runs_one_shard_per_150_components() -> None:
+    assert SHARD_SIZE == 150
+    assert [shards(n) for n in (0, 1, 150, 151, 300, 301, 600)] == [1, 1, 1, 2, 2, 3, 4]
+
+
+def test_the_run_length_bound_applies_per_shard(make_site: Callable[..., Site], cli: Callable[..., Run]) -> None:
+    # timeout 30 s, 1 retry: a probe takes at most (30 + 0.25) × 2 + 0.5 = 61 s. 300 of them in one run, 64 at a
+    # time, would be ceil(300 / 64) = 5 rounds = 305 s > 300 s. In 2 shards each holds some 150, at most 192
+    # (as the check above allows): ceil(192 / 64) = 3 rounds = 183 s, within the bound.
+    rows = "code,name,province\n" + "".join(f"lpse{n},LPSE {n},P\n" for n in range(300))
+    site = site_with(make_site, rows, "  timeout: 30\n")
+    assert max(sum(1 for n in range(300) if shard_of(f"lpse{n}", 2) == i) for i in (1, 2)) <= 192
+    assert cli("check", "--config", site.config).code == 0
+    assert json.loads(cli("probe", "--config", site.config, "--plan").out) == ["1/2", "2/2"]
+    # 150 of them, one shard: 3 rounds of 61 s. With timeout 60 and 2 retries ((60.25) × 3 + 1 = 181.75 s each),
+    # 3 rounds are 545 s: refused.
+    slow = make_site(SITE.format(extra="  timeout: 60\n  retries: 2\n"), name="slow")
+    (slow.root / "lpse.csv").write_text("code,name,province\n" + "".join(f"x{n},X,P\n" for n in range(150)))
+    run = cli("check", "--config", slow.config)
+    assert run.code == 1 and "150 probes that all fail could keep the probe run waiting 545.25 s" in run.err
+
+
+class Lpse(LocalServer):
+    """Every LPSE, on one local server: /<code>/ answers 200."""
+
+    def __init__(self) -> None:
+        class Handler(QuietHandler):
+            def do_GET(self) -> None:
+                self.reply(200, b"SPSE")
+
+        super().__init__(Handler)
+
+
+@pytest.fixture
+def lpse() -> Iterator[Lpse]:
+    server = Lpse()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_probe_shard_probes_its_share_only(make_site: Callable[..., Site], cli: Callable[..., Run], lpse: Lpse) -> None:
+    codes = [f"lpse{n}" for n in range(12)]
+    rows = "code,name,province\n" + "".join(f"{c},LPSE {c},P\n" for c in codes)
+    site = make_site(SITE.format(extra=f'  url: "{lpse.base}/{{code}}/"\n  timeout: 2\n').replace(
+        "  - id: spse\n    name: SPSE\n", "  - id: spse\n    name: SPSE\n    url: https://example.org/\n"))  # fmt: skip
+    (site.root / "lpse.csv").write_text(rows, encoding="utf-8")
+    history = site.root / "history"
+    seen = []
+    for index in (1, 2, 3):
+        assert cli("probe", "--config", site.config, "--shard", f"{index}/3").code == 0
+        now = {p.name for p in history.iterdir() if p.is_dir()}
+        seen.append(now - set().union(*seen) if seen else now)
+    assert [sorted(s) for s in seen] == [sorted(c for c in codes if shard_of(c, 3) == i) for i in (1, 2, 3)]
+    assert set().union(*seen) == set(codes)
+    assert cli("probe", "--config", site.config, "--shard", "4/3").code == 2
