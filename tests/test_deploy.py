@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -181,6 +182,27 @@ def test_a_racing_writer_loses_no_line(origin: Path, tmp_path: Path) -> None:
     assert len(set(lines[1:])) == 3
     # Fast-forwards only: the start, first's two runs, and second's run replayed on top of them.
     assert git(origin, "rev-list", "--count", "status-data") == "4\n"
+
+
+def test_shards_probing_at_once_each_write_their_share_and_lose_no_line(tmp_path: Path, service: str) -> None:
+    """The probe workflow's matrix: one runner per shard, all at once, pushing to the same branch."""
+    from statusgen.instances import shard_of
+
+    ids = tuple(f"lpse{n}" for n in range(8))
+    origin = make_origin(tmp_path, service, ids)
+    assert run(clone(origin, "first"), "probe.sh", SHARD="1/3").returncode == 0  # creates the data branch
+    runners = [clone(origin, f"shard{index}") for index in (1, 2, 3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda i: run(runners[i - 1], "probe.sh", SHARD=f"{i}/3"), (1, 2, 3)))
+    assert [result.returncode for result in results] == [0, 0, 0], [r.stderr for r in results]
+    listing = git(origin, "ls-tree", "-r", "--name-only", "status-data").split()
+    folders = {name.split("/")[0] for name in listing if name.endswith(".csv")}
+    assert folders == set(ids)  # together the shards cover every component
+    # Each component's file: its header, then one sample per run of its shard (two for shard 1, one for others).
+    for cid in ids:
+        name = next(n for n in listing if n.startswith(f"{cid}/"))
+        lines = git(origin, "show", f"status-data:{name}").splitlines()
+        assert len(lines) == 1 + (2 if shard_of(cid, 3) == 1 else 1), (cid, lines)
 
 
 def test_the_build_uses_main_and_the_data_branch(origin: Path) -> None:

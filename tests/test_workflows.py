@@ -55,9 +55,18 @@ def test_probe_runs_every_five_minutes_one_writer_at_a_time() -> None:
     assert "workflow_dispatch" in probe["on"]
     # The probe job alone holds the group: a build and deploy after it do not hold up the next probe run.
     assert "concurrency" not in probe
-    assert probe["jobs"]["probe"]["concurrency"] == {"group": "status-data", "cancel-in-progress": "false"}
-    steps = probe["jobs"]["probe"]["steps"]
-    assert any(step.get("run") == "bash scripts/ci/probe.sh" for step in steps)
+    job = probe["jobs"]["probe"]
+    # Each shard of the matrix is one writer of its own files; a shard waits for its own last run.
+    assert job["concurrency"] == {"group": "status-data-${{ matrix.shard }}", "cancel-in-progress": "false"}
+    assert job["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    assert job["needs"] == "plan"
+    assert (
+        probe["jobs"]["plan"]["steps"][-1]["run"]
+        == 'echo "shards=$(python3 generate.py probe --plan)" >>"$GITHUB_OUTPUT"'
+    )
+    steps = job["steps"]
+    assert any(step.get("run") == "bash scripts/ci/probe.sh" and step["env"] == {"SHARD": "${{ matrix.shard }}"}
+               for step in steps)  # fmt: skip
 
 
 def test_a_status_change_is_built_and_deployed_in_the_same_run() -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Probe every component, commit the new samples to the data branch and push them. Prints
-# deploy=true|false (also to $GITHUB_OUTPUT): true when a component's status changed with this run
+# Probe every component (or, with SHARD=I/N, one share of them), commit the new samples to the data
+# branch and push them. Prints deploy=true|false (and deploy=true to $GITHUB_OUTPUT): true when a
+# component's status changed with this run
 # and its sample reached the branch, so the workflow builds and deploys the site at once.
 #
 # It fetches only the newest commit and the month files it appends to (data-branch.sh probe), so a
@@ -27,7 +28,12 @@ if ! hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p'); then
   exit 1
 fi
 
-if ! $generate probe --config status.yml; then
+# SHARD=I/N (the probe workflow's matrix): only that share of the components (generate.py probe --shard).
+shard=()
+if [ -n "${SHARD:-}" ]; then
+  shard=(--shard "$SHARD")
+fi
+if ! $generate probe --config status.yml ${shard[@]+"${shard[@]}"}; then
   failed+=("probe: a history file could not be written or status.yml is invalid (see above)")
 fi
 # The samples of the places that probe from their own machines (vantages with a source), copied from
@@ -68,7 +74,9 @@ if [ "${GITHUB_ACTIONS:-}" != true ]; then
 fi
 
 echo "deploy=$deploy"
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  echo "deploy=$deploy" >>"$GITHUB_OUTPUT"
+# Written only when true: the shards of a matrix share the job's output, and one that saw no change must
+# not overwrite another's "true".
+if [ -n "${GITHUB_OUTPUT:-}" ] && [ "$deploy" = true ]; then
+  echo "deploy=true" >>"$GITHUB_OUTPUT"
 fi
 finish ${failed[@]+"${failed[@]}"}
