@@ -159,8 +159,40 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     )
     if strict and (strays or inputs.strays or ahead):
         raise InputError(inputs.warnings + strays + ahead)
-    warnings = sorted(inputs.warnings + strays + ahead)
+    history, unanswered = _never_found(config, history)
+    warnings = sorted(inputs.warnings + strays + ahead + unanswered)
     return resolve_start(replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays), now)
+
+
+def _never_found(
+    config: Config, history: dict[str, ComponentHistory]
+) -> tuple[dict[str, ComponentHistory], list[Problem]]:
+    """Probe history in which every sample so far found nothing at the address (HTTP 404), set aside with a
+    warning: a wrong code or address, most likely (an LPSE's code mistyped in an instances file), not an
+    outage to show the public. The component shows "no data" until a probe finds the page."""
+    kept = dict(history)
+    found: list[Problem] = []
+    for component in config.components:
+        recorded = history.get(component.id)
+        if component.probe is None or recorded is None or recorded.runs or not recorded.samples:
+            continue
+        if all(sample.http_status == 404 for sample in recorded.samples):
+            kept[component.id] = replace(recorded, samples=())
+            found.append(
+                Problem(
+                    f"{shown_path(config.history_dir)}/{component.id}",
+                    1,
+                    Message(
+                        "every probe of '{cid}' so far found nothing at {url} (HTTP 404, {n} times): its code or "
+                        "address is likely wrong; the page shows no data for it until a probe finds the page",
+                        cid=component.id,
+                        url=component.probe.url,
+                        n=len(recorded.samples),
+                    ),
+                    warning=True,
+                )
+            )
+    return kept, found
 
 
 def _screen_start(config: Config, component: Component) -> int:

@@ -178,7 +178,7 @@ INSTANCES = Table(
     "instances",
     Key("file", "text", "a CSV file beside status.yml with the columns `code,name,province` and optionally `url`, "
         "`source` (where the code was confirmed) and `confirmed` (`yes`, or `no`: left out)",
-        required="instances/kalsel.csv"),
+        required="instances/lpse.csv"),
     Key("url", "text", "the address of an instance, `{code}` standing for its code; a row's `url` overrides it",
         default="https://spse.inaproc.id/{code}/"),
     Key("keyword", "text", "text the probe must find in the first 1 MiB of each instance's page"),

@@ -28,10 +28,10 @@ instances:
 
 ROWS = """\
 code,name,province,url,source,confirmed
-kalselprov,LPSE Provinsi Kalimantan Selatan,Kalimantan Selatan,,https://example.org/a,yes
-tapinkab,LPSE Kabupaten Tapin,Kalimantan Selatan,,https://example.org/b,
-banjar,LPSE Kota Banjar,Jawa Barat,https://lpse.banjarkota.go.id/eproc4,https://example.org/c,yes
-ragu,LPSE Ragu,Jawa Barat,,,no
+ujiprov,LPSE Provinsi Uji,Uji Selatan,,https://example.org/a,yes
+contohkab,LPSE Kabupaten Contoh,Uji Selatan,,https://example.org/b,
+lainkota,LPSE Kota Lain,Uji Barat,https://lpse.lainkota.go.id/eproc4,https://example.org/c,yes
+ragu,LPSE Ragu,Uji Barat,,,no
 """
 
 
@@ -45,17 +45,17 @@ def test_each_confirmed_row_is_a_probed_component_in_its_province(make_site: Cal
     site = site_with(make_site, ROWS)
     config, warnings = load_settings(site.config)
     assert warnings == []
-    assert [c.id for c in config.components] == ["spse", "kalselprov", "tapinkab", "banjar"]  # "ragu": not confirmed
-    kalsel, tapin, banjar = config.components[1:]
-    assert (kalsel.name, kalsel.group, kalsel.group.translations) == (
-        "LPSE Provinsi Kalimantan Selatan",
-        "LPSE di Kalimantan Selatan",
-        {"en": "LPSEs in Kalimantan Selatan"},
+    assert [c.id for c in config.components] == ["spse", "ujiprov", "contohkab", "lainkota"]  # "ragu": not confirmed
+    province, regency, city = config.components[1:]
+    assert (province.name, province.group, province.group.translations) == (
+        "LPSE Provinsi Uji",
+        "LPSE di Uji Selatan",
+        {"en": "LPSEs in Uji Selatan"},
     )
-    assert kalsel.probe is not None and kalsel.probe.url == "https://spse.inaproc.id/kalselprov/"  # the default
-    assert tapin.url == "https://spse.inaproc.id/tapinkab/"
-    assert banjar.probe is not None and banjar.probe.url == "https://lpse.banjarkota.go.id/eproc4"  # its own url
-    assert (kalsel.probe.timeout, kalsel.probe.retries, kalsel.probe.keyword) == (10.0, 1, None)
+    assert province.probe is not None and province.probe.url == "https://spse.inaproc.id/ujiprov/"  # the default
+    assert regency.url == "https://spse.inaproc.id/contohkab/"
+    assert city.probe is not None and city.probe.url == "https://lpse.lainkota.go.id/eproc4"  # its own url
+    assert (province.probe.timeout, province.probe.retries, province.probe.keyword) == (10.0, 1, None)
 
 
 def test_the_template_keyword_and_timeouts_apply_to_every_instance(make_site: Callable[..., Site]) -> None:
@@ -64,7 +64,7 @@ def test_the_template_keyword_and_timeouts_apply_to_every_instance(make_site: Ca
     config, _ = load_settings(site.config)
     probe = config.components[1].probe
     assert probe is not None
-    assert (probe.url, probe.keyword, probe.timeout, probe.retries) == ("https://lpse.kalselprov.go.id/eproc4",
+    assert (probe.url, probe.keyword, probe.timeout, probe.retries) == ("https://lpse.ujiprov.go.id/eproc4",
                                                                           "SPSE", 5.0, 0)  # fmt: skip
 
 
@@ -178,3 +178,24 @@ def test_probe_shard_probes_its_share_only(make_site: Callable[..., Site], cli: 
     assert [sorted(s) for s in seen] == [sorted(c for c in codes if shard_of(c, 3) == i) for i in (1, 2, 3)]
     assert set().union(*seen) == set(codes)
     assert cli("probe", "--config", site.config, "--shard", "4/3").code == 2
+
+
+def test_an_instance_whose_every_probe_found_nothing_is_a_warning_not_an_outage(
+    make_site: Callable[..., Site], cli: Callable[..., Run]
+) -> None:
+    site = site_with(make_site, "code,name,province\nsalahkab,LPSE Salah,P\nbenarkab,LPSE Benar,P\n")
+    header = "time,status,http_status,latency_ms,error,cert_days\n"
+    for code, line in (("salahkab", "down,404,80,status,"), ("benarkab", "down,503,80,status,")):
+        folder = site.root / "history" / code
+        folder.mkdir(parents=True)
+        samples = "".join(f"2026-12-05T01:{minute:02d}:00Z,{line}\n" for minute in (0, 5, 10))
+        (folder / "2026-12.csv").write_text(header + samples, encoding="utf-8")
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-12-05T09:12+08:00")
+    assert run.code == 0, run.err
+    assert "history/salahkab:1: warning: every probe of 'salahkab' so far found nothing at" in run.err
+    assert "(HTTP 404, 3 times)" in run.err and "benarkab" not in run.err
+    summary = json.loads(site.file("api/v2/summary.json"))
+    status = {c["id"]: c.get("statusgen_status") for c in summary["components"]}
+    # A 503 is an outage; three 404s and nothing else are a wrong code: no data, not an outage.
+    assert status["benarkab"] == "major_outage"
+    assert status["salahkab"] == "no_data"
