@@ -324,6 +324,9 @@ def language_jobs(
                 (f"components/{cid}/{period.label}/", "component_year.html", {"item": component, "year": period})
                 for period in component.years
             ]
+    pages += [(group.path, "group.html", {"group": group}) for group in view.groups if group.folded]
+    if view.folded:
+        pages.append(("components/", "components.html", {}))
     pages.append(("history/", "history.html", {}))
     for year in view.years:
         pages += [(page.path, "history_year.html", {"year": year, "page": page}) for page in year.pages]

@@ -7,7 +7,8 @@ the bar. Templates decide no status and do no arithmetic.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -186,11 +187,32 @@ class ComponentView:
         return self.latest is not None and self.latest.error == "tls"
 
 
+GROUP_ROWS = 20  # a group with more components is one line on the home page, its rows on a page of its own
+PROBLEMS_SHOWN = 50  # components with a problem listed on the home page at most
+PROBLEM = ("major_outage", "partial_outage", "degraded_performance", "under_maintenance")
+
+
 @dataclass(frozen=True)
 class GroupView:
     name: str | None
     status: str
     components: tuple[ComponentView, ...]
+    slug: str = ""  # its page: groups/<slug>/ (only a folded group has one)
+
+    @property
+    def folded(self) -> bool:
+        """Too many components to show each with its bars on the home page (a province's LPSEs)."""
+        return self.name is not None and len(self.components) > GROUP_ROWS
+
+    @property
+    def path(self) -> str:
+        return f"groups/{self.slug}/"
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """How many of its components are in each status, worst first; statuses none is in left out."""
+        found = Counter(item.status for item in self.components)
+        return [(name, found[name]) for name in status.STATUSES if found[name]]
 
 
 @dataclass(frozen=True)
@@ -242,6 +264,22 @@ class SiteView:
     daily: dict[str, list[uptime.DailyUptime]]
     # Each place's days, by component and place, for the components several places probe.
     place_daily: dict[str, dict[str, list[uptime.DailyUptime]]] = field(default_factory=dict)
+
+    @property
+    def folded(self) -> bool:
+        return any(group.folded for group in self.groups)
+
+    @property
+    def problems(self) -> list[ComponentView]:
+        """The components of folded groups with a problem now, worst first: listed before the groups."""
+        found = [item for group in self.groups if group.folded for item in group.components if item.status in PROBLEM]
+        return sorted(found, key=lambda item: status.STATUSES.index(item.status))
+
+    @property
+    def by_name(self) -> list[ComponentView]:
+        """Every component, by name: the index a reader finds one in without JavaScript."""
+        return sorted((item for group in self.groups for item in group.components),
+                      key=lambda item: (str(item.component.name).casefold(), item.component.id))  # fmt: skip
 
 
 def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -> SiteView:
@@ -295,7 +333,8 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
         now=figures.now,
         overall=figures.overall,
         groups=tuple(
-            GroupView(name, status.worst(v.status for v in members), tuple(members)) for name, members in groups.items()
+            GroupView(name, status.worst(v.status for v in members), tuple(members), slug)
+            for (name, members), slug in zip(groups.items(), _slugs(list(groups)), strict=True)
         ),
         active=tuple(views[slug] for slug in figures.active),
         upcoming=tuple(views[slug] for slug in figures.upcoming),
@@ -344,6 +383,19 @@ def _places_of(component: Component, config: Config, numbers: Figures, today: da
         "bandwidth": numbers.bandwidth[measured[0] :] if measured else (),
         "upload": probe is not None and probe.bandwidth is not None and probe.bandwidth.upload_url is not None,
     }
+
+
+def _slugs(names: list[str | None]) -> list[str]:
+    """A folder name for each group, from its name in the default language; unique."""
+    found: list[str] = []
+    for name in names:
+        base = re.sub(r"[^a-z0-9]+", "-", str(name or "").casefold()).strip("-") or "grup"
+        slug, n = base, 1
+        while slug in found:
+            n += 1
+            slug = f"{base}-{n}"
+        found.append(slug)
+    return found
 
 
 def incident_view(incident: Incident, config: Config, figures: IncidentFigures) -> IncidentView:

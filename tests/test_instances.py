@@ -4,6 +4,7 @@ confirmed left out, and probes shared out among shards that stay stable as insta
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 
@@ -199,3 +200,31 @@ def test_an_instance_whose_every_probe_found_nothing_is_a_warning_not_an_outage(
     # A 503 is an outage; three 404s and nothing else are a wrong code: no data, not an outage.
     assert status["benarkab"] == "major_outage"
     assert status["salahkab"] == "no_data"
+
+
+def test_a_province_with_many_instances_is_one_line_on_the_home_page(
+    make_site: Callable[..., Site], cli: Callable[..., Run]
+) -> None:
+    # 25 instances in "Uji Utara" (more than GROUP_ROWS = 20: folded), 3 in "Uji Selatan" (shown row by row).
+    rows = "code,name,province\n" + "".join(f"u{n:02d}kab,LPSE Kabupaten U{n:02d},Uji Utara\n" for n in range(25))
+    rows += "".join(f"s{n}kab,LPSE Kabupaten S{n},Uji Selatan\n" for n in range(3))
+    site = site_with(make_site, rows)
+    folder = site.root / "history" / "u07kab"
+    folder.mkdir(parents=True)
+    (folder / "2026-12.csv").write_text("time,status,http_status,latency_ms,error,cert_days\n"
+                                        "2026-12-05T01:00:00Z,down,503,40,status,\n", encoding="utf-8")  # fmt: skip
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-12-05T09:05+08:00")
+    assert run.code == 0, run.err
+    index = site.file("index.html")
+    rows_on_index = re.findall(r'<li class="component [^"]*" data-component="([^"]+)"', index)
+    # spse, the one instance with a problem (listed first, under "with a problem now"), and the small group's 3.
+    assert rows_on_index == ["u07kab", "spse", "s0kab", "s1kab", "s2kab"]
+    folded = index.split('class="group folded')[1].split("</section>")[0]
+    assert 'href="/status/groups/lpse-di-uji-utara/"' in folded
+    # 25 instances: 1 with a major outage (503), the 24 others never probed: no data.
+    assert "25 layanan:\nGangguan total 1 · Tidak ada data terbaru 24" in folded
+    group = site.file("groups/lpse-di-uji-utara/index.html")
+    assert len(re.findall(r'data-component="u\d\dkab"', group)) == 25
+    by_name = site.file("components/index.html")
+    names = re.findall(r'<a href="/status/components/[^"]+/">([^<]+)</a>', by_name)
+    assert names == sorted(names, key=str.casefold) and len(names) == 1 + 25 + 3
