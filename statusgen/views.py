@@ -188,6 +188,7 @@ class ComponentView:
 
 
 GROUP_ROWS = 20  # a group with more components is one line on the home page, its rows on a page of its own
+SITE_ROWS = 60  # a site with more components shows every named group so (the nation's LPSEs by province)
 PROBLEMS_SHOWN = 50  # components with a problem listed on the home page at most
 PROBLEM = ("major_outage", "partial_outage", "degraded_performance", "under_maintenance")
 
@@ -198,11 +199,8 @@ class GroupView:
     status: str
     components: tuple[ComponentView, ...]
     slug: str = ""  # its page: groups/<slug>/ (only a folded group has one)
-
-    @property
-    def folded(self) -> bool:
-        """Too many components to show each with its bars on the home page (a province's LPSEs)."""
-        return self.name is not None and len(self.components) > GROUP_ROWS
+    # Too many components to show each with its bars on the home page (a province's LPSEs): see folding().
+    folded: bool = False
 
     @property
     def path(self) -> str:
@@ -269,11 +267,16 @@ class SiteView:
     def folded(self) -> bool:
         return any(group.folded for group in self.groups)
 
-    @property
-    def problems(self) -> list[ComponentView]:
-        """The components of folded groups with a problem now, worst first: listed before the groups."""
+    @cached_property
+    def troubled(self) -> list[ComponentView]:
+        """The components of folded groups with a problem now, worst first."""
         found = [item for group in self.groups if group.folded for item in group.components if item.status in PROBLEM]
         return sorted(found, key=lambda item: status.STATUSES.index(item.status))
+
+    @property
+    def problems(self) -> list[ComponentView]:
+        """The first PROBLEMS_SHOWN of ``troubled``: listed on the home page before the groups."""
+        return self.troubled[:PROBLEMS_SHOWN]
 
     @property
     def by_name(self) -> list[ComponentView]:
@@ -333,7 +336,13 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
         now=figures.now,
         overall=figures.overall,
         groups=tuple(
-            GroupView(name, status.worst(v.status for v in members), tuple(members), slug)
+            GroupView(
+                name,
+                status.worst(v.status for v in members),
+                tuple(members),
+                slug,
+                name is not None and folding(len(members), len(config.components)),
+            )
             for (name, members), slug in zip(groups.items(), _slugs(list(groups)), strict=True)
         ),
         active=tuple(views[slug] for slug in figures.active),
@@ -383,6 +392,12 @@ def _places_of(component: Component, config: Config, numbers: Figures, today: da
         "bandwidth": numbers.bandwidth[measured[0] :] if measured else (),
         "upload": probe is not None and probe.bandwidth is not None and probe.bandwidth.upload_url is not None,
     }
+
+
+def folding(members: int, total: int) -> bool:
+    """Whether a named group of ``members`` components, on a site of ``total``, is one line on the home page:
+    when it has more than GROUP_ROWS, or the site more than SITE_ROWS (then every named group is)."""
+    return members > GROUP_ROWS or total > SITE_ROWS
 
 
 def _slugs(names: list[str | None]) -> list[str]:
