@@ -205,3 +205,27 @@ finish() {  # finish [PART...]: say which parts failed, in the log and the job's
   done
   [ "$#" -eq 0 ]
 }
+
+left_out() {  # the files of the branch left out of the checkout (narrowed), one per line
+  git -C "$dir" ls-files -t | sed -n 's/^S //p'
+}
+
+join_left_out() {  # join_left_out LIST: each file of LIST (left_out, read before the run wrote) that the run
+  # wrote anyway, its clock having crossed into a month not checked out, joins the branch's file instead of
+  # replacing it; one that cannot be joined is left as the branch has it, and said in failed[]
+  local path kept
+  while IFS= read -r path; do
+    if [ -z "$path" ] || [ ! -e "$dir/$path" ]; then
+      continue
+    fi
+    kept=$(mktemp -p "$(git rev-parse --git-common-dir)" joined.XXXXXX)  # not in history/: never committed
+    # The branch's file (fetched now), its last line ended, then this run's lines after the header it wrote.
+    if git -C "$dir" show "HEAD:$path" >"$kept" && { [ -z "$(tail -c 1 "$kept")" ] || printf '\n' >>"$kept"; } &&
+      tail -n +2 "$dir/$path" >>"$kept" && mv "$kept" "$dir/$path"; then
+      continue
+    fi
+    rm -f "$kept" "$dir/$path"
+    git -C "$dir" update-index --skip-worktree -- "$path" || true
+    failed+=("$path: a line for a month outside the checkout could not be joined to the branch's file")
+  done <<<"$1"
+}

@@ -25,7 +25,7 @@ if ! bash "$(dirname "$0")/data-branch.sh" notify; then
 fi
 # Files of the branch left out of the checkout. A run whose clock crosses into a month that is not
 # checked out would write a new record file there; it must join the branch's file, not replace it.
-if ! hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p'); then
+if ! hidden=$(left_out); then
   echo "cannot list the files of $dir left out of the checkout: nothing was sent" >&2
   exit 1
 fi
@@ -34,21 +34,7 @@ if ! $generate notify --config status.yml; then
   failed+=("notify: a notification could not be sent, or status.yml or an incident is invalid (see above)")
 fi
 
-while IFS= read -r path; do
-  if [ -z "$path" ] || [ ! -e "$dir/$path" ]; then
-    continue
-  fi
-  kept=$(mktemp -p "$(git rev-parse --git-common-dir)" joined.XXXXXX)  # not in history/: never committed
-  # The branch's file (fetched now), its last line ended, then this run's lines after the header it wrote.
-  if git -C "$dir" show "HEAD:$path" >"$kept" && { [ -z "$(tail -c 1 "$kept")" ] || printf '\n' >>"$kept"; } &&
-    tail -n +2 "$dir/$path" >>"$kept" && mv "$kept" "$dir/$path"; then
-    continue
-  fi
-  # The branch's file could not be had: leave it as the branch has it, and this run's lines out.
-  rm -f "$kept" "$dir/$path"
-  git -C "$dir" update-index --skip-worktree -- "$path" || true
-  failed+=("$path: a line for a month outside the checkout could not be joined to the branch's file")
-done <<<"$hidden"
+join_left_out "$hidden"
 
 if ! publish "Notifications $(date -u +%Y-%m-%dT%H:%M:%SZ)"; then
   failed+=("push: the record of this run did not reach $branch; the next run may send its notices again")

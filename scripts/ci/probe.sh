@@ -23,7 +23,7 @@ if ! bash "$(dirname "$0")/data-branch.sh" probe; then
 fi
 # Files of the branch left out of the checkout. A run whose clock crosses into a month that is not
 # checked out would write a new file there; it must join the branch's file, not replace it.
-if ! hidden=$(git -C "$dir" ls-files -t | sed -n 's/^S //p'); then
+if ! hidden=$(left_out); then
   echo "cannot list the files of $dir left out of the checkout: nothing was probed" >&2
   exit 1
 fi
@@ -43,21 +43,7 @@ if ! python3 "$(dirname "$0")/relay.py" status.yml $(probe_months); then
   failed+=("relay: a place's samples could not be copied into history/ (see above)")
 fi
 
-while IFS= read -r path; do
-  if [ -z "$path" ] || [ ! -e "$dir/$path" ]; then
-    continue
-  fi
-  kept=$(mktemp -p "$(git rev-parse --git-common-dir)" joined.XXXXXX)  # not in history/: never committed
-  # The branch's file (fetched now), its last line ended, then this run's lines after the header it wrote.
-  if git -C "$dir" show "HEAD:$path" >"$kept" && { [ -z "$(tail -c 1 "$kept")" ] || printf '\n' >>"$kept"; } &&
-    tail -n +2 "$dir/$path" >>"$kept" && mv "$kept" "$dir/$path"; then
-    continue
-  fi
-  # The branch's file could not be had: leave it as the branch has it, and this run's line out.
-  rm -f "$kept" "$dir/$path"
-  git -C "$dir" update-index --skip-worktree -- "$path" || true
-  failed+=("$path: a line for a month outside the checkout could not be joined to the branch's file")
-done <<<"$hidden"
+join_left_out "$hidden"
 
 if ! deploy=$(python3 "$(dirname "$0")/status_changed.py" status.yml); then
   failed+=("the change check failed: deploying to be safe")
