@@ -18,7 +18,7 @@ from .config import load_config
 from .figures import site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
-from .model import Component, ComponentHistory, Config, Incident, Message
+from .model import Component, ComponentHistory, Config, Incident, Message, place_folder
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
@@ -58,6 +58,9 @@ class Inputs:
     # Set by resolve_start for a site without history_start that has recorded nothing before now: no time
     # before this moment is vouched for, so the figures show no data rather than a clean record.
     vouched_from: datetime | None = None
+    # Set by resolve_start for each component only its probes vouch for (Component.probes_only): its first
+    # probe, or now when it has none; the time of its history before is no data.
+    probed_from: dict[str, datetime] = field(default_factory=dict)
 
 
 def shown_path(path: Path) -> str:
@@ -215,14 +218,38 @@ def resolve_start(inputs: Inputs, now: datetime) -> Inputs:
     """
     config = inputs.config
     if config.history_start is not None:
-        return inputs
+        return _probed_from(inputs, now)
     moments = [incident.started for incident in inputs.incidents]
     for recorded in inputs.history.values():
         times = [run.start for run in recorded.runs[:1]] + [sample.time for sample in recorded.samples[:1]]
         moments += [datetime.fromtimestamp(moment, UTC) for moment in times]
     first = min([*moments, now])
     start = first.astimezone(config.timezone).date()
-    return replace(inputs, config=replace(config, history_start=start), vouched_from=now if first >= now else None)
+    resolved = replace(inputs, config=replace(config, history_start=start), vouched_from=now if first >= now else None)
+    return _probed_from(resolved, now)
+
+
+def _probed_from(inputs: Inputs, now: datetime) -> Inputs:
+    """The inputs with the history of each component only its probes vouch for starting at its first probe
+    sample or compacted run, from any place (``since`` the day of it, ``probed_from`` the moment), or at ``now``
+    when nothing has probed it yet: an LPSE of a list shows no data, never years of clean record, before it
+    was probed. Run on inputs without probe history (``check``), that is today; nothing there draws on it."""
+    config = inputs.config
+    if not any(component.probes_only for component in config.components):
+        return inputs
+    tz = config.timezone
+    components, probed_from = [], dict(inputs.probed_from)
+    for component in config.components:
+        if component.probes_only:
+            folders = [component.id] + [place_folder(component.id, v.id) for v in config.places(component)]
+            recorded = [h for folder in folders if (h := inputs.history.get(folder)) is not None]
+            times = [t for h in recorded for t in [run.start for run in h.runs[:1]] + [s.time for s in h.samples[:1]]]
+            first = datetime.fromtimestamp(min(times), UTC) if times else now
+            day = first.astimezone(tz).date()
+            probed_from[component.id] = first
+            component = replace(component, since=max(day, component.since or day))
+        components.append(component)
+    return replace(inputs, config=replace(config, components=tuple(components)), probed_from=probed_from)
 
 
 AHEAD = timedelta(hours=1)  # clocks differ, and a time typed a little early is harmless; hours ahead is a typo
@@ -318,7 +345,9 @@ def build(
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
     inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
-    numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from)
+    numbers = site_figures(
+        inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from, inputs.probed_from
+    )
     view = site_view(inputs.config, inputs.incidents, numbers)
     spent["figures"] = time.perf_counter() - start
     start = time.perf_counter()

@@ -62,8 +62,7 @@ def load_config(path: Path, problems: Problems, shown: str | None = None) -> Con
     signatory = _signatory(fields)
     vantages = read_vantages(fields, languages)
     components = _components(fields, languages, vantages)
-    taken = {c.id: f"{shown}:{fields.mapping.line_of('components')}" for c in components}
-    components += read_instances(fields, path.parent, languages, vantages, taken)
+    components += read_instances(fields, path.parent, languages, vantages, components, shown)
     check_uplinks(fields, vantages, components)
     _probe_run_length(fields, components)
     help = read_help(fields, languages, {c.id: c for c in components}, base_url or "")

@@ -95,12 +95,15 @@ def site_figures(
     history: dict[str, ComponentHistory] | None = None,
     processes: int = 1,
     vouched_from: datetime | None = None,
+    probed_from: dict[str, datetime] | None = None,
 ) -> SiteFigures:
     """Work out every figure at ``now`` from validated records (``incidents`` oldest first).
 
     ``config.history_start`` must be a date (build.resolve_start). With ``vouched_from``, set for a site
-    that has recorded nothing before it, the time of its history before that moment is no data.
+    that has recorded nothing before it, the time of its history before that moment is no data; so is the
+    time before a component's ``probed_from`` (its first probe, for one only its probes vouch for).
     """
+    probed_from = probed_from or {}
     history = history or {}
     tz = config.timezone
     newest_first = sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True)
@@ -128,7 +131,7 @@ def site_figures(
             _records(config, component, history),
             now,
             bounds,
-            vouched_from,
+            max(filter(None, (vouched_from, probed_from.get(component.id))), default=None),
             uplinks,
         ),
         list(config.components),

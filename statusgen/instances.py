@@ -40,9 +40,11 @@ class Row:
 
 
 def read_instances(fields: Fields, root: Path, languages: Sequence[str], vantages: Sequence[Vantage],
-                   taken: dict[str, str]) -> tuple[Component, ...]:  # fmt: skip
-    """The components of ``instances:``, in the file's order; ``taken`` holds the ids already used (by the
-    components of status.yml) and where, as ``file:line``."""
+                   components: Sequence[Component], shown: str) -> tuple[Component, ...]:  # fmt: skip
+    """The components of ``instances:``, in the file's order, besides the ``components`` of status.yml (shown as
+    ``shown``): a code may not repeat their ids, and a row whose address one of them probes already is left
+    out, so that no address is probed twice and the component written by hand, with its history, stands for
+    the row."""
     data = fields.submapping("instances")
     if data is None:
         return ()
@@ -65,7 +67,10 @@ def read_instances(fields: Fields, root: Path, languages: Sequence[str], vantage
     if len(entry.problems.errors) > before or name is None or timeout is None or retries is None:
         return ()
     path = root / name
-    rows = read_rows(path, _shown(fields.path, name), entry.problems, template, taken)
+    taken = {c.id: f"{shown}:{fields.mapping.line_of('components')}" for c in components}
+    probed = {_address(c.probe.url) for c in components if c.probe}
+    rows = [row for row in read_rows(path, _shown(fields.path, name), entry.problems, template, taken)
+            if _address(row.url) not in probed]  # fmt: skip
     public = tuple(v.id for v in vantages if v.public)
     return tuple(
         Component(
@@ -74,6 +79,7 @@ def read_instances(fields: Fields, root: Path, languages: Sequence[str], vantage
             group=_grouped(group, row.province),
             url=row.url,
             probe=Probe(row.url, keyword=keyword, timeout=float(timeout), retries=int(retries), vantages=public),
+            probes_only=True,
         )
         for row in rows
     )
@@ -83,6 +89,11 @@ def _shown(config_shown: str, name: str) -> str:
     """The CSV file as messages show it: beside status.yml as status.yml is shown."""
     parent = str(Path(config_shown).parent)
     return name if parent in ("", ".") else f"{parent}/{name}"
+
+
+def _address(url: str) -> str:
+    """An address as compared for sameness: with or without its last slash."""
+    return url.rstrip("/")
 
 
 def _grouped(group: Text, province: str) -> Text:

@@ -125,6 +125,9 @@ class Component:
     url: str | None = None
     probe: Probe | None = None
     sla_target: float | None = None  # None: the site's
+    # Only its probes vouch for it (an instance of a list, whose incidents nobody has kept): its history
+    # starts at its first probe, and no incident record makes the years before look clean (build.resolve_start).
+    probes_only: bool = False
 
 
 @dataclass(frozen=True)

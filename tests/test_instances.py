@@ -59,6 +59,23 @@ def test_each_confirmed_row_is_a_probed_component_in_its_province(make_site: Cal
     assert (province.probe.timeout, province.probe.retries, province.probe.keyword) == (10.0, 1, None)
 
 
+def test_a_row_whose_address_a_written_component_probes_is_left_to_that_component(
+    make_site: Callable[..., Site],
+) -> None:
+    # The province's SPSE is written in components: (with its own name, settings and years of history); its row
+    # in the CSV, at the same address give or take the last slash, is not probed a second time.
+    site = make_site(SITE.format(extra="").replace(
+        "    name: SPSE\n",
+        "    name: SPSE\n    group: {id: LPSE di Uji Selatan, en: LPSEs in Uji Selatan}\n"
+        "    probe: {url: 'https://spse.inaproc.id/ujiprov'}\n",
+    ))  # fmt: skip
+    (site.root / "lpse.csv").write_text(ROWS, encoding="utf-8")
+    config, warnings = load_settings(site.config)
+    assert warnings == []
+    assert [c.id for c in config.components] == ["spse", "contohkab", "lainkota"]
+    assert config.components[0].group == config.components[1].group  # one group: the province's LPSEs
+
+
 def test_the_template_keyword_and_timeouts_apply_to_every_instance(make_site: Callable[..., Site]) -> None:
     extra = '  url: "https://lpse.{code}.go.id/eproc4"\n  keyword: SPSE\n  timeout: 5\n  retries: 0\n'
     site = site_with(make_site, ROWS, extra)
@@ -200,6 +217,36 @@ def test_an_instance_whose_every_probe_found_nothing_is_a_warning_not_an_outage(
     # A 503 is an outage; three 404s and nothing else are a wrong code: no data, not an outage.
     assert status["benarkab"] == "major_outage"
     assert status["salahkab"] == "no_data"
+
+
+def test_an_instance_has_no_history_before_its_first_probe(
+    make_site: Callable[..., Site], cli: Callable[..., Run]
+) -> None:
+    # history_start is 2011, and no incident names either instance: for a component written in status.yml that
+    # is years of clean record, but nobody kept records of an LPSE from a list, so its history is its probes'.
+    site = site_with(make_site, "code,name,province\nujikab,LPSE Uji,P\nbarukab,LPSE Baru,P\n",
+                     extra="history_start: 2011-01-01\n")  # fmt: skip
+    folder = site.root / "history" / "ujikab"
+    folder.mkdir(parents=True)
+    (folder / "2026-12.csv").write_text("time,status,http_status,latency_ms,error,cert_days\n" + "".join(
+        f"2026-12-03T00:{minute:02d}:00Z,up,200,80,,\n" for minute in (0, 5, 10)), encoding="utf-8")  # fmt: skip
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-12-05T08:00+08:00")
+    assert run.code == 0, run.err
+    documents = json.loads(site.file("api/v2/components.json"))["components"]
+    start = {c["id"]: c["start_date"] for c in documents if not c["group"]}
+    assert start == {"spse": "2011-01-01", "ujikab": "2026-12-03", "barukab": "2026-12-05"}
+    days = json.loads(site.file("api/v1/components/ujikab/daily.json"))["days"]
+    assert [d["date"] for d in days] == ["2026-12-03", "2026-12-04", "2026-12-05"]
+    # 3 December in WITA is 2 Dec 16:00Z to 3 Dec 16:00Z, 1,440 minutes. The samples at 00:00, 00:05 and 00:10Z
+    # vouch from the first to 15 minutes (max_gap) after the last: 25 minutes up. The 480 minutes before the
+    # first probe and the 935 after the last are no data; so is every minute after.
+    assert (days[0]["uptime"], days[0]["no_data_minutes"]) == (100.0, 1415.0)
+    assert days[1]["uptime"] is None and days[2]["uptime"] is None
+    never = json.loads(site.file("api/v1/components/barukab/daily.json"))["days"]
+    assert never == [{"date": "2026-12-05", "downtime_minutes": 0.0, "maintenance_minutes": 0.0,
+                      "no_data_minutes": 480.0, "source": "incidents", "uptime": None}]  # fmt: skip
+    assert not (site.out / "components" / "ujikab" / "2011").exists()  # no year pages before its first probe
+    assert (site.out / "components" / "spse" / "2011").is_dir()
 
 
 def test_a_province_with_many_instances_is_one_line_on_the_home_page(
