@@ -210,8 +210,11 @@ class DayCells:
             # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
             # its days with a record are links of their own beneath it (_bar_days.html).
             inner = f'<a href="{escape(self.url(day.incidents[-1].path))}">{inner}</a>'
-        tag = "td" if kind == "calendar" else "li"
-        return Markup(f'<{tag} class="day day-{day.level}" title="{escape(words.text)}">{inner}</{tag}>')
+        if kind == "calendar":
+            # The words once, not twice: the stylesheet shows them on hover and focus, as a title would, and a
+            # year of days in words is the weight of a calendar page (a nation's LPSEs have thousands).
+            return Markup(f'<td class="day day-{day.level}">{inner}</td>')
+        return Markup(f'<li class="day day-{day.level}" title="{escape(words.text)}">{inner}</li>')
 
 
 def plain(day: DayView) -> bool:

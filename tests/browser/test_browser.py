@@ -144,6 +144,27 @@ def test_no_horizontal_scrolling_on_a_phone(new_context: Callable[..., BrowserCo
     assert max(widths) <= 390, widths
 
 
+def test_a_calendar_day_shows_its_words_on_hover_and_focus(
+    new_context: Callable[..., BrowserContext], base: str
+) -> None:
+    # The calendar writes a day's words once, hidden but read aloud; the stylesheet shows them beside the day,
+    # as a title would, on hover and, for a day that links to its incident, on keyboard focus.
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    open_page(page, base + "components/spse/2016/")
+    leap = page.locator("td.day").filter(has=page.locator("a")).filter(has_text="29 Februari 2016").first
+    words = leap.locator(".vh")
+    assert "Gangguan total" in words.inner_text()
+    assert words.bounding_box()["width"] <= 1  # type: ignore[index]  # hidden until pointed at
+    leap.hover()
+    box = words.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 10
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # on the screen, not past its edge
+    page.mouse.move(0, 0)
+    assert words.bounding_box()["width"] <= 1  # type: ignore[index]
+    leap.locator("a").focus()
+    assert words.bounding_box()["width"] > 100  # type: ignore[index]
+
+
 def test_navigation_under_the_sub_path(page: Page, base: str, origin: str) -> None:
     open_page(page, base)
 
