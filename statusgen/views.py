@@ -274,6 +274,16 @@ class SiteView:
         return sorted(found, key=lambda item: status.STATUSES.index(item.status))
 
     @property
+    def counts(self) -> list[tuple[str, int]]:
+        """How many of all the components are in each status, worst first (told on a folded home page)."""
+        found = Counter(item.status for group in self.groups for item in group.components)
+        return [(name, found[name]) for name in status.STATUSES if found[name]]
+
+    @property
+    def component_count(self) -> int:
+        return sum(len(group.components) for group in self.groups)
+
+    @property
     def problems(self) -> list[ComponentView]:
         """The first PROBLEMS_SHOWN of ``troubled``: listed on the home page before the groups."""
         return self.troubled[:PROBLEMS_SHOWN]
