@@ -145,8 +145,11 @@ class DayWords:
     html: Markup  # the same, with an incident title in another language marked with its ``lang``
 
 
-def day_label(lang: Language, day: DayView) -> DayWords:
-    words = [lang.long_date(day.date), lang.t(f"day_level.{day.level}")]
+def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = True) -> DayWords:
+    """A day in words: its date (unless ``dated`` is false: a calendar's grid tells it), its level, its figures,
+    where they come from (unless ``sourced`` is false: the page says it) and the titles of its incidents."""
+    words = [lang.long_date(day.date)] if dated else []
+    words.append(lang.t(f"day_level.{day.level}"))
     figures = day.figures
     if figures is not None and day.level != "nodata":
         words.append(lang.t("day.uptime", value=lang.percent(figures.uptime)))
@@ -154,7 +157,8 @@ def day_label(lang: Language, day: DayView) -> DayWords:
             words.append(lang.t("day.downtime", duration=lang.duration(figures.downtime_minutes * 60)))
         if figures.maintenance_minutes:
             words.append(lang.t("day.maintenance", duration=lang.duration(figures.maintenance_minutes * 60)))
-        words.append(lang.t(f"source.{figures.source}"))
+        if sourced:
+            words.append(lang.t(f"source.{figures.source}"))
     html = [escape(word) for word in words]
     for view in day.incidents:
         words.append(translated(view.incident.title, lang.code)[0])
@@ -180,17 +184,19 @@ class DayCells:
         """One ``<li>`` of a 90-day bar."""
         return self._cell("bar", day)
 
-    def weeks(self, month: CalendarMonth) -> Markup:
-        """The rows of a month grid, a week (Monday first) to a row; empty cells before day 1 and after the last."""
+    def weeks(self, month: CalendarMonth, source: str | None = None) -> Markup:
+        """The rows of a month grid, a week (Monday first) to a row; empty cells before day 1 and after the last.
+        ``source``: where the page says every day's figures come from, so that no day says it again."""
+        kind = "calendar" if source is None else f"calendar:{source}"
         cells = ["<td></td>"] * month.blanks + [
-            "<td></td>" if day is None else self._cell("calendar", day) for day in month.days
+            "<td></td>" if day is None else self._cell(kind, day) for day in month.days
         ]
         cells += ["<td></td>"] * (-len(cells) % 7)
         rows = ("<tr>" + "".join(cells[n : n + 7]) + "</tr>" for n in range(0, len(cells), 7))
         return Markup("\n      ".join(rows))
 
     def _cell(self, kind: str, day: DayView) -> Markup:
-        if kind == "calendar" and plain(day):
+        if kind.startswith("calendar") and plain(day):
             # The grid gives the date; a day that was simply up needs only its number (the
             # page says that days without words were operational all day).
             return Markup(f'<td class="day day-ok">{day.date.day}</td>')
@@ -202,19 +208,23 @@ class DayCells:
 
     def _make(self, kind: str, day: DayView) -> Markup:
         self.made += 1
-        words = day_label(self.lang, day)
-        inner = f'<span class="vh">{words.html}</span>'
-        if kind == "calendar":
-            inner = f'<span aria-hidden="true">{day.date.day}</span>{inner}'
-        if day.incidents and kind == "calendar":
+        if not kind.startswith("calendar"):
+            words = day_label(self.lang, day)
+            return Markup(f'<li class="day day-{day.level}" title="{escape(words.text)}"><span class="vh">'
+                          f"{words.html}</span></li>")  # fmt: skip
+        # A calendar's day: its grid tells the date (the caption the month, the column the weekday, the cell
+        # the number), so its words do not, nor the source the page names once. The words are written once,
+        # not twice: the stylesheet shows them on hover and focus, as a title would. A year of days in words is
+        # the weight of a calendar page, and a nation's LPSEs have thousands of them.
+        _, _, source = kind.partition(":")
+        words = day_label(self.lang, day, dated=False, sourced=not source or day.figures is None
+                          or day.figures.source != source)  # fmt: skip
+        inner = f'<b>{day.date.day}</b> <span class="vh">{words.html}</span>'
+        if day.incidents:
             # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
             # its days with a record are links of their own beneath it (_bar_days.html).
             inner = f'<a href="{escape(self.url(day.incidents[-1].path))}">{inner}</a>'
-        if kind == "calendar":
-            # The words once, not twice: the stylesheet shows them on hover and focus, as a title would, and a
-            # year of days in words is the weight of a calendar page (a nation's LPSEs have thousands).
-            return Markup(f'<td class="day day-{day.level}">{inner}</td>')
-        return Markup(f'<li class="day day-{day.level}" title="{escape(words.text)}">{inner}</li>')
+        return Markup(f'<td class="day day-{day.level}">{inner}</td>')
 
 
 def plain(day: DayView) -> bool:

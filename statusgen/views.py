@@ -86,6 +86,13 @@ class CalendarYear:
     year: int
     months: tuple[CalendarMonth, ...]
 
+    @property
+    def source(self) -> str | None:
+        """Where every day's figures of the year come from, when from one place (probes or incidents): the page
+        says it once, and the days need not; None when the year has both (the probes began in it)."""
+        found = {day.figures.source for m in self.months for day in m.days if day is not None and day.figures}
+        return found.pop() if len(found) == 1 else None
+
 
 @dataclass(frozen=True)
 class PlaceView:

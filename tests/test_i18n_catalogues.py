@@ -272,6 +272,7 @@ def dynamic_values() -> dict[str, frozenset[str]]:
         "probe_error.": set(history.ERRORS) | probe_error_words(),
         "window.": {key for key, _ in figures.WINDOWS} | {"all"},
         "source.": source_words(),
+        "calendar_page.source.": source_words(),
         "chart.": chart_line_kinds(),
         "duration.": duration_units(),
         "help.prepare_": template_loop("_help.html", "key"),
