@@ -228,6 +228,17 @@ def day_vantages(document: dict[str, Any], places: dict[str, list[DailyUptime]])
         day["vantages"] = {vid: own.get(day["date"]) for vid, own in by_date.items()}
 
 
+def row_vantages(document: dict[str, Any], places: dict[str, list[DailyUptime]]) -> None:
+    """Each row of a year's daily file gains a last column ``vantages`` (as day_vantages), when several places
+    probe the component."""
+    if len(places) < 2:
+        return
+    by_date = {vid: {d.date.isoformat(): d.uptime for d in own} for vid, own in places.items()}
+    document["columns"].append("vantages")
+    for row in document["days"]:
+        row.append({vid: own.get(row[0]) for vid, own in by_date.items()})
+
+
 def month_bandwidth(document: dict[str, Any], item: ComponentView) -> None:
     """Each month of monthly.json gains its throughput, when the component's probe measures it: the download's
     median, 10th percentile and count (None: no measurement that month), the upload's likewise when measured,

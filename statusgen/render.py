@@ -309,7 +309,7 @@ def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
     """The files every language shares: the API, the figures and the static files."""
     files = [(f"api/v2/{path}", to_json(document)) for path, document in api.documents(view).items()]
     for component_id, days in view.daily.items():
-        files.append((f"api/v1/components/{component_id}/daily.json", daily_json(view, component_id, days)))
+        files += daily_files(view, component_id, days)
     for group in view.groups:
         for item in group.components:
             files.append((f"api/v1/components/{item.component.id}/monthly.json", monthly_json(item)))
@@ -388,24 +388,44 @@ def sitemap(base_url: str, pages: list[str]) -> bytes:
     return document + b"\n"
 
 
-def daily_json(view: SiteView, component_id: str, days: list[DailyUptime]) -> bytes:
-    document = {
+RECENT_DAILY = 90  # days daily.json lists (the page's bar); every day of the history is in the year files
+DAY_COLUMNS = ("date", "uptime", "downtime_minutes", "maintenance_minutes", "no_data_minutes", "source")
+
+
+def daily_files(view: SiteView, component_id: str, days: list[DailyUptime]) -> list[tuple[str, bytes]]:
+    """A component's days: ``daily.json``, the last RECENT_DAILY of them as objects, with the address of each
+    year's file; and ``daily/<year>.json``, every day of the year as a row of DAY_COLUMNS. A list that grew by
+    a day forever would weigh most of a national site; each year's file is bounded, and one closed stays as
+    it is."""
+    folder = f"api/v1/components/{component_id}"
+    places = view.place_daily.get(component_id, {})
+    by_year: dict[int, list[DailyUptime]] = {}
+    for day in days:
+        by_year.setdefault(day.date.year, []).append(day)
+    recent = {
         "component": component_id,
         "timezone": view.config.timezone.key,
-        "days": [
-            {
-                "date": d.date.isoformat(),
-                "uptime": d.uptime,
-                "downtime_minutes": d.downtime_minutes,
-                "maintenance_minutes": d.maintenance_minutes,
-                "no_data_minutes": d.no_data_minutes,
-                "source": d.source,
-            }
-            for d in days
-        ],
+        "years": {str(year): f"daily/{year}.json" for year in by_year},
+        "days": [dict(zip(DAY_COLUMNS, _day_row(d), strict=True)) for d in days[-RECENT_DAILY:]],
     }
-    api.day_vantages(document, view.place_daily.get(component_id, {}))
-    return to_json(document)
+    api.day_vantages(recent, places)
+    files = [(f"{folder}/daily.json", to_json(recent))]
+    for year, own in by_year.items():
+        document: dict[str, object] = {
+            "component": component_id,
+            "timezone": view.config.timezone.key,
+            "year": year,
+            "columns": list(DAY_COLUMNS),
+            "days": [_day_row(d) for d in own],
+        }
+        api.row_vantages(document, places)
+        files.append((f"{folder}/daily/{year}.json", to_json(document)))
+    return files
+
+
+def _day_row(day: DailyUptime) -> list[object]:
+    return [day.date.isoformat(), day.uptime, day.downtime_minutes, day.maintenance_minutes, day.no_data_minutes,
+            day.source]  # fmt: skip
 
 
 # Badge colours pass WCAG AA for white text; the status is also in words.

@@ -5,12 +5,14 @@ The browser fixtures are in tests/browser/conftest.py, so that no other test imp
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +73,25 @@ class Site:
 
     def file(self, relative: str) -> str:
         return (self.out / relative).read_text(encoding="utf-8")
+
+    def days(self, component_id: str) -> list[dict[str, Any]]:
+        """Every day of a component's history, as daily.json lists its recent ones: joined from the year files
+        daily.json names. Checks on the way that daily.json's days are the last of them, as they are."""
+        return every_day(self.out, component_id)
+
+
+def every_day(out: Path, component_id: str) -> list[dict[str, Any]]:
+    """Every day of a component's history in the site ``out`` (see Site.days)."""
+    folder = out / "api" / "v1" / "components" / component_id
+    recent = json.loads((folder / "daily.json").read_text(encoding="utf-8"))
+    days: list[dict[str, Any]] = []
+    for year, name in recent["years"].items():
+        document = json.loads((folder / name).read_text(encoding="utf-8"))
+        assert name == f"daily/{year}.json" and document["year"] == int(year)
+        days += [dict(zip(document["columns"], row, strict=True)) for row in document["days"]]
+    assert [d["date"] for d in days] == sorted({d["date"] for d in days})  # in order, each once
+    assert recent["days"] == days[-90:]
+    return days
 
 
 @pytest.fixture

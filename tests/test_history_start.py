@@ -70,7 +70,7 @@ def listed_years(site: Site) -> list[int]:
 
 def first_day(site: Site) -> str:
     """The first day of the component's published daily figures."""
-    return str(api(site, "api/v1/components/spse/daily.json")["days"][0]["date"])
+    return str(site.days("spse")[0]["date"])
 
 
 def write_samples(site: Site, month: str, *lines: str) -> None:
@@ -100,7 +100,7 @@ def test_a_site_with_no_record_starts_today_and_claims_no_uptime(make_site, cli)
     assert not (site.out / "components" / "spse" / "2025").exists()
 
     # From 00:00 to 10:00 WIB nothing vouches for the service: 600 minutes of no data, no uptime figure.
-    assert api(site, "api/v1/components/spse/daily.json")["days"] == [
+    assert site.days("spse") == [
         {
             "date": "2026-12-05",
             "uptime": None,
@@ -179,7 +179,7 @@ def test_the_first_day_counts_whole_and_the_rest_as_before(make_site, cli) -> No
         "2019-03-04-gangguan", INCIDENT.format(started="2019-03-04 22:30 +07:00", resolved="2019-03-04 23:00 +07:00")
     )
     build(cli, site)
-    days = {d["date"]: d for d in api(site, "api/v1/components/spse/daily.json")["days"]}
+    days = {d["date"]: d for d in site.days("spse")}
     # 30 minutes down out of 1440: 100 × (1 − 30/1440) = 97.916666… → 97.916667.
     assert days["2019-03-04"]["uptime"] == 97.916667
     assert days["2019-03-04"]["downtime_minutes"] == 30.0
@@ -219,7 +219,7 @@ def test_a_probe_sample_earlier_than_the_first_incident_starts_the_history(make_
     build(cli, site)
     assert first_day(site) == "2024-05-20"
     assert listed_years(site) == [2026, 2025, 2024]
-    first = api(site, "api/v1/components/spse/daily.json")["days"][0]
+    first = site.days("spse")[0]
     # Before 01:30 the incidents count (none: up, 90 min); the sample covers 15 min (max_gap); the rest of
     # the day, in the probe era with neither sample nor incident, is no data: 1440 − 90 − 15 = 1335 min.
     assert (first["uptime"], first["no_data_minutes"], first["source"]) == (100.0, 1335.0, "probes")

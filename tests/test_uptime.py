@@ -225,7 +225,14 @@ def test_daily_json_publishes_the_hand_computed_figures(make_site, cli) -> None:
     document = json.loads(site.file("api/v1/components/spse/daily.json"))
     assert document["component"] == "spse"
     assert document["timezone"] == "Asia/Makassar"
-    entries = document["days"]
+    # daily.json lists the last 90 days, 2021-06-24 to 2021-09-21, and names a file for each year, 2011 to 2021.
+    assert [d["date"] for d in document["days"][:: len(document["days"]) - 1]] == ["2021-06-24", "2021-09-21"]
+    assert document["years"] == {str(year): f"daily/{year}.json" for year in range(2011, 2022)}
+    year = json.loads(site.file("api/v1/components/spse/daily/2021.json"))
+    assert (year["component"], year["year"], year["timezone"]) == ("spse", 2021, "Asia/Makassar")
+    assert year["columns"] == ["date", "uptime", "downtime_minutes", "maintenance_minutes", "no_data_minutes", "source"]
+    assert year["days"][0] == ["2021-01-01", 100.0, 0.0, 0.0, 0.0, "incidents"]
+    entries = site.days("spse")  # the year files joined, each row as daily.json writes a day
     # One entry per day from 2011-01-01 (history_start in CONFIG) to 2021-09-21 inclusive.
     assert len(entries) == (date(2021, 9, 21) - date(2011, 1, 1)).days + 1
     assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
@@ -261,9 +268,6 @@ def test_component_history_starts_at_its_since_date(make_site, cli) -> None:
         """
     )
     assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-06-03T12:00").code == 0
-    first = {
-        cid: json.loads(site.file(f"api/v1/components/{cid}/daily.json"))["days"][0]["date"]
-        for cid in ("spse", "baru", "lama")
-    }
+    first = {cid: site.days(cid)[0]["date"] for cid in ("spse", "baru", "lama")}
     # max(history_start, since): 2020-01-01, 2021-06-01, and 2020-01-01 (since is earlier)
     assert first == {"spse": "2020-01-01", "baru": "2021-06-01", "lama": "2020-01-01"}

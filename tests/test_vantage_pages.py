@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.cli import main
+from tests.conftest import every_day
 
 NOW = "2026-11-26T10:00+08:00"
 MIDNIGHT = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # 2026-11-26 00:00 WITA
@@ -122,8 +123,12 @@ class Built:
         return next(c for c in document["components"] if c["id"] == cid)
 
     def day(self, cid: str, day: str) -> dict[str, Any]:
+        """One day as daily.json lists it; the same, vantages and all, as its year's file has it (every_day
+        joins those, and checks daily.json's days are the last of them)."""
         document = self.json(f"api/v1/components/{cid}/daily.json")
-        return next(d for d in document["days"] if d["date"] == day)
+        found = next(d for d in document["days"] if d["date"] == day)
+        assert found == next(d for d in every_day(self.out, cid) if d["date"] == day)
+        return found
 
 
 def words(markup: str) -> str:
