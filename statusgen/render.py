@@ -197,9 +197,10 @@ class DayCells:
 
     def _cell(self, kind: str, day: DayView) -> Markup:
         if kind.startswith("calendar") and plain(day):
-            # The grid gives the date; a day that was simply up needs only its number (the
-            # page says that days without words were operational all day).
-            return Markup(f'<td class="day day-ok">{day.date.day}</td>')
+            # The grid gives the date; a day that was simply up needs only its number (the page says that
+            # days without words were operational all day), and no class: the stylesheet colours a calendar's
+            # cell with a number and no class as such a day, most days of a long history.
+            return Markup(f"<td>{day.date.day}</td>")
         key = (kind, day.date, day.level, day.figures, tuple(view.path for view in day.incidents))
         cell = self._cells.get(key)
         if cell is None:
