@@ -1,8 +1,9 @@
-"""How a site of many LPSEs (``instances:``) grows: its cold build time and peak memory, and the size, file
-count and home page of what it writes, at several numbers of instances.
+"""How a site of many LPSEs (``instances:``) grows: its cold build time and peak memory, its rebuild after one
+more run of every probe shard, and the size, file count and home page of what it writes, at several numbers of
+instances.
 
     python3 benchmarks/instances.py                          # 100, 300 and 600 instances, 7 days of samples
-    python3 benchmarks/instances.py --days 90 --years 15     # the national target's history
+    python3 benchmarks/instances.py --days 90 --years 15 --incidents 200     # the national target
     python3 benchmarks/instances.py --counts 100 --days 90 --years 15
 
 Each instance gets the same synthetic history (benchmarks/sites.py: 5-minute samples for ``--days`` days and
@@ -15,14 +16,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import random
-import resource
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROVINCES = 34
 
 
-def make(root: Path, count: int, days: int, years: int) -> Path:
-    """A site of ``count`` instances with the same history each; returns its status.yml."""
+def make(root: Path, count: int, days: int, years: int, incidents: int = 0) -> Path:
+    """A site of ``count`` instances with the same history each, and ``incidents`` records; returns its status.yml."""
     (root / "incidents").mkdir(parents=True)
     (root / "status.yml").write_text(
         "title: Uji\nbase_url: https://example.org/status/\ntimezone: Asia/Makassar\nlanguages: [id, en]\n"
@@ -45,9 +47,15 @@ def make(root: Path, count: int, days: int, years: int) -> Path:
     rows = [f"lpse{n}kab,LPSE Kabupaten {n},Provinsi {n % PROVINCES}" for n in range(count)]
     (root / "lpse.csv").write_text("code,name,province\n" + "\n".join(rows) + "\n", encoding="utf-8")
     rng = random.Random(2011)
+    size = sites.Size(incidents=incidents, components=count, languages=("id", "en"))
+    for number in range(incidents):  # spread over the years, each naming one to three instances
+        name, text = sites.incident_text(rng, number, size)
+        text = re.sub(r"^- c(\d+)$", lambda m: f"- lpse{int(m.group(1))}kab", text, flags=re.M)
+        (root / "incidents" / name).write_text(text, encoding="utf-8")
     model = root / "model"
     model.mkdir()
-    raw_start = (sites.NOW - timedelta(days=days)).replace(hour=0, minute=0)
+    # Raw samples from the first of the month ``days`` ago (compaction keeps months whole), runs before it.
+    raw_start = (sites.NOW - timedelta(days=days)).replace(day=1, hour=0, minute=0)
     if years:
         runs, daily, months = sites.rollups(rng, raw_start.replace(year=raw_start.year - years, day=1), raw_start)
         (model / "runs.csv").write_text("month,start,end,status\n" + "".join(runs))
@@ -70,16 +78,26 @@ def make(root: Path, count: int, days: int, years: int) -> Path:
     return root / "status.yml"
 
 
-def measure(config: Path, out: Path) -> tuple[float, float]:
-    """Seconds and peak MiB of a cold build (a process of its own, no cache)."""
+def measure(config: Path, out: Path, now: str) -> tuple[float, float]:
+    """Seconds and peak MiB of one build (a process of its own; its parsed history kept in the site's cache)."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(ROOT / "generate.py"), "build", "--config", str(config), "--out", str(out),
-         "--now", sites.NOW_ARG, "--no-cache"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    command = [sys.executable, str(ROOT / "generate.py"), "build", "--config", str(config), "--out", str(out),
+               "--now", now]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if status != 0:
+        raise SystemExit(f"build failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def probe_run(root: Path, count: int, moment: datetime) -> None:
+    """One more run of every probe shard: a sample appended to each instance's newest month."""
+    line = f"{moment:%Y-%m-%dT%H:%M:%SZ},up,200,180,,\n"
+    for n in range(count):
+        folder = root / "history" / f"lpse{n}kab"
+        with sorted(folder.glob("????-??.csv"))[-1].open("a") as handle:
+            handle.write(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,20 +105,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--counts", default="100,300,600", help="numbers of instances, comma-separated")
     parser.add_argument("--days", type=int, default=7, help="days of raw 5-minute samples per instance")
     parser.add_argument("--years", type=int, default=0, help="years of compacted history before them")
+    parser.add_argument("--incidents", type=int, default=0, help="incident records, spread over the years")
     args = parser.parse_args(argv)
-    print(f"{args.days} days of 5-minute samples and {args.years} years of compacted history per instance\n")
-    print("| instances | cold build | peak memory | site size | files | home page (gzip) |")
-    print("|---|---|---|---|---|---|")
+    print(f"{args.days} days of 5-minute samples (from the first of that month) and {args.years} years of "
+          f"compacted history per instance; {args.incidents} incidents\n")  # fmt: skip
+    print("| instances | cold build | peak memory | rebuild after one more probe run | its peak memory "
+          "| site size | files | home page (gzip) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    later = sites.NOW + timedelta(minutes=5)
     for count in (int(n) for n in args.counts.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
-            config = make(root / "src", count, args.days, args.years)
-            seconds, peak = measure(config, root / "site")
+            config = make(root / "src", count, args.days, args.years, args.incidents)
+            seconds, peak = measure(config, root / "site", sites.NOW_ARG)
             files = [p for p in (root / "site").rglob("*") if p.is_file()]
             size = sum(p.stat().st_size for p in files)
             home = len(gzip.compress((root / "site" / "index.html").read_bytes(), 9))
-            print(f"| {count} | {seconds:.1f} s | {peak:.0f} MiB | {size / 2**20:.0f} MiB | {len(files)} | "
-                  f"{home / 1024:.1f} KiB |", flush=True)  # fmt: skip
+            probe_run(root / "src", count, later)
+            again, again_peak = measure(config, root / "site", later.astimezone(UTC).isoformat())
+            print(f"| {count} | {seconds:.1f} s | {peak:.0f} MiB | {again:.1f} s | {again_peak:.0f} MiB "
+                  f"| {size / 2**20:.0f} MiB | {len(files):,} | {home / 1024:.1f} KiB |", flush=True)  # fmt: skip
     return 0
 
 
