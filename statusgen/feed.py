@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from markupsafe import escape
 
 from .i18n import Language, translated
+from .times import midnight
 from .views import IncidentView, SiteView
 
 if TYPE_CHECKING:
@@ -96,8 +97,10 @@ def build_feed(
             entry.content(html, type="html")  # Atom's default content type is plain text
         else:
             entry.description(html)
-    # The newest item's time, not the clock, so rebuilding changes nothing.
-    feed.lastBuildDate(items[0][0] if items else view.now)
+    # The newest item's time, not the clock, so rebuilding changes nothing; a feed without items has been as
+    # it is since the history began.
+    begun = view.config.history_start or view.now.astimezone(view.config.timezone).date()
+    feed.lastBuildDate(items[0][0] if items else midnight(begun, view.config.timezone))
     return feed
 
 

@@ -29,7 +29,7 @@ from .ical import render_calendar
 from .model import Config, Message
 from .problems import InputError, Problem
 from .uptime import DailyUptime
-from .views import CalendarMonth, ComponentView, DayView, SiteView
+from .views import CalendarMonth, ComponentView, DayView, IncidentView, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -328,22 +328,31 @@ def language_jobs(
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".svg"))):
         env.get_template(name)  # compiled once, here, before any worker is forked
     prefix = lang.prefix
+    # A page whose content no longer depends on the clock (an ended incident, a year that is over with its
+    # incidents ended) is "stable": its footer does not print the build time, so that it stays byte for byte
+    # as it was until its records change. A site of many components has thousands of them.
+    this_year = view.now.astimezone(view.config.timezone).year
     pages: list[tuple[str, str, dict[str, object]]] = [("", "index.html", {})]
-    pages += [(incident.path, "incident.html", {"incident": incident}) for incident in view.incidents]
+    pages += [(i.path, "incident.html", {"incident": i, "stable": ended(i)}) for i in view.incidents]
     for group in view.groups:
         for component in group.components:
             pages.append((component.path, "component.html", {"item": component}))
             cid = component.component.id
             pages += [
-                (f"components/{cid}/{period.label}/", "component_year.html", {"item": component, "year": period})
+                (f"components/{cid}/{period.label}/", "component_year.html", {"item": component, "year": period,
+                 "stable": int(period.label) < this_year and all(map(ended, component.incidents_in(period.label)))})
                 for period in component.years
-            ]
+            ]  # fmt: skip
     pages += [(group.path, "group.html", {"group": group}) for group in view.groups if group.folded]
     if view.folded:
         pages.append(("components/", "components.html", {}))
     pages.append(("history/", "history.html", {}))
     for year in view.years:
-        pages += [(page.path, "history_year.html", {"year": year, "page": page}) for page in year.pages]
+        pages += [
+            (page.path, "history_year.html",
+             {"year": year, "page": page, "stable": page.year < this_year and all(map(ended, year.incidents))})
+            for page in year.pages
+        ]  # fmt: skip
     if not prefix:
         pages.append(("404.html", "404.html", {}))  # GitHub Pages serves one 404 for the whole site: all languages
     pages.append(("sla/", "sla.html", {}))
@@ -351,7 +360,7 @@ def language_jobs(
     def render(chunk: list[tuple[str, str, dict[str, object]]]) -> list[tuple[str, bytes]]:
         files = []
         for path, template, context in chunk:
-            html = env.get_template(template).render(site=view, page_path=path, **context)
+            html = env.get_template(template).render(site=view, page_path=path, **{"stable": False, **context})
             files.append((prefix + (path + "index.html" if path.endswith("/") or not path else path), html.encode()))
         return files
 
@@ -375,6 +384,11 @@ def language_jobs(
 
     chunks = [pages[n : n + PAGES_PER_JOB] for n in range(0, len(pages), PAGES_PER_JOB)]
     return [feeds, *(partial(render, chunk) for chunk in chunks)]
+
+
+def ended(item: IncidentView) -> bool:
+    """An incident or maintenance over: nothing about it changes with the clock any more."""
+    return item.phase in ("resolved", "completed")
 
 
 def sitemap(base_url: str, pages: list[str]) -> bytes:

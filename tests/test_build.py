@@ -14,6 +14,7 @@ import pytest
 
 from statusgen import output
 from tests.conftest import DEMO_NOW, ROOT
+from tests.demo_server import SIRUP_INCIDENT
 
 DEMO_EPOCH = "1795658400"  # 2026-11-26T02:00:00Z = 2026-11-26 10:00 WITA = DEMO_NOW
 
@@ -44,6 +45,30 @@ def test_two_builds_are_byte_identical(cli, demo, tmp_path) -> None:
     first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
     assert len(first) > 80
     assert first == second
+
+
+@pytest.mark.slow
+def test_a_later_build_leaves_every_settled_page_as_it_was(cli, demo, tmp_path) -> None:
+    # One more probe run and half an hour later: the pages that show the present change; a year that is over
+    # and an incident that has ended do not, not even the footer (it prints no build time on them).
+    build_demo(cli, demo, tmp_path / "a", "--now", DEMO_NOW)
+    with (demo.root / "history" / "spse" / "2026-11.csv").open("a", encoding="utf-8") as month:
+        month.write("2026-11-26T02:01:00Z,up,200,1004,,31\n")
+    build_demo(cli, demo, tmp_path / "b", "--now", "2026-11-26T10:30+08:00")
+    before, after = digest(tmp_path / "a"), digest(tmp_path / "b")
+    assert before.keys() == after.keys()
+    changed = {path for path in before if before[path] != after[path]}
+    for prefix in ("", "en/"):
+        for year in range(2011, 2026):
+            assert f"{prefix}components/spse/{year}/index.html" not in changed
+            assert f"{prefix}history/{year}/index.html" not in changed
+        assert f"{prefix}incidents/2021-09-19-kabel-laut-contoh/index.html" not in changed  # resolved
+        assert f"{prefix}index.html" in changed and f"{prefix}components/spse/2026/index.html" in changed
+        assert f"{prefix}{SIRUP_INCIDENT}index.html" in changed  # still going: "not ended as of …"
+    settled = (tmp_path / "b" / "components" / "spse" / "2015" / "index.html").read_text(encoding="utf-8")
+    assert "Isi halaman ini sudah tetap" in settled and "Halaman dibuat" not in settled
+    pages = [path for path in before if path.endswith(".html")]
+    assert len([path for path in changed if path.endswith(".html")]) < len(pages) / 3
 
 
 @pytest.mark.slow
