@@ -232,6 +232,13 @@ def component_figures(
     probed: dict[date, set[str]] = defaultdict(set)
     for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
         probed[day].add(sample.status)
+    # A compacted month keeps its samples as runs of one status: a day a run of failures touched is marked as
+    # a day whose failed samples are (else fifteen years of compacted outages would read as normal days).
+    for run in (run for h in series for run in h.runs if run.status != "up"):
+        day, last = (datetime.fromtimestamp(moment, tz).date() for moment in (run.start, max(run.start, run.end - 1)))
+        while day <= last:
+            probed[day].add(run.status)
+            day += timedelta(days=1)
     target = config.target(component)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)

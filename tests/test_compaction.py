@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,7 +52,15 @@ def write_history(site) -> None:
 
 
 def figures(site) -> dict:
-    return json.loads(site.file("api/v1/components/spse/daily.json"))
+    """daily.json, with ``days`` every day of the history (the year files joined)."""
+    return {**json.loads(site.file("api/v1/components/spse/daily.json")), "days": site.days("spse")}
+
+
+def levels(site) -> list[str]:
+    """The level of each day of 2021 as the calendar shows it: a class, or none for a day up all day."""
+    page = site.file("components/spse/2021/index.html")
+    grids = page.split('<div class="calendar">')[1].split("</div>")[0]
+    return [found or "plain" for found in re.findall(r'<td(?: class="day day-(\w+)")?>(?=<b>|<a|\d)', grids)]
 
 
 @pytest.mark.slow
@@ -62,6 +71,8 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     assert cli("build", "--config", site.config, "--out", site.out, "--now", now).code == 0
     before = figures(site)
     windows_before = site.file("components/spse/index.html").split('<table class="figures">')[1].split("</table>")[0]
+    levels_before = levels(site)
+    assert levels_before.count("major") > 20  # the down spells' days, from their samples
 
     run = cli("compact", "--config", site.config, "--keep-months", "3", "--now", LATER)
     assert run.code == 0, run.err
@@ -81,6 +92,8 @@ def test_compaction_keeps_every_published_figure(make_site, cli) -> None:
     assert figures(site) == before
     windows_after = site.file("components/spse/index.html").split('<table class="figures">')[1].split("</table>")[0]
     assert windows_after == windows_before
+    # The calendar reads the same from runs as from samples: a day a run of failures touched is an outage day.
+    assert levels(site) == levels_before
     assert "Terakhir diperiksa <time" in site.file("components/spse/index.html")
     sep12 = next(d for d in before["days"] if d["date"] == "2021-09-12")
     assert sep12["no_data_minutes"] > 0 and sep12["source"] == "probes"
