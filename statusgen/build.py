@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -11,18 +12,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from . import __version__
+from . import __version__, parallel
 from .cache import FOLDER as CACHE
 from .cache import ParseCache
 from .config import load_config
-from .figures import site_figures
+from .figures import SiteFigures, site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
-from .model import Component, ComponentHistory, Config, Incident, Message, place_folder
+from .model import HOME, Component, ComponentHistory, Config, Incident, Message, first_moment, place_folder
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
-from .recorded import read_history, screened
+from .recorded import read_folder, read_history, screened
 from .render import TEMPLATES, site_jobs
 from .times import FIRST_YEAR, iso, midnight, parse_datetime, zone_label
 from .views import site_view
@@ -58,9 +59,8 @@ class Inputs:
     # Set by resolve_start for a site without history_start that has recorded nothing before now: no time
     # before this moment is vouched for, so the figures show no data rather than a clean record.
     vouched_from: datetime | None = None
-    # Set by resolve_start for each component only its probes vouch for (Component.probes_only): its first
-    # probe, or now when it has none; the time of its history before is no data.
-    probed_from: dict[str, datetime] = field(default_factory=dict)
+    # Set when the probe history is left to the build to read, a component at a time (load with ``stream``).
+    reader: HistoryReader | None = None
 
 
 def shown_path(path: Path) -> str:
@@ -82,9 +82,16 @@ def load_settings(config_path: Path) -> tuple[Config, list[Problem]]:
 
 
 def load(
-    config_path: Path, strict: bool = False, with_history: bool = True, cache: bool = True, processes: int | None = None
+    config_path: Path,
+    strict: bool = False,
+    with_history: bool = True,
+    cache: bool = True,
+    processes: int | None = None,
+    stream: bool = False,
 ) -> Inputs:
-    """Read and validate the configuration and every incident, and (for a build) the probe history.
+    """Read and validate the configuration and every incident, and (for a build) the probe history; with
+    ``stream``, the probe history is left to the build, which reads it a component at a time (never all of it
+    in memory: a nation's LPSEs have fifteen years each).
 
     Raises InputError with every problem found when anything is invalid
     (warnings too, when ``strict``). Many incident files, and history the cache lacks, are read by
@@ -101,6 +108,10 @@ def load(
         raise InputError(problems.items)
     if not with_history:
         return Inputs(config, incidents, sorted(problems.warnings), strict=strict)
+    if stream:
+        parsed_in = config.root / CACHE if cache else None
+        reader = HistoryReader(config.history_dir, shown_path(config.history_dir), parsed_in)
+        return Inputs(config, incidents, sorted(problems.warnings), strict=strict, reader=reader)
     # Probe history is append-only, so a malformed line (a run killed while writing it) is skipped
     # with a warning that never fails a run, not even a strict one. A stray line, which parses but
     # cannot be believed (recorded.py), is a warning that a strict build fails on (check_timeline).
@@ -149,53 +160,109 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     ]
     if late:
         raise InputError(inputs.warnings + ahead + late)
-    config = inputs.config
-    by_id = {c.id: c for c in config.components}
-    starts = {folder: _screen_start(config, by_id[folder.split("/")[0]]) for folder in config.history_folders}
-    history, strays = screened(
-        inputs.history,
-        starts,
+    if inputs.reader is not None:  # the build screens each component's history as it reads it
+        if strict and ahead:
+            raise InputError(inputs.warnings + ahead)
+        return replace(inputs, warnings=sorted(inputs.warnings + ahead))
+    history: dict[str, ComponentHistory] = {}
+    strays: list[Problem] = []
+    unanswered: list[Problem] = []
+    for component in inputs.config.components:
+        recorded = {key: inputs.history[key] for key in folders_of(inputs.config, component) if key in inputs.history}
+        kept, early_or_late, none_found = screen_component(inputs.config, component, recorded, now)
+        history.update(kept)
+        strays += early_or_late
+        unanswered += none_found
+    if strict and (strays or inputs.strays or ahead):
+        raise InputError(inputs.warnings + strays + ahead)
+    warnings = sorted(inputs.warnings + strays + ahead + unanswered)
+    return resolve_start(replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays), now)
+
+
+def folders_of(config: Config, component: Component) -> list[str]:
+    """The folders under history/ of one component: its own, then each other place's that probes it."""
+    return [component.id] + [place_folder(component.id, v.id) for v in config.places(component) if v.id != HOME.id]
+
+
+def screen_component(
+    config: Config, component: Component, history: dict[str, ComponentHistory], now: datetime
+) -> tuple[dict[str, ComponentHistory], list[Problem], list[Problem]]:
+    """One component's probe history (by folder) as the figures may count it: without what lies before its
+    history starts or after ``now`` (the strays, a warning at the line of the first in each file), and without
+    a history of nothing but 404s (_never_found). Returns it, the strays' warnings and the 404s'."""
+    start = _screen_start(config, component)
+    tz = config.timezone
+    kept, strays = screened(
+        history,
+        dict.fromkeys(history, start),
         int(now.timestamp()) + LEEWAY,
         config.history_dir,
         shown_path(config.history_dir),
         lambda moment: iso(datetime.fromtimestamp(moment, UTC), tz),
     )
-    if strict and (strays or inputs.strays or ahead):
-        raise InputError(inputs.warnings + strays + ahead)
-    history, unanswered = _never_found(config, history)
-    warnings = sorted(inputs.warnings + strays + ahead + unanswered)
-    return resolve_start(replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays), now)
+    kept, unanswered = _never_found(config, component, kept)
+    return kept, strays, unanswered
 
 
 def _never_found(
-    config: Config, history: dict[str, ComponentHistory]
+    config: Config, component: Component, history: dict[str, ComponentHistory]
 ) -> tuple[dict[str, ComponentHistory], list[Problem]]:
     """Probe history in which every sample so far found nothing at the address (HTTP 404), set aside with a
     warning: a wrong code or address, most likely (an LPSE's code mistyped in an instances file), not an
     outage to show the public. The component shows "no data" until a probe finds the page."""
-    kept = dict(history)
-    found: list[Problem] = []
-    for component in config.components:
-        recorded = history.get(component.id)
-        if component.probe is None or recorded is None or recorded.runs or not recorded.samples:
-            continue
-        if all(sample.http_status == 404 for sample in recorded.samples):
-            kept[component.id] = replace(recorded, samples=())
-            found.append(
-                Problem(
-                    f"{shown_path(config.history_dir)}/{component.id}",
-                    1,
-                    Message(
-                        "every probe of '{cid}' so far found nothing at {url} (HTTP 404, {n} times): its code or "
-                        "address is likely wrong; the page shows no data for it until a probe finds the page",
-                        cid=component.id,
-                        url=component.probe.url,
-                        n=len(recorded.samples),
-                    ),
-                    warning=True,
-                )
-            )
-    return kept, found
+    recorded = history.get(component.id)
+    if component.probe is None or recorded is None or recorded.runs or not recorded.samples:
+        return history, []
+    if not all(sample.http_status == 404 for sample in recorded.samples):
+        return history, []
+    message = Message(
+        "every probe of '{cid}' so far found nothing at {url} (HTTP 404, {n} times): its code or "
+        "address is likely wrong; the page shows no data for it until a probe finds the page",
+        cid=component.id,
+        url=component.probe.url,
+        n=len(recorded.samples),
+    )
+    problem = Problem(f"{shown_path(config.history_dir)}/{component.id}", 1, message, warning=True)
+    return {**history, component.id: replace(recorded, samples=())}, [problem]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What reading one component's probe history found besides its records."""
+
+    warnings: tuple[Problem, ...] = ()  # malformed lines skipped, strays, a history of nothing but 404s
+    strays: tuple[Problem, ...] = ()  # the strays among them, which a strict build fails on
+    first: int | None = None  # seconds: the first sample or compacted run it kept, from any place
+
+
+@dataclass(frozen=True)
+class HistoryReader:
+    """The probe history under ``folder``, read a component at a time as the build works out its figures (in
+    forked workers with a long history), so that it is never all in memory: read, screened (screen_component),
+    counted, and let go. ``cache``: the folder of the parse cache, or None."""
+
+    folder: Path
+    shown: str
+    cache: Path | None
+
+    def read(self, config: Config, component: Component, now: datetime) -> tuple[dict[str, ComponentHistory], Found]:
+        problems, strays = Problems(), Problems()
+        parsed = ParseCache(self.cache) if self.cache is not None else None
+        raw = {
+            key: read_folder(self.folder / key, problems, f"{self.shown}/{key}", parsed, strays)
+            for key in folders_of(config, component)
+            if (self.folder / key).is_dir()
+        }
+        kept, early_or_late, unanswered = screen_component(config, component, raw, now)
+        return kept, Found(
+            tuple(problems.warnings + strays.warnings + early_or_late + unanswered),
+            tuple(strays.warnings + early_or_late),
+            first_moment(kept.values()),
+        )
+
+    def size(self) -> int:
+        """Bytes of history on disk: whether the figures are worth forking workers for."""
+        return sum(entry.stat().st_size for entry in _files(self.folder))
 
 
 def _screen_start(config: Config, component: Component) -> int:
@@ -207,10 +274,11 @@ def _screen_start(config: Config, component: Component) -> int:
     return int(midnight(first, config.timezone).timestamp())
 
 
-def resolve_start(inputs: Inputs, now: datetime) -> Inputs:
+def resolve_start(inputs: Inputs, now: datetime, firsts: list[int] | None = None) -> Inputs:
     """The inputs with ``history_start`` a date: as written, or, when status.yml leaves it out, the day (in
     the site's zone) of the first record: the earliest start of an incident and of a probe sample or
-    compacted run. Nothing recorded before ``now`` starts the history today, and sets ``vouched_from``
+    compacted run (``firsts``, seconds, when the build reads the history itself; else those of the inputs'
+    history). Nothing recorded before ``now`` starts the history today, and sets ``vouched_from``
     to ``now``: a site that has recorded nothing claims no uptime for the time before.
 
     check_timeline calls it on the history it keeps (probe history is left out of ``check``, which
@@ -218,38 +286,14 @@ def resolve_start(inputs: Inputs, now: datetime) -> Inputs:
     """
     config = inputs.config
     if config.history_start is not None:
-        return _probed_from(inputs, now)
+        return inputs
+    if firsts is None:
+        firsts = [t for h in inputs.history.values() if (t := first_moment([h])) is not None]
     moments = [incident.started for incident in inputs.incidents]
-    for recorded in inputs.history.values():
-        times = [run.start for run in recorded.runs[:1]] + [sample.time for sample in recorded.samples[:1]]
-        moments += [datetime.fromtimestamp(moment, UTC) for moment in times]
+    moments += [datetime.fromtimestamp(moment, UTC) for moment in firsts]
     first = min([*moments, now])
     start = first.astimezone(config.timezone).date()
-    resolved = replace(inputs, config=replace(config, history_start=start), vouched_from=now if first >= now else None)
-    return _probed_from(resolved, now)
-
-
-def _probed_from(inputs: Inputs, now: datetime) -> Inputs:
-    """The inputs with the history of each component only its probes vouch for starting at its first probe
-    sample or compacted run, from any place (``since`` the day of it, ``probed_from`` the moment), or at ``now``
-    when nothing has probed it yet: an LPSE of a list shows no data, never years of clean record, before it
-    was probed. Run on inputs without probe history (``check``), that is today; nothing there draws on it."""
-    config = inputs.config
-    if not any(component.probes_only for component in config.components):
-        return inputs
-    tz = config.timezone
-    components, probed_from = [], dict(inputs.probed_from)
-    for component in config.components:
-        if component.probes_only:
-            folders = [component.id] + [place_folder(component.id, v.id) for v in config.places(component)]
-            recorded = [h for folder in folders if (h := inputs.history.get(folder)) is not None]
-            times = [t for h in recorded for t in [run.start for run in h.runs[:1]] + [s.time for s in h.samples[:1]]]
-            first = datetime.fromtimestamp(min(times), UTC) if times else now
-            day = first.astimezone(tz).date()
-            probed_from[component.id] = first
-            component = replace(component, since=max(day, component.since or day))
-        components.append(component)
-    return replace(inputs, config=replace(config, components=tuple(components)), probed_from=probed_from)
+    return replace(inputs, config=replace(config, history_start=start), vouched_from=now if first >= now else None)
 
 
 AHEAD = timedelta(hours=1)  # clocks differ, and a time typed a little early is harmless; hours ahead is a typo
@@ -331,12 +375,14 @@ def build(
     processes: int | None = None,
     cache: bool = True,
     timings: dict[str, float] | None = None,
-) -> list[str]:
-    """Render the site from validated inputs into a new folder, then swap it into ``out``; returns its paths.
+) -> tuple[list[str], list[Problem]]:
+    """Render the site from validated inputs into a new folder, then swap it into ``out``; returns its paths,
+    and the inputs' warnings with those reading the probe history found (when the build read it, see load).
 
     The figures (with a long probe history) and the pages are shared out among ``processes`` (default:
     one per core, see parallel.workers). With ``cache``, compiled templates are kept in
     ``.cache/statusgen/`` beside ``status.yml``. ``timings`` gets the seconds spent on the figures and on the pages.
+    Raises InputError when the inputs were loaded for a strict run and reading found a stray line.
     """
     spent = {} if timings is None else timings
     start = time.perf_counter()
@@ -344,10 +390,14 @@ def build(
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
-    inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
-    numbers = site_figures(
-        inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from, inputs.probed_from
-    )
+    if inputs.reader is None:
+        inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
+        numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from)
+    else:
+        inputs, numbers = _read_and_figured(inputs, inputs.reader, now, processes)
+    # The components only their probes vouch for start where their first probe does (figures.site_figures).
+    starts = [replace(c, since=numbers.since[c.id]) if c.id in numbers.since else c for c in inputs.config.components]
+    inputs = replace(inputs, config=replace(inputs.config, components=tuple(starts)))
     view = site_view(inputs.config, inputs.incidents, numbers)
     spent["figures"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -359,4 +409,53 @@ def build(
 
     written = write_site(out, jobs, processes, last)
     spent["pages"] = time.perf_counter() - start
-    return written
+    return written, inputs.warnings
+
+
+def _read_and_figured(
+    inputs: Inputs, reader: HistoryReader, now: datetime, processes: int
+) -> tuple[Inputs, SiteFigures]:
+    """The figures, each component's probe history read, screened and let go as they are worked out; and the
+    inputs with what reading found among their warnings. A site without history_start first learns where its
+    history starts: a first pass over the history keeps only each component's first moment."""
+    # Read and screened as the inputs stand (history_start perhaps not yet known), as check_timeline does.
+    unresolved = inputs.config
+    heavy = reader.size() >= HEAVY_BYTES
+    shares = processes if heavy else 1
+    if unresolved.history_start is None:
+        everyone = list(unresolved.components)
+        firsts = parallel.mapped(lambda c: reader.read(unresolved, c, now)[1].first, everyone, shares)
+        inputs = resolve_start(inputs, now, [first for first in firsts if first is not None])
+    by_id = {c.id: c for c in unresolved.components}
+    uplinks: dict[str, ComponentHistory] = {}  # what each inside place's verdict draws on: its uplink's samples
+    for vantage in unresolved.vantages:
+        if vantage.uplink is not None and vantage.uplink in by_id:
+            uplinks.update(reader.read(unresolved, by_id[vantage.uplink], now)[0])
+    numbers = site_figures(
+        inputs.config,
+        inputs.incidents,
+        now,
+        uplinks,
+        processes,
+        inputs.vouched_from,
+        read=lambda component: reader.read(unresolved, component, now),
+        heavy=heavy,
+    )
+    found = [item for item in numbers.found.values() if isinstance(item, Found)]
+    warnings = sorted(inputs.warnings + [problem for item in found for problem in item.warnings])
+    if inputs.strict and any(item.strays for item in found):
+        raise InputError(warnings)
+    return replace(inputs, warnings=warnings), numbers
+
+
+HEAVY_BYTES = 4 << 20  # bytes of probe history from which the figures are worth forking workers for
+
+
+def _files(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """Every file under ``folder``, at any depth (none when it does not exist)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                yield entry

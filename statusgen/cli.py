@@ -378,13 +378,13 @@ def run_build(
     spent: dict[str, float] = {}
     with pipeline.collector_paused():
         start = time.perf_counter()
-        inputs = pipeline.load(config, strict, cache=cache)
+        inputs = pipeline.load(config, strict, cache=cache, stream=True)
         spent["read"] = time.perf_counter() - start
         # A --now without an offset is in the site time zone, known only once the config is read.
         now = resolve_now(now_option, os.environ, inputs.config.timezone)
         inputs = pipeline.check_timeline(inputs, now, strict)
         try:
-            written = pipeline.build(inputs, out, now, cache=cache, timings=spent)
+            written, warnings = pipeline.build(inputs, out, now, cache=cache, timings=spent)
         except UnsafeOutput as exc:
             raise UsageError(str(exc)) from None
         except PermissionError as exc:  # on Windows, also a file or folder in the site held open by another program
@@ -398,7 +398,7 @@ def run_build(
                 )
             ) from None
     words = problems.translations(code)
-    report(inputs.warnings, words=words)
+    report(warnings, words=words)
     if timings:
         seconds = {name: f"{spent[name]:.3f}" for name in ("read", "figures", "pages")}
         line = Message(

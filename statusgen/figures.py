@@ -11,14 +11,24 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from operator import attrgetter
 
 from . import parallel, sla, status, uptime, verdict
 from .charts import Chart, response_charts
-from .model import HOME, Component, ComponentHistory, Config, Incident, ProbeSample, Update, place_folder
+from .model import (
+    HOME,
+    Component,
+    ComponentHistory,
+    Config,
+    Incident,
+    ProbeSample,
+    Update,
+    first_moment,
+    place_folder,
+)
 from .times import local_days, midnight
 
 BAR_DAYS = 90  # days of the status bar and of the daily response-time chart
@@ -86,6 +96,15 @@ class SiteFigures:
     recent: tuple[str, ...]  # ended in the last RECENT_DAYS days, newest first
     touching: dict[tuple[str, date], tuple[str, ...]]  # (component, day) → slugs that touched it, oldest first
     excused: dict[str, dict[str, tuple[str, ...]]]  # component → month → slugs its SLA figure leaves out
+    # The day each component only its probes vouch for (Component.probes_only) starts: its first probe's.
+    since: dict[str, date] = field(default_factory=dict)
+    # What reading each component's history found besides its records, when ``read`` read it (see site_figures).
+    found: dict[str, object] = field(default_factory=dict)
+
+
+# Reads one component's probe history, by place folder (model.place_folder), when its figures are worked out,
+# and says what else it found; the build's, so that the history is never all in memory at once.
+Read = Callable[[Component], tuple[dict[str, ComponentHistory], object]]
 
 
 def site_figures(
@@ -95,15 +114,19 @@ def site_figures(
     history: dict[str, ComponentHistory] | None = None,
     processes: int = 1,
     vouched_from: datetime | None = None,
-    probed_from: dict[str, datetime] | None = None,
+    read: Read | None = None,
+    heavy: bool = False,
 ) -> SiteFigures:
     """Work out every figure at ``now`` from validated records (``incidents`` oldest first).
 
     ``config.history_start`` must be a date (build.resolve_start). With ``vouched_from``, set for a site
-    that has recorded nothing before it, the time of its history before that moment is no data; so is the
-    time before a component's ``probed_from`` (its first probe, for one only its probes vouch for).
+    that has recorded nothing before it, the time of its history before that moment is no data. The probe
+    history is ``history`` (by place folder), or, with ``read``, each component's is read as its figures are
+    worked out (``history`` then holds the inside places' uplinks only); ``heavy`` says it is long.
+
+    A component only its probes vouch for (Component.probes_only) starts at its first probe sample or run, or
+    now without any: ``since`` holds that day, and the time before that moment is no data.
     """
-    probed_from = probed_from or {}
     history = history or {}
     tz = config.timezone
     newest_first = sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True)
@@ -121,23 +144,24 @@ def site_figures(
             by_start[cid].append(incident)
     # The figures of each component are independent: with a long probe history they are worked out
     # by forked workers, a share of the components each, and only the numbers come back.
-    heavy = sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
+    heavy = heavy or sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
     uplinks = _uplinks(config, history, now)
-    every = parallel.mapped(
-        lambda component: component_figures(
-            component,
-            config,
-            own[component.id],
-            _records(config, component, history),
-            now,
-            bounds,
-            max(filter(None, (vouched_from, probed_from.get(component.id))), default=None),
-            uplinks,
-        ),
-        list(config.components),
-        processes if heavy else 1,
-    )
-    components = {c.id: figures for c, figures in zip(config.components, every, strict=True)}
+
+    def worked_out(component: Component) -> tuple[Figures, date | None, object]:
+        folders, found = read(component) if read else (history, None)
+        records = _records(config, component, folders)
+        vouched, since = vouched_from, None
+        if component.probes_only:
+            first = first_moment(records.values())
+            probed = datetime.fromtimestamp(first, UTC) if first is not None else now
+            since = max(probed.astimezone(tz).date(), component.since or date.min)
+            component = replace(component, since=since)
+            vouched = max(vouched or probed, probed)
+        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks)
+        return figures, since, found
+
+    every = parallel.mapped(worked_out, list(config.components), processes if heavy else 1)
+    components = {c.id: figures for c, (figures, _, _) in zip(config.components, every, strict=True)}
     recent_since = now - timedelta(days=RECENT_DAYS)
     phases = {i.slug: incident_figures(i, now) for i in incidents}
     return SiteFigures(
@@ -160,6 +184,8 @@ def site_figures(
         ),
         touching=_touching(reversed(newest_first), now, tz, first_ever),
         excused={c.id: _excused(c.id, by_start[c.id], components[c.id].months, now, tz) for c in config.components},
+        since={c.id: since for c, (_, since, _) in zip(config.components, every, strict=True) if since is not None},
+        found={c.id: found for c, (_, _, found) in zip(config.components, every, strict=True) if found is not None},
     )
 
 

@@ -9,7 +9,7 @@ library and ``schema.py``, whose declarations give the defaults below.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -417,3 +417,10 @@ class ComponentHistory:
     runs: tuple[Run, ...] = ()
     samples: tuple[ProbeSample, ...] = ()
     bandwidth: tuple[BandwidthSample, ...] = ()
+
+
+def first_moment(histories: Iterable[ComponentHistory]) -> int | None:
+    """The first moment (seconds) any of ``histories`` holds: a compacted run's start or a sample's time (each
+    is sorted by time)."""
+    times = [t for h in histories for t in [run.start for run in h.runs[:1]] + [s.time for s in h.samples[:1]]]
+    return min(times, default=None)
