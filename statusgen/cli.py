@@ -479,11 +479,13 @@ def run_probe(
     report(found.warnings, words=words)
     outcomes = probe_all(probed, measure=due)
     if not outcomes:
-        nothing = (
-            Message("no component has a 'probe:'; nothing to do")
-            if not any(c.probe for c in config.components)
-            else Message("no component is probed from '{vantage}'; nothing to do", vantage=vantage)
-        )
+        if not any(c.probe for c in config.components):
+            nothing = Message("no component has a 'probe:'; nothing to do")
+        elif shard is not None:
+            nothing = Message("no component probed from '{vantage}' falls in shard {shard}; nothing to do",
+                              vantage=vantage, shard=f"{shard[0]}/{shard[1]}")  # fmt: skip
+        else:
+            nothing = Message("no component is probed from '{vantage}'; nothing to do", vantage=vantage)
         print(problems.say(nothing, words))
         return EXIT_OK
     samples = {

@@ -198,6 +198,16 @@ def test_probe_shard_probes_its_share_only(make_site: Callable[..., Site], cli: 
     assert cli("probe", "--config", site.config, "--shard", "4/3").code == 2
 
 
+def test_an_empty_shard_says_so(make_site: Callable[..., Site], cli: Callable[..., Run]) -> None:
+    # Three instances in 64 shards: most shards hold none, and probing one is no mistake, just nothing to do.
+    site = site_with(make_site, ROWS)
+    taken = {shard_of(code, 64) for code in ("ujiprov", "contohkab", "lainkota")}
+    empty = min(set(range(1, 65)) - taken)
+    run = cli("probe", "--config", site.config, "--shard", f"{empty}/64")
+    assert (run.code, run.out) == (0, f"no component probed from 'github' falls in shard {empty}/64; nothing to do\n")
+    assert not (site.root / "history").exists()
+
+
 def test_an_instance_whose_every_probe_found_nothing_is_a_warning_not_an_outage(
     make_site: Callable[..., Site], cli: Callable[..., Run]
 ) -> None:
