@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -14,6 +15,7 @@ import pytest
 
 from statusgen.feed import MAX_ITEMS
 from statusgen.views import PROBLEMS_SHOWN
+from tests.conftest import ROOT, Run
 
 pytestmark = pytest.mark.slow  # 601 components, each with its pages in two languages: a few seconds
 
@@ -163,3 +165,14 @@ def test_a_national_site_requests_nothing_from_another_site(national: Path) -> N
         loaded = [url for url in loaded if not url.startswith("/")]
         # ...and what it names by full address is itself (its canonical and alternates, its feeds)
         assert all(url.startswith("https://example.github.io/nasional/") for url in loaded), loaded
+
+
+def test_the_national_example_is_valid_and_shares_its_probes_out(cli: Callable[..., Run]) -> None:
+    # examples/national/ is the configuration an operator copies: it must pass the strictest check as it is.
+    # (Its list is our own example, not a site's weekly content; the counts are those its README gives.)
+    config = ROOT / "examples" / "national" / "status.yml"
+    run = cli("check", "--strict", "--config", config)
+    assert run.code == 0, run.err
+    assert run.out.endswith("601 components, 0 incidents, 0 warnings: ok\n")  # INAPROC and the 600 confirmed
+    plan = cli("probe", "--plan", "--config", config)
+    assert json.loads(plan.out) == [f"{i}/5" for i in range(1, 6)]  # one shard per 150 probed, 601 → 5
