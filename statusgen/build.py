@@ -19,7 +19,7 @@ from .config import load_config
 from .figures import SiteFigures, site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
-from .model import HOME, Component, ComponentHistory, Config, Incident, Message, first_moment, place_folder
+from .model import Component, ComponentHistory, Config, Incident, Message, first_moment
 from .output import MARKER, check_output, marker, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
@@ -168,7 +168,7 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
     strays: list[Problem] = []
     unanswered: list[Problem] = []
     for component in inputs.config.components:
-        recorded = {key: inputs.history[key] for key in folders_of(inputs.config, component) if key in inputs.history}
+        recorded = {key: inputs.history[key] for key in inputs.config.folders(component) if key in inputs.history}
         kept, early_or_late, none_found = screen_component(inputs.config, component, recorded, now)
         history.update(kept)
         strays += early_or_late
@@ -177,11 +177,6 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
         raise InputError(inputs.warnings + strays + ahead)
     warnings = sorted(inputs.warnings + strays + ahead + unanswered)
     return resolve_start(replace(inputs, history=history, warnings=warnings, strays=inputs.strays + strays), now)
-
-
-def folders_of(config: Config, component: Component) -> list[str]:
-    """The folders under history/ of one component: its own, then each other place's that probes it."""
-    return [component.id] + [place_folder(component.id, v.id) for v in config.places(component) if v.id != HOME.id]
 
 
 def screen_component(
@@ -250,7 +245,7 @@ class HistoryReader:
         parsed = ParseCache(self.cache) if self.cache is not None else None
         raw = {
             key: read_folder(self.folder / key, problems, f"{self.shown}/{key}", parsed, strays)
-            for key in folders_of(config, component)
+            for key in config.folders(component)
             if (self.folder / key).is_dir()
         }
         kept, early_or_late, unanswered = screen_component(config, component, raw, now)

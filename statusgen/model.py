@@ -282,8 +282,15 @@ class Config:
         """Every folder of probe history a build reads, relative to history/ (see place_folder)."""
         found = list(self.component_ids)
         for component in self.components:
-            found += [place_folder(component.id, v.id) for v in self.places(component) if v.id != schema.HOME_VANTAGE]
+            found += self.folders(component)[1:]
         return tuple(found)
+
+    def folders(self, component: Component) -> list[str]:
+        """The folders of probe history of one component, relative to history/: its own, then each other place's
+        that probes it (see place_folder)."""
+        return [component.id] + [
+            place_folder(component.id, v.id) for v in self.places(component) if v.id != schema.HOME_VANTAGE
+        ]
 
     def target(self, component: Component) -> float:
         """The SLA target of a component: its own, else the site's."""

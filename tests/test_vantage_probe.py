@@ -341,10 +341,11 @@ def test_every_target_failing_is_down_with_the_first_one_s_error(server: Server)
 
 def test_targets_are_tried_at_once_and_the_first_answer_ends_the_wait(server: Server) -> None:
     """/hang holds its answer 3 s, past the 2 s timeout; /ok answers at once. Tried one after the other, the
-    probe would take the whole timeout; at once, it is up as soon as /ok answers (well under 1 s)."""
+    probe would take the whole timeout; at once, it is up as soon as /ok answers (well under 1 s when the machine
+    is idle; the bound leaves room for a loaded one, and is still well under the 2 s one after the other takes)."""
     outcome, elapsed = probe_targets(f"{server.base}/hang", f"{server.base}/ok", timeout=2.0)
     assert outcome.status == "up"
-    assert elapsed < 1.0, elapsed
+    assert elapsed < 1.5, elapsed
     assert server.hits["/hang"] == 1
 
 
