@@ -26,7 +26,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from statusgen import figures, i18n, markup, output, parallel, times, uptime
+from statusgen import build as pipeline
+from statusgen import i18n, markup, output, parallel, times, uptime
 from statusgen.cache import ParseCache
 from statusgen.cli import main
 from statusgen.model import ComponentHistory
@@ -319,13 +320,40 @@ def test_parallel_build_is_byte_identical_to_sequential(cli, demo, tmp_path, mon
     build(cli, demo.config, tmp_path / "one", sites.NOW_ARG, "--no-cache")
     monkeypatch.setenv("STATUSGEN_WORKERS", "2")
     assert parallel.workers() == 2
-    monkeypatch.setattr(figures, "HEAVY_HISTORY", 0)  # the components' figures are worked out by workers too
+    monkeypatch.setattr(pipeline, "HEAVY_BYTES", 0)  # the components' figures (and reading) are shared out too
     shutil.rmtree(demo.root / ".cache", ignore_errors=True)  # a cold cache, whatever the example folder held
     build(cli, demo.config, tmp_path / "two", sites.NOW_ARG)
     assert len(list((demo.root / ".cache" / "statusgen" / "history").glob("*.bin"))) == 3  # the 3 components
     one = tree(tmp_path / "one")
     assert len(one) > 80
     assert tree(tmp_path / "two") == one
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("history_start", [True, False])
+def test_reading_a_component_at_a_time_gives_the_bytes_of_reading_all_first(
+    cli, demo, tmp_path, monkeypatch, history_start: bool
+) -> None:
+    """The build reads each component's history as it works out its figures (HistoryReader); the preview
+    server reads all of it first (load, check_timeline). Both give the same site, with history_start written
+    and without it (then a first pass finds where the history starts), and the same warnings: the demo gets a
+    sample from a wrong clock (1970) and one dated ahead of now, each a stray set aside."""
+    config = demo.config.read_text(encoding="utf-8")
+    if not history_start:
+        demo.config.write_text(re.sub(r"(?m)^history_start:.*\n", "", config), encoding="utf-8")
+    month = demo.root / "history" / "spse" / "2026-11.csv"
+    with month.open("a", encoding="utf-8") as handle:
+        handle.write("1970-01-01T00:00:00Z,up,200,100,,40\n2026-11-26T09:00:00Z,up,200,100,,40\n")
+    monkeypatch.setenv("STATUSGEN_WORKERS", "2")
+    monkeypatch.setattr(pipeline, "HEAVY_BYTES", 0)
+    run = cli("build", "--config", demo.config, "--out", tmp_path / "streamed", "--now", sites.NOW_ARG)
+    assert run.code == 0, run.err
+    now = sites.NOW  # = sites.NOW_ARG
+    inputs = pipeline.check_timeline(pipeline.load(demo.config, processes=1), now)
+    _, warnings = pipeline.build(inputs, tmp_path / "whole", now, processes=1)
+    assert tree(tmp_path / "streamed") == tree(tmp_path / "whole")
+    said = [line for line in run.err.splitlines() if "warning" in line]
+    assert len(said) == len(warnings) >= 2 and all("history/spse/2026-11.csv" in line for line in said)
 
 
 def test_a_process_with_another_thread_does_not_fork(monkeypatch) -> None:
