@@ -11,6 +11,7 @@ measures wall time.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -354,6 +355,82 @@ def test_reading_a_component_at_a_time_gives_the_bytes_of_reading_all_first(
     assert tree(tmp_path / "streamed") == tree(tmp_path / "whole")
     said = [line for line in run.err.splitlines() if "warning" in line]
     assert len(said) == len(warnings) >= 2 and all("history/spse/2026-11.csv" in line for line in said)
+
+
+@pytest.mark.slow
+def test_instances_worked_out_while_the_history_start_is_found_are_as_worked_out_after(
+    cli, make_site, tmp_path, monkeypatch
+) -> None:
+    """Without history_start, the build's first pass over the history (which finds where it starts) works out
+    the figures of the instances on the way, as they do not depend on it (figures.probed_figures); the preview
+    server works them out after, with the rest. The sites are the same, byte for byte: an instance probed for
+    two months, one probed since a compacted January, one with a sample from a wrong clock, one never probed,
+    beside a component of incident records whose first incident starts the history."""
+    site = make_site(
+        """\
+        title: Uji
+        base_url: https://example.github.io/status/
+        timezone: Asia/Makassar
+        languages: [id, en]
+        components:
+          - id: spse
+            name: SPSE
+        instances:
+          file: lpse.csv
+        """
+    )
+    (site.root / "lpse.csv").write_text(
+        "code,name,province\nakab,LPSE A,P\nbkab,LPSE B,P\nckab,LPSE C,Q\ndkab,LPSE D,Q\n", encoding="utf-8"
+    )
+    history = site.root / "history"
+    header = "time,status,http_status,latency_ms,error,cert_days\n"
+    for code, months in (("akab", ("2026-10", "2026-11")), ("ckab", ("2026-11",))):
+        (history / code).mkdir(parents=True)
+        for month in months:
+            lines = "".join(
+                f"{month}-{day:02d}T0{hour}:00:00Z,"
+                + ("down,,,timeout,\n" if day % 7 == 0 and hour == 3 else "up,200,120,,\n")
+                for day in range(1, 28)
+                for hour in range(6)
+            )
+            (history / code / f"{month}.csv").write_text(header + lines, encoding="utf-8")
+    with (history / "ckab" / "2026-11.csv").open("a", encoding="utf-8") as month:
+        month.write("1970-01-01T00:00:00Z,up,200,100,,\n")  # a wrong clock: a stray, set aside
+    (history / "bkab").mkdir(parents=True)
+    (history / "bkab" / "runs.csv").write_text(
+        "month,start,end,status\n2026-01,2026-01-05T00:00:00Z,2026-01-20T00:00:00Z,up\n"
+        "2026-01,2026-01-20T00:00:00Z,2026-01-20T01:00:00Z,down\n", encoding="utf-8")  # fmt: skip
+    (history / "bkab" / "compacted.csv").write_text("month,runs,days\n2026-01,2,0\n", encoding="utf-8")
+    site.incident("2025-06-01-gangguan", """\
+        ---
+        title: SPSE mati
+        components: [spse]
+        severity: major
+        started: 2025-06-01 10:00
+        resolved: 2025-06-01 12:00
+        updates:
+          - at: 2025-06-01 12:00
+            status: resolved
+            message: Pulih.
+        ---
+        Uji.
+        """)  # fmt: skip
+    now = "2026-11-28T12:00+08:00"
+    monkeypatch.setenv("STATUSGEN_WORKERS", "2")
+    monkeypatch.setattr(pipeline, "HEAVY_BYTES", 0)
+    run = cli("build", "--config", site.config, "--out", tmp_path / "streamed", "--now", now)
+    assert run.code == 0, run.err
+    moment = datetime.fromisoformat(now)
+    inputs = pipeline.check_timeline(pipeline.load(site.config, processes=1), moment)
+    _, warnings = pipeline.build(inputs, tmp_path / "whole", moment, processes=1)
+    streamed = tree(tmp_path / "streamed")
+    assert streamed == tree(tmp_path / "whole")
+    assert len([line for line in run.err.splitlines() if "warning" in line]) == len(warnings) == 1  # the 1970 line
+    start = {c["id"]: c["start_date"] for c in json.loads(streamed["api/v2/components.json"])["components"]
+             if not c["group"]}  # fmt: skip
+    # The history starts with the first incident (1 June 2025); each instance at its own first record.
+    assert start == {"spse": "2025-06-01", "akab": "2026-10-01", "bkab": "2026-01-05", "ckab": "2026-11-01",
+                     "dkab": "2026-11-28"}  # fmt: skip
 
 
 def test_a_process_with_another_thread_does_not_fork(monkeypatch) -> None:
