@@ -153,8 +153,6 @@ def site_figures(
     uplinks = uplink_readings(config, history, now)
 
     def worked_out(component: Component) -> Worked:
-        if component.id in done:
-            return done[component.id]
         folders, found = read(component) if read else (history, None)
         if component.probes_only:
             return probed_figures(component, config, own[component.id], folders, found, now, uplinks)
@@ -162,7 +160,10 @@ def site_figures(
         figures = component_figures(component, config, own[component.id], records, now, bounds, vouched_from, uplinks)
         return figures, None, found
 
-    every = parallel.mapped(worked_out, list(config.components), processes if heavy else 1)
+    # Only what is not done yet goes to the workers: what they send back is a copy, and the done ones are here.
+    left = [c for c in config.components if c.id not in done]
+    worked = dict(zip((c.id for c in left), parallel.mapped(worked_out, left, processes if heavy else 1), strict=True))
+    every = [done[c.id] if c.id in done else worked[c.id] for c in config.components]
     components = {c.id: figures for c, (figures, _, _) in zip(config.components, every, strict=True)}
     recent_since = now - timedelta(days=RECENT_DAYS)
     phases = {i.slug: incident_figures(i, now) for i in incidents}
