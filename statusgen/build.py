@@ -16,7 +16,7 @@ from . import __version__, parallel
 from .cache import FOLDER as CACHE
 from .cache import ParseCache
 from .config import load_config
-from .figures import SiteFigures, Worked, probed_figures, site_figures, uplink_readings
+from .figures import SiteFigures, site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
 from .model import Component, ComponentHistory, Config, Incident, Message, first_moment
@@ -411,39 +411,21 @@ def _read_and_figured(
     inputs: Inputs, reader: HistoryReader, now: datetime, processes: int
 ) -> tuple[Inputs, SiteFigures]:
     """The figures, each component's probe history read, screened and let go as they are worked out; and the
-    inputs with what reading found among their warnings.
-
-    A site without history_start first learns where its history starts, from each component's first moment: a
-    first pass reads every component's history for it, and works out the figures of those only their probes
-    vouch for on the way (they do not depend on it, figures.probed_figures); the rest are read again after."""
+    inputs with what reading found among their warnings. A site without history_start first learns where its
+    history starts: a first pass over the history keeps only each component's first moment."""
     # Read and screened as the inputs stand (history_start perhaps not yet known), as check_timeline does.
     unresolved = inputs.config
     heavy = reader.size() >= HEAVY_BYTES
     shares = processes if heavy else 1
+    if unresolved.history_start is None:
+        everyone = list(unresolved.components)
+        firsts = parallel.mapped(lambda c: reader.read(unresolved, c, now)[1].first, everyone, shares)
+        inputs = resolve_start(inputs, now, [first for first in firsts if first is not None])
     by_id = {c.id: c for c in unresolved.components}
     uplinks: dict[str, ComponentHistory] = {}  # what each inside place's verdict draws on: its uplink's samples
     for vantage in unresolved.vantages:
         if vantage.uplink is not None and vantage.uplink in by_id:
             uplinks.update(reader.read(unresolved, by_id[vantage.uplink], now)[0])
-    done: dict[str, Worked] = {}
-    if unresolved.history_start is None:
-        readings = uplink_readings(unresolved, uplinks, now)
-        own: dict[str, list[Incident]] = {}
-        for incident in inputs.incidents:
-            for cid in incident.components:
-                own.setdefault(cid, []).append(incident)
-
-        def first_pass(component: Component) -> tuple[int | None, Worked | None]:
-            folders, found = reader.read(unresolved, component, now)
-            if not component.probes_only:
-                return found.first, None
-            mine = own.get(component.id, [])
-            return found.first, probed_figures(component, unresolved, mine, folders, found, now, readings)
-
-        everyone = list(unresolved.components)
-        passed = parallel.mapped(first_pass, everyone, shares)
-        inputs = resolve_start(inputs, now, [first for first, _ in passed if first is not None])
-        done = {c.id: worked for c, (_, worked) in zip(everyone, passed, strict=True) if worked is not None}
     numbers = site_figures(
         inputs.config,
         inputs.incidents,
@@ -453,7 +435,6 @@ def _read_and_figured(
         inputs.vouched_from,
         read=lambda component: reader.read(unresolved, component, now),
         heavy=heavy,
-        done=done,
     )
     found = [item for item in numbers.found.values() if isinstance(item, Found)]
     warnings = sorted(inputs.warnings + [problem for item in found for problem in item.warnings])

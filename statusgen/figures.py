@@ -105,8 +105,6 @@ class SiteFigures:
 # Reads one component's probe history, by place folder (model.place_folder), when its figures are worked out,
 # and says what else it found; the build's, so that the history is never all in memory at once.
 Read = Callable[[Component], tuple[dict[str, ComponentHistory], object]]
-# A component's figures, the day it starts when only its probes vouch for it (else None), and what reading found.
-Worked = tuple["Figures", date | None, object]
 
 
 def site_figures(
@@ -118,20 +116,17 @@ def site_figures(
     vouched_from: datetime | None = None,
     read: Read | None = None,
     heavy: bool = False,
-    done: dict[str, Worked] | None = None,
 ) -> SiteFigures:
     """Work out every figure at ``now`` from validated records (``incidents`` oldest first).
 
     ``config.history_start`` must be a date (build.resolve_start). With ``vouched_from``, set for a site
     that has recorded nothing before it, the time of its history before that moment is no data. The probe
     history is ``history`` (by place folder), or, with ``read``, each component's is read as its figures are
-    worked out (``history`` then holds the inside places' uplinks only); ``heavy`` says it is long. ``done``:
-    the components whose figures are worked out already (probed_figures), by id.
+    worked out (``history`` then holds the inside places' uplinks only); ``heavy`` says it is long.
 
     A component only its probes vouch for (Component.probes_only) starts at its first probe sample or run, or
     now without any: ``since`` holds that day, and the time before that moment is no data.
     """
-    done = done or {}
     history = history or {}
     tz = config.timezone
     newest_first = sorted(incidents, key=lambda i: (i.started, i.slug), reverse=True)
@@ -150,20 +145,22 @@ def site_figures(
     # The figures of each component are independent: with a long probe history they are worked out
     # by forked workers, a share of the components each, and only the numbers come back.
     heavy = heavy or sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
-    uplinks = uplink_readings(config, history, now)
+    uplinks = _uplinks(config, history, now)
 
-    def worked_out(component: Component) -> Worked:
+    def worked_out(component: Component) -> tuple[Figures, date | None, object]:
         folders, found = read(component) if read else (history, None)
-        if component.probes_only:
-            return probed_figures(component, config, own[component.id], folders, found, now, uplinks)
         records = _records(config, component, folders)
-        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched_from, uplinks)
-        return figures, None, found
+        vouched, since = vouched_from, None
+        if component.probes_only:
+            first = first_moment(records.values())
+            probed = datetime.fromtimestamp(first, UTC) if first is not None else now
+            since = max(probed.astimezone(tz).date(), component.since or date.min)
+            component = replace(component, since=since)
+            vouched = max(vouched or probed, probed)
+        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks)
+        return figures, since, found
 
-    # Only what is not done yet goes to the workers: what they send back is a copy, and the done ones are here.
-    left = [c for c in config.components if c.id not in done]
-    worked = dict(zip((c.id for c in left), parallel.mapped(worked_out, left, processes if heavy else 1), strict=True))
-    every = [done[c.id] if c.id in done else worked[c.id] for c in config.components]
+    every = parallel.mapped(worked_out, list(config.components), processes if heavy else 1)
     components = {c.id: figures for c, (figures, _, _) in zip(config.components, every, strict=True)}
     recent_since = now - timedelta(days=RECENT_DAYS)
     phases = {i.slug: incident_figures(i, now) for i in incidents}
@@ -201,33 +198,8 @@ def _records(config: Config, component: Component, history: dict[str, ComponentH
     return found
 
 
-def probed_figures(
-    component: Component,
-    config: Config,
-    own: list[Incident],
-    folders: dict[str, ComponentHistory],
-    found: object,
-    now: datetime,
-    uplinks: dict[str, verdict.Reading],
-) -> Worked:
-    """The figures of a component only its probes vouch for (Component.probes_only; ``folders`` its history by
-    place folder): its history starts on the day of its first probe sample or run, or today without any, and the
-    time before that moment is no data. They do not depend on the site's history_start when it is not known
-    yet: the site's history starts no later than this component's first record.
-    """
-    tz = config.timezone
-    records = _records(config, component, folders)
-    first = first_moment(records.values())
-    probed = datetime.fromtimestamp(first, UTC) if first is not None else now
-    since = max(probed.astimezone(tz).date(), component.since or date.min)
-    start = max(since, config.history_start or since)  # where its history starts: Config.first_day
-    mine, own_config = replace(component, since=since), replace(config, history_start=start)
-    bounds = uptime.day_bounds(start, now, tz)
-    return component_figures(mine, own_config, own, records, now, bounds, probed, uplinks), since, found
-
-
-def uplink_readings(config: Config, history: dict[str, ComponentHistory], now: datetime) -> dict[str, verdict.Reading]:
-    """Each inside place's reading of its uplink component at ``now`` (``history`` by place folder)."""
+def _uplinks(config: Config, history: dict[str, ComponentHistory], now: datetime) -> dict[str, verdict.Reading]:
+    """Each inside place's reading of its uplink component at ``now``."""
     found = {}
     for vantage in config.vantages:
         if vantage.uplink is not None:
@@ -258,7 +230,7 @@ def component_figures(
 
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
     Time of its history before ``vouched_from``, before which nothing is recorded, is no data. ``uplinks``:
-    each inside place's reading of its uplink (see uplink_readings).
+    each inside place's reading of its uplink (see _uplinks).
     """
     tz = config.timezone
     if isinstance(records, ComponentHistory):

@@ -358,14 +358,11 @@ def test_reading_a_component_at_a_time_gives_the_bytes_of_reading_all_first(
 
 
 @pytest.mark.slow
-def test_instances_worked_out_while_the_history_start_is_found_are_as_worked_out_after(
-    cli, make_site, tmp_path, monkeypatch
-) -> None:
-    """Without history_start, the build's first pass over the history (which finds where it starts) works out
-    the figures of the instances on the way, as they do not depend on it (figures.probed_figures); the preview
-    server works them out after, with the rest. The sites are the same, byte for byte: an instance probed for
-    two months, one probed since a compacted January, one with a sample from a wrong clock, one never probed,
-    beside a component of incident records whose first incident starts the history."""
+def test_instances_read_a_component_at_a_time_are_as_read_all_first(cli, make_site, tmp_path, monkeypatch) -> None:
+    """Without history_start, the build reads the history twice, a component at a time: a first pass finds where
+    it starts, then the figures; the preview server reads it all first. The sites are the same, byte for byte:
+    an instance probed for two months, one probed since a compacted January, one with a sample from a wrong
+    clock, one never probed, beside a component of incident records whose first incident starts the history."""
     site = make_site(
         """\
         title: Uji
