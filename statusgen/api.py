@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .sla import Spread
+from .status import ENDED
 from .uptime import DailyUptime
 from .views import ComponentView, IncidentView, SiteView
 
@@ -165,7 +166,7 @@ def _incident(view: SiteView, item: IncidentView, components: dict[str, dict[str
     else:
         status = next((u.update.status for u in updates if u.update.status != "resolved"), "investigating")
     monitoring = next((u.update.at for u in reversed(updates) if u.update.status == "monitoring"), None)
-    resolved = record.resolved if item.phase in ("resolved", "completed") else None
+    resolved = record.resolved if item.phase in ENDED else None
     announced = min(updates[-1].update.at if updates else record.started, view.now)
     latest = max([u.update.at for u in updates] + [announced] + ([resolved] if resolved else []))
     timeline = [

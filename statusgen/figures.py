@@ -178,9 +178,7 @@ def site_figures(
             if i.is_maintenance and status.is_upcoming(i, now)
         ),
         recent=tuple(
-            i.slug
-            for i in newest_first
-            if phases[i.slug].phase in ("resolved", "completed") and (i.resolved or now) >= recent_since
+            i.slug for i in newest_first if phases[i.slug].phase in status.ENDED and (i.resolved or now) >= recent_since
         ),
         touching=_touching(reversed(newest_first), now, tz, first_ever),
         excused={c.id: _excused(c.id, by_start[c.id], components[c.id].months, now, tz) for c in config.components},

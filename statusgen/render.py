@@ -22,7 +22,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from . import api, i18n, sla, times
+from . import api, i18n, sla, status, times
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
@@ -388,7 +388,7 @@ def language_jobs(
 
 def ended(item: IncidentView) -> bool:
     """An incident or maintenance over: nothing about it changes with the clock any more."""
-    return item.phase in ("resolved", "completed")
+    return item.phase in status.ENDED
 
 
 def sitemap(base_url: str, pages: list[str]) -> bytes:

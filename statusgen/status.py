@@ -12,6 +12,7 @@ from .model import Incident, ProbeSample
 # probed but its newest sample is stale, so nothing recent vouches for it; it is never shown as green.
 STATUSES = ("major_outage", "partial_outage", "degraded_performance", "under_maintenance", "no_data", "operational")
 PROBE_STATUS = {"down": "major_outage", "degraded": "degraded_performance", "up": "operational"}
+ENDED = ("resolved", "completed")  # the phases of an incident, or a maintenance, that is over
 SEVERITY_STATUS = {
     "major": "major_outage",
     "partial": "partial_outage",
