@@ -346,6 +346,11 @@ def test_targets_are_tried_at_once_and_the_first_answer_ends_the_wait(server: Se
     outcome, elapsed = probe_targets(f"{server.base}/hang", f"{server.base}/ok", timeout=2.0)
     assert outcome.status == "up"
     assert elapsed < 1.5, elapsed
+    # /hang's thread was started with /ok's and is left to end by itself: on a fast machine /ok can answer
+    # before the server has read /hang's request, so the request is awaited (it comes within moments).
+    deadline = time.monotonic() + 2.0
+    while server.hits["/hang"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert server.hits["/hang"] == 1
 
 
