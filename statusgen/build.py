@@ -20,7 +20,7 @@ from .figures import SiteFigures, site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
 from .model import Component, ComponentHistory, Config, Incident, Message, first_moment
-from .output import MARKER, check_output, marker, write_site
+from .output import MARKER, check_output, marker, read_reuse, write_reuse, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
 from .recorded import read_folder, read_history, screened
@@ -396,13 +396,18 @@ def build(
     view = site_view(inputs.config, inputs.incidents, numbers)
     spent["figures"] = time.perf_counter() - start
     start = time.perf_counter()
-    jobs, finish = site_jobs(view, TEMPLATES, compiled)
+    # A settled page whose inputs are as they were at the last build into ``out`` is kept, not made again.
+    reuse = read_reuse(compiled, out) if compiled is not None else None
+    jobs, finish = site_jobs(view, TEMPLATES, compiled, reuse.kept if reuse is not None else None)
     built = marker(iso(now, inputs.config.timezone), __version__)
 
     def last(written: list[str]) -> dict[str, bytes]:
         return {**finish(written), MARKER: built}
 
-    written = write_site(out, jobs, processes, last)
+    keys: dict[str, str] = {}
+    written = write_site(out, jobs, processes, last, keys)
+    if compiled is not None:
+        write_reuse(compiled, out, keys)
     spent["pages"] = time.perf_counter() - start
     return written, inputs.warnings
 

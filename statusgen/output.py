@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -90,7 +91,65 @@ def _is_built_site(folder: Path) -> bool:
         return False
 
 
-Job = Callable[[], Iterable[tuple[str, bytes]]]  # makes some files of the site: (relative path, content)
+# Makes some files of the site: (relative path, content), or (relative path, content, key) for a page whose
+# inputs have a key (render.page_key); content None keeps the old site's file, which Reuse found to stand.
+Made = tuple[str, bytes] | tuple[str, bytes | None, str | None]
+Job = Callable[[], Iterable[Made]]
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The settled pages of the last build into ``folder`` (the output folder), each with the key of its
+    inputs and the size and modification time of its file then: a page whose key is the same, in a file
+    that is still as it was written, is kept rather than made again."""
+
+    folder: Path
+    pages: dict[str, tuple[str, int, int]]
+
+    def kept(self, relative: str, key: str) -> bool:
+        entry = self.pages.get(relative)
+        if entry is None or entry[0] != key:
+            return False
+        try:
+            found = os.stat(self.folder / relative)
+        except OSError:
+            return False
+        return (found.st_size, found.st_mtime_ns) == entry[1:]
+
+
+PAGES = "pages.json"  # in the cache folder: the key of each settled page of the last build, and its file's
+
+
+def read_reuse(cache: Path, out: Path) -> Reuse | None:
+    """What the last build into ``out`` left to reuse (see Reuse), or None: no record, one of another
+    output folder or version, or an output folder that is not a built site."""
+    folder = out.resolve()
+    try:
+        record = json.loads((cache / PAGES).read_text(encoding="utf-8"))
+        if record.get("format") != 1 or record.get("out") != str(folder) or not _is_built_site(folder):
+            return None
+        pages = {str(path): (str(key), int(size), int(mtime)) for path, (key, size, mtime) in record["pages"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return None
+    return Reuse(folder, pages)
+
+
+def write_reuse(cache: Path, out: Path, keys: Mapping[str, str]) -> None:
+    """Record the key of each page in ``keys`` with its file as the build left it in ``out`` (see Reuse).
+    A cache that cannot be written costs the next build the pages, nothing else."""
+    folder = out.resolve()
+    pages = {}
+    for relative in sorted(keys):
+        with contextlib.suppress(OSError):
+            found = os.stat(folder / relative)
+            pages[relative] = [keys[relative], found.st_size, found.st_mtime_ns]
+    document = json.dumps({"format": 1, "out": str(folder), "pages": pages}, sort_keys=True, separators=(",", ":"))
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{PAGES}.", dir=cache)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(document)
+        os.replace(name, cache / PAGES)
 
 
 def write_site(
@@ -98,6 +157,7 @@ def write_site(
     files: Mapping[str, bytes] | Sequence[Job],
     processes: int = 1,
     finish: Callable[[list[str]], Mapping[str, bytes]] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> list[str]:
     """Write the site as the whole of ``out``, atomically swapped in; returns the paths written.
 
@@ -106,14 +166,14 @@ def write_site(
     the site is never held in memory whole. ``finish`` makes the last files (a sitemap) from
     the paths the jobs wrote. A file whose bytes are unchanged is linked to the old one rather
     than written again, which keeps its modification time. Entries named in KEPT that the
-    build does not make are moved over from the old folder.
+    build does not make are moved over from the old folder. ``keys`` gets the key of each page made with one.
     """
     jobs: Sequence[Job] = [lambda: sorted(files.items())] if isinstance(files, Mapping) else files
     out = out.resolve()  # through a symlink: replace the folder it points to, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out):
         recover(out)
-        return _write(out, jobs, processes, finish)
+        return _write(out, jobs, processes, finish, {} if keys is None else keys)
 
 
 def _write(
@@ -121,11 +181,14 @@ def _write(
     jobs: Sequence[Job],
     processes: int,
     finish: Callable[[list[str]], Mapping[str, bytes]] | None,
+    keys: dict[str, str],
 ) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         writer = _Writer(staging, out if _is_built_site(out) else None)
-        written = [path for share in shared(partial(_run_jobs, writer=writer), jobs, processes) for path in share]
+        made = [item for share in shared(partial(_run_jobs, writer=writer), jobs, processes) for item in share]
+        written = [path for path, _ in made]
+        keys.update((path, key) for path, key in made if key is not None)
         if finish is not None:
             last = finish(sorted(written))
             for relative, content in sorted(last.items()):
@@ -151,7 +214,8 @@ class _Writer:
         self.folders: set[Path] = set()
         self.linked = 0
 
-    def put(self, relative: str, content: bytes) -> None:
+    def put(self, relative: str, content: bytes | None) -> None:
+        """Write ``content`` at ``relative``; None keeps the old site's file there (Reuse found it stands)."""
         target = self.staging / relative
         folder = target.parent
         if folder not in self.folders:
@@ -159,6 +223,15 @@ class _Writer:
             self.folders.add(folder)
         # Never write into a file that is there already: it may be a link to the live site's copy.
         target.unlink(missing_ok=True)
+        if content is None:
+            if self.old is None:
+                raise ValueError(f"{relative}: no old site to keep it from")
+            try:
+                os.link(self.old / relative, target)
+            except OSError:
+                shutil.copy2(self.old / relative, target)  # a file system without hard links; keeps its time
+            self.linked += 1
+            return
         if self.old is not None and self._same(self.old / relative, content):
             try:
                 os.link(self.old / relative, target)
@@ -178,13 +251,13 @@ class _Writer:
             return False
 
 
-def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[str]:
-    """Run some jobs, writing what they make; returns the paths written."""
+def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[tuple[str, str | None]]:
+    """Run some jobs, writing what they make; returns the paths written, each with its key or None."""
     written = []
     for job in jobs:
-        for relative, content in job():
-            writer.put(relative, content)
-            written.append(relative)
+        for made in job():
+            writer.put(made[0], made[1])
+            written.append((made[0], made[2] if len(made) > 2 else None))
     return written
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import pickle
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache, partial
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -22,14 +27,22 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from . import api, i18n, sla, status, times
+from . import __version__, api, i18n, sla, status, times
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
 from .model import Config, Message
 from .problems import InputError, Problem
 from .uptime import DailyUptime
-from .views import CalendarMonth, ComponentView, DayView, IncidentView, SiteView
+from .views import (
+    CalendarMonth,
+    ComponentView,
+    DayView,
+    IncidentView,
+    SiteView,
+    history_page_inputs,
+    incident_inputs,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -241,21 +254,33 @@ def plain(day: DayView) -> bool:
     )
 
 
-Job = Callable[[], list[tuple[str, bytes]]]
+# A file made: (relative path, content), or for a settled page (relative path, content, key), where content
+# None keeps the last build's file (output.write_site).
+Made = tuple[str, bytes] | tuple[str, bytes | None, str | None]
+Job = Callable[[], Sequence[Made]]
+# A page to make: its path, its template, what the template is given, and, for a settled page, what
+# its key is made from (Settled.key).
+Page = tuple[str, str, dict[str, object], Callable[[], object] | None]
 PAGES_PER_JOB = 25  # small enough to share out evenly, large enough to cost little to hand out
 
 
 def site_jobs(
-    view: SiteView, templates: Path = TEMPLATES, cache: Path | None = None
+    view: SiteView,
+    templates: Path = TEMPLATES,
+    cache: Path | None = None,
+    kept: Callable[[str, str], bool] | None = None,
 ) -> tuple[list[Job], Callable[[list[str]], dict[str, bytes]]]:
     """The work of making the site: jobs that each make some files, and a last step that makes
     the sitemap from the paths they wrote.
 
     Each language has the same pages under its prefix (none for the default); the API, the
-    figures and the static files are shared. Jobs run in any order and in any process.
+    figures and the static files are shared. Jobs run in any order and in any process. A settled
+    page is made with the key of its inputs (Settled.key), and kept from the last build when
+    ``kept(relative path, key)`` says the file it left there has that key (output.Reuse).
     """
     _inside_templates(templates)
     languages = i18n.languages(list(view.config.languages), templates / "locales")
+    site = site_key(view, languages, templates)
     compiled = None
     if cache is not None:
         try:
@@ -265,7 +290,7 @@ def site_jobs(
             pass  # a folder that cannot be written: compile the templates each time
     jobs: list[Job] = []
     for lang in languages:
-        jobs += language_jobs(view, lang, languages, templates, compiled)
+        jobs += language_jobs(view, lang, languages, templates, compiled, Settled(site, kept))
     jobs.append(lambda: shared_files(view, templates))
 
     def finish(written: list[str]) -> dict[str, bytes]:
@@ -306,6 +331,39 @@ def _inside_templates(templates: Path) -> None:
         raise InputError(found)
 
 
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3")  # what else shapes a page's bytes
+
+
+def site_key(view: SiteView, languages: list[Language], templates: Path) -> bytes:
+    """A digest of what every settled page is made from besides its own records: the generator's code and
+    the libraries that render, the templates and messages, status.yml as read, the languages, and the
+    name of the zone at now (a zone with summer time names it otherwise half the year)."""
+    digest = hashlib.sha256(f"{__version__} {sys.version_info[:2]}".encode())
+    for library in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library} {metadata.version(library)}\0".encode())
+    for folder in (Path(__file__).resolve().parent, templates):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    zone = times.zone_label(view.now.astimezone(view.config.timezone))
+    digest.update(pickle.dumps((view.config, [lang.code for lang in languages], zone), protocol=5))
+    return digest.digest()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How the settled pages are made: ``site`` is site_key; ``kept``, whether the last build left a page
+    with a key (see site_jobs)."""
+
+    site: bytes
+    kept: Callable[[str, str], bool] | None = None
+
+    def key(self, lang: Language, path: str, template: str, inputs: object) -> str:
+        """The key of one page's inputs: a change to any of them changes it (the same inputs, the same key)."""
+        return hashlib.sha256(self.site + pickle.dumps((lang.code, path, template, inputs), protocol=5)).hexdigest()
+
+
 def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
     """The files every language shares: the API, the figures and the static files."""
     files = [(f"api/v2/{path}", to_json(document)) for path, document in api.documents(view).items()]
@@ -321,9 +379,15 @@ def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
 
 
 def language_jobs(
-    view: SiteView, lang: Language, languages: list[Language], templates: Path, compiled: BytecodeCache | None = None
+    view: SiteView,
+    lang: Language,
+    languages: list[Language],
+    templates: Path,
+    compiled: BytecodeCache | None = None,
+    settled: Settled | None = None,
 ) -> list[Job]:
-    """The jobs that make the pages, feeds, calendar and badges of one language."""
+    """The jobs that make the pages, feeds, calendar and badges of one language; with ``settled``, each
+    settled page with its key, kept from the last build where that is the same (see site_jobs)."""
     env = environment(view.config, lang, languages, templates, compiled)
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".svg"))):
         env.get_template(name)  # compiled once, here, before any worker is forked
@@ -331,37 +395,46 @@ def language_jobs(
     # A page whose content no longer depends on the clock (an ended incident, a year that is over with its
     # incidents ended) is "stable": its footer does not print the build time, so that it stays byte for byte
     # as it was until its records change. A site of many components has thousands of them.
+    # Each settled page comes with what it is made from (views.year_inputs and the like), its key's inputs.
     this_year = view.now.astimezone(view.config.timezone).year
-    pages: list[tuple[str, str, dict[str, object]]] = [("", "index.html", {})]
-    pages += [(i.path, "incident.html", {"incident": i, "stable": ended(i)}) for i in view.incidents]
+    pages: list[Page] = [("", "index.html", {}, None)]
+    for item in view.incidents:
+        inputs = partial(incident_inputs, item) if ended(item) else None
+        pages.append((item.path, "incident.html", {"incident": item, "stable": ended(item)}, inputs))
     for group in view.groups:
         for component in group.components:
-            pages.append((component.path, "component.html", {"item": component}))
+            pages.append((component.path, "component.html", {"item": component}, None))
             cid = component.component.id
-            pages += [
-                (f"components/{cid}/{period.label}/", "component_year.html", {"item": component, "year": period,
-                 "stable": int(period.label) < this_year and all(map(ended, component.incidents_in(period.label)))})
-                for period in component.years
-            ]  # fmt: skip
-    pages += [(group.path, "group.html", {"group": group}) for group in view.groups if group.folded]
+            for period in component.years:
+                stable = int(period.label) < this_year and all(map(ended, component.incidents_in(period.label)))
+                inputs = partial(component.year_inputs, period.label) if stable else None
+                context = {"item": component, "year": period, "stable": stable}
+                pages.append((f"components/{cid}/{period.label}/", "component_year.html", context, inputs))
+    pages += [(group.path, "group.html", {"group": group}, None) for group in view.groups if group.folded]
     if view.folded:
-        pages.append(("components/", "components.html", {}))
-    pages.append(("history/", "history.html", {}))
+        pages.append(("components/", "components.html", {}, None))
+    pages.append(("history/", "history.html", {}, None))
     for year in view.years:
-        pages += [
-            (page.path, "history_year.html",
-             {"year": year, "page": page, "stable": page.year < this_year and all(map(ended, year.incidents))})
-            for page in year.pages
-        ]  # fmt: skip
+        for page in year.pages:
+            stable = page.year < this_year and all(map(ended, year.incidents))
+            inputs = partial(history_page_inputs, year, page) if stable else None
+            pages.append((page.path, "history_year.html", {"year": year, "page": page, "stable": stable}, inputs))
     if not prefix:
-        pages.append(("404.html", "404.html", {}))  # GitHub Pages serves one 404 for the whole site: all languages
-    pages.append(("sla/", "sla.html", {}))
+        pages.append(("404.html", "404.html", {}, None))  # GitHub Pages serves one 404 for the whole site
+    pages.append(("sla/", "sla.html", {}, None))
 
-    def render(chunk: list[tuple[str, str, dict[str, object]]]) -> list[tuple[str, bytes]]:
-        files = []
-        for path, template, context in chunk:
+    def render(chunk: list[Page]) -> list[Made]:
+        files: list[Made] = []
+        for path, template, context, inputs in chunk:
+            relative = prefix + (path + "index.html" if path.endswith("/") or not path else path)
+            key = None
+            if settled is not None and inputs is not None:
+                key = settled.key(lang, path, template, inputs())
+                if settled.kept is not None and settled.kept(relative, key):
+                    files.append((relative, None, key))  # as the last build made it
+                    continue
             html = env.get_template(template).render(site=view, page_path=path, **{"stable": False, **context})
-            files.append((prefix + (path + "index.html" if path.endswith("/") or not path else path), html.encode()))
+            files.append((relative, html.encode(), key))
         return files
 
     def feeds() -> list[tuple[str, bytes]]:

@@ -128,6 +128,8 @@ class ComponentView:
     # Makes the month grids of a year; called by the worker that renders that year's page, so
     # that the days of fifteen years are not all held, or all made, by one process.
     make_calendar: Callable[[int], CalendarYear] | None = None
+    # What the calendar of a year is made from (days, probe statuses, incidents by day), for year_inputs.
+    make_year_days: Callable[[int], tuple[object, ...]] | None = None
     excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
     # Where the probes run from several places (or from one that is not the home place); empty otherwise.
     places: tuple[PlaceView, ...] = ()
@@ -178,6 +180,21 @@ class ComponentView:
             for view in reversed(self.excused[month]):
                 seen.setdefault(view.incident.slug, view)
         return list(seen.values())
+
+    def year_inputs(self, label: str) -> tuple[object, ...]:
+        """Everything the page of one year (a label such as "2021") is made from, apart from status.yml, the
+        language and the templates: what render.page_key digests to tell whether the page would change."""
+        period = next(period for period in self.years if period.label == label)
+        return (
+            self.component,
+            self.path,
+            self.target,
+            period,
+            tuple(month for month in self.months if month.label.startswith(label)),
+            tuple(self.bandwidth_in(label)),
+            tuple(map(incident_inputs, self.incidents_in(label))),
+            self.make_year_days(int(label)) if self.make_year_days is not None else (),
+        )
 
     def calendar(self, label: str) -> CalendarYear:
         if self.make_calendar is None or not any(period.label == label for period in self.years):
@@ -310,6 +327,9 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
     today = figures.today
     bar_start = today - timedelta(days=BAR_DAYS - 1)
     per_day = {key: tuple(views[slug] for slug in slugs) for key, slugs in figures.touching.items()}
+    touching: dict[str, list[tuple[date, tuple[IncidentView, ...]]]] = defaultdict(list)  # by component, by day
+    for (cid, day), touched in sorted(per_day.items(), key=lambda item: item[0][1]):
+        touching[cid].append((day, touched))
     listed: dict[str, list[IncidentView]] = defaultdict(list)
     for item in newest_first:
         for cid in item.incident.components:
@@ -341,6 +361,7 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
             make_calendar=partial(
                 _calendar, first=config.first_day(component), today=today, cell=cell, months=numbers.months
             ),
+            make_year_days=_YearDays(days, numbers.probed, touching.get(component.id, [])),
             excused={
                 month: tuple(views[slug] for slug in slugs) for month, slugs in figures.excused[component.id].items()
             },
@@ -428,6 +449,68 @@ def _slugs(names: list[str | None]) -> list[str]:
             slug = f"{base}-{n}"
         found.append(slug)
     return found
+
+
+def incident_inputs(item: IncidentView) -> tuple[object, ...]:
+    """What an incident's view is made of, without what was rendered from it on the way (its HTML): for a
+    digest of the inputs of a page that shows it (render.page_key)."""
+    return (
+        item.incident,
+        item.path,
+        item.year,
+        item.month,
+        item.phase,
+        item.components,
+        item.duration_seconds,
+        tuple((update.update, update.anchor) for update in item.updates),
+    )
+
+
+def history_page_inputs(year: YearView, page: HistoryPage) -> tuple[object, ...]:
+    """What a page of a year's history is made of (see incident_inputs)."""
+    return (year.year, bool(year.incidents), page.number, page.count, tuple(map(incident_inputs, page.incidents)))
+
+
+class _YearDays:
+    """What the calendar of each year of one component is made from: each day's figures (without the date,
+    which follows from the first), its probe statuses and the incidents touching it (by slug, each incident's
+    inputs once). Grouped by year once, by the worker that asks first (ComponentView.year_inputs)."""
+
+    def __init__(
+        self,
+        days: list[uptime.DailyUptime],
+        probed: dict[date, set[str]],
+        touching: list[tuple[date, tuple[IncidentView, ...]]],
+    ):
+        self.days = days
+        self.probed = probed
+        self.touching = touching
+
+    @cached_property
+    def _by_year(self) -> dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]]:
+        found: dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]] = {}
+        for day in sorted(self.probed):
+            found.setdefault(day.year, ([], []))[0].append((day.toordinal(), tuple(sorted(self.probed[day]))))
+        for day, views in self.touching:
+            found.setdefault(day.year, ([], []))[1].append((day.toordinal(), tuple(v.incident.slug for v in views)))
+        return found
+
+    def __call__(self, year: int) -> tuple[object, ...]:
+        if not self.days:
+            return ()
+        first = self.days[0].date
+        start = max(date(year, 1, 1), first)
+        shown = self.days[(start - first).days : max((date(year + 1, 1, 1) - first).days, 0)]
+        probed, touching = self._by_year.get(year, ([], []))
+        slugs = {slug for _, day_slugs in touching for slug in day_slugs}
+        incidents = {v.incident.slug: v for day, views in self.touching if day.year == year for v in views}
+        return (
+            start,
+            tuple(tuple(day)[1:] for day in shown),
+            tuple(probed),
+            tuple(touching),
+            tuple(incident_inputs(incidents[slug]) for slug in sorted(slugs)),
+        )
 
 
 def incident_view(incident: Incident, config: Config, figures: IncidentFigures) -> IncidentView:
