@@ -121,8 +121,7 @@ def cached_samples(cache: ParseCache, path: Path, problems: Problems, shown: str
     """What ``history.read_samples`` returns for ``path``, from the cache where it can be."""
     data = read_data(path, shown, problems)  # raises Unreadable, with a warning
     columns = cache.columns(path, "samples", data, _sample_columns, problems, shown)
-    new = tuple.__new__
-    return [new(ProbeSample, row) for row in zip(*columns, strict=True)] if columns[0] else []
+    return list(map(tuple.__new__, repeat(ProbeSample), zip(*columns, strict=True))) if columns[0] else []
 
 
 def cached_runs(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[Run]:

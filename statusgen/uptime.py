@@ -169,7 +169,7 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
     active incidents and the probe (unless voided by a false alarm). In the probe
     era, time covered by neither is no data. Stretches that are simply up are left out.
     """
-    incident, maintenance, probe, void, era = 0, 1, 2, 3, 4
+    incident, maintenance, probe, void, era, covered = 0, 1, 2, 3, 4, 5
     events: list[tuple[int, int, int, int]] = []  # (time, change, kind, weight)
     for outage in outages:
         if outage.end > outage.start:
@@ -179,8 +179,22 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
             events += [(window.start, 1, maintenance, 0), (window.end, -1, maintenance, 0)]
     era_start = probes.era_start if probes else None
     if probes is not None:
-        for span in probes.spans:
-            events += [(span.start, 1, probe, span.weight), (span.end, -1, probe, span.weight)]
+        # A probe's spans say two things: where some weight is down, and which time a sample covers (not no
+        # data). Years of compacted history are thousands of spans that are simply up, side by side: their
+        # time is told as the few stretches they cover together, which is the same to the sweep and a fraction
+        # of the events.
+        stretches: list[list[int]] = []
+        for span in sorted(probes.spans, key=attrgetter("start")):
+            if span.end <= span.start:
+                continue
+            if span.weight > 0:
+                events += [(span.start, 1, probe, span.weight), (span.end, -1, probe, span.weight)]
+            if stretches and span.start <= stretches[-1][1]:
+                stretches[-1][1] = max(stretches[-1][1], span.end)
+            else:
+                stretches.append([span.start, span.end])
+        for start, end in stretches:
+            events += [(start, 1, covered, 0), (end, -1, covered, 0)]
         for window in probes.voids:
             events += [(window.start, 1, void, 0), (window.end, -1, void, 0)]
         if era_start is not None:
@@ -190,7 +204,7 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
     # incidents and probes (a weight leaves when its count drops to 0), counts for the rest.
     incidents: dict[int, int] = {}
     probed: dict[int, int] = {}
-    maintenance_count = void_count = 0
+    maintenance_count = void_count = covered_count = 0
     result: list[Segment] = []
     previous: int | None = None
     index = 0
@@ -203,7 +217,7 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
                 piece = (0, True, False)
             else:
                 incident_weight = max(incidents) if incidents else -1
-                probe_weight = max(probed) if probed else -1
+                probe_weight = max(probed) if probed else 0 if covered_count else -1
                 if probe_weight > 0 and void_count > 0:
                     probe_weight = 0  # a false alarm: the failure counts as up
                 if era_start is not None and previous >= era_start and incident_weight < 0 and probe_weight < 0:
@@ -230,6 +244,8 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
                 maintenance_count += change
             elif kind == void:
                 void_count += change
+            elif kind == covered:
+                covered_count += change
             index += 1
         previous = moment
     return result

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statusgen.model import Incident
-from statusgen.uptime import WEIGHTS, component_daily
+from statusgen.uptime import WEIGHTS, Outage, ProbeRecord, Window, component_daily, segments
 
 WITA = ZoneInfo("Asia/Makassar")
 FIRST = date(2020, 2, 27)  # the window crosses a leap day
@@ -121,3 +121,46 @@ def test_another_time_zone_moves_downtime_between_days_but_keeps_the_total(items
     wita_maintenance = sum(d.maintenance_minutes for d in in_wita)
     other_maintenance = sum(d.maintenance_minutes for d in in_other)
     assert abs(wita_maintenance - other_maintenance) < 1e-4
+
+
+@st.composite
+def probe_spans(draw: st.DrawFn) -> list[Outage]:
+    """Disjoint probe spans in time order, some touching, some with gaps (no data) between them."""
+    spans, moment = [], draw(st.integers(0, 50))
+    for _ in range(draw(st.integers(0, 20))):
+        moment += draw(st.sampled_from([0, 0, 0, 7]))
+        length = draw(st.integers(1, 40))
+        spans.append(Outage(moment, moment + length, draw(st.sampled_from([0, 0, 300, 1000]))))
+        moment += length
+    return spans
+
+
+def _cut(spans: list[Outage], where: list[int]) -> list[Outage]:
+    """Each span cut in two touching pieces of its weight at the offsets drawn (as days of compacted runs are)."""
+    pieces = []
+    for span, offset in zip(spans, where, strict=False):
+        middle = span.start + offset % (span.end - span.start)
+        pieces += [Outage(span.start, middle, span.weight), Outage(middle, span.end, span.weight)]
+    return [piece for piece in pieces + spans[len(where) :] if piece.end > piece.start]
+
+
+@given(
+    probe_spans(),
+    st.lists(st.integers(0, 100), max_size=20),
+    st.lists(st.tuples(st.integers(0, 600), st.integers(0, 90), st.sampled_from([0, 300, 1000])), max_size=4),
+    st.lists(st.tuples(st.integers(0, 600), st.integers(0, 60)), max_size=2),
+)
+def test_probe_spans_cut_into_touching_pieces_give_the_same_segments(spans, where, outages, voids) -> None:
+    """segments() reads the time the probes cover as the stretches their spans make together: a span of up time
+    given as one or as many touching pieces (a day each, as compacted runs are) is the same to it. Checked
+    against the spans as they come, and against their pieces."""
+    incidents = [Outage(start, start + length, weight) for start, length, weight in outages]
+    void = tuple(Window(start, start + length) for start, length in voids)
+    era = spans[0].start if spans else None
+    whole = segments(incidents, [], ProbeRecord(era, 700, tuple(spans), void))
+    assert segments(incidents, [], ProbeRecord(era, 700, tuple(_cut(spans, where)), void)) == whole
+    # No data is exactly the era's time no span covers, where no incident vouches for it either.
+    covered = {t for span in spans for t in range(span.start, span.end)}
+    vouched = {t for o in incidents for t in range(o.start, o.end)}
+    empty = {t for part in whole if part.no_data for t in range(part.start, part.end)}
+    assert empty == ({t for t in range(era, 700)} - covered - vouched if era is not None else set())
