@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from .figures import SiteFigures, site_figures
 from .history import LEEWAY
 from .incidents import load_incidents, split_front_matter
 from .model import Component, ComponentHistory, Config, Incident, Message, first_moment
-from .output import MARKER, check_output, marker, read_reuse, write_reuse, write_site
+from .output import MARKER, check_output, marker, read_reuse, remember, write_reuse, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
 from .recorded import read_folder, read_history, screened
@@ -389,7 +390,7 @@ def build(
         inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
         numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from)
     else:
-        inputs, numbers = _read_and_figured(inputs, inputs.reader, now, processes)
+        inputs, numbers = _read_and_figured(inputs, inputs.reader, now, processes, compiled)
     # The components only their probes vouch for start where their first probe does (figures.site_figures).
     starts = [replace(c, since=numbers.since[c.id]) if c.id in numbers.since else c for c in inputs.config.components]
     inputs = replace(inputs, config=replace(inputs.config, components=tuple(starts)))
@@ -413,39 +414,76 @@ def build(
 
 
 def _read_and_figured(
-    inputs: Inputs, reader: HistoryReader, now: datetime, processes: int
+    inputs: Inputs, reader: HistoryReader, now: datetime, processes: int, cache: Path | None = None
 ) -> tuple[Inputs, SiteFigures]:
     """The figures, each component's probe history read, screened and let go as they are worked out; and the
-    inputs with what reading found among their warnings. A site without history_start first learns where its
-    history starts: a first pass over the history keeps only each component's first moment."""
+    inputs with what reading found among their warnings.
+
+    A site without history_start must learn where its history starts (resolve_start) before its figures. The
+    start the last build found, kept in ``cache``, is taken as it stands, and the figures' own reading tells
+    whether it still does: when it does not (history older than any before), they are worked out again from
+    the start found. Without a start kept, a first pass over the history keeps only each component's first
+    moment."""
     # Read and screened as the inputs stand (history_start perhaps not yet known), as check_timeline does.
     unresolved = inputs.config
     heavy = reader.size() >= HEAVY_BYTES
     shares = processes if heavy else 1
+    known = None
     if unresolved.history_start is None:
-        everyone = list(unresolved.components)
-        firsts = parallel.mapped(lambda c: reader.read(unresolved, c, now)[1].first, everyone, shares)
-        inputs = resolve_start(inputs, now, [first for first in firsts if first is not None])
+        known = _kept_start(cache, inputs, now) if cache is not None else None
+        if known is None:
+            everyone = list(unresolved.components)
+            firsts = parallel.mapped(lambda c: reader.read(unresolved, c, now)[1].first, everyone, shares)
+            known = resolve_start(inputs, now, [first for first in firsts if first is not None])
     by_id = {c.id: c for c in unresolved.components}
     uplinks: dict[str, ComponentHistory] = {}  # what each inside place's verdict draws on: its uplink's samples
     for vantage in unresolved.vantages:
         if vantage.uplink is not None and vantage.uplink in by_id:
             uplinks.update(reader.read(unresolved, by_id[vantage.uplink], now)[0])
-    numbers = site_figures(
-        inputs.config,
-        inputs.incidents,
-        now,
-        uplinks,
-        processes,
-        inputs.vouched_from,
-        read=lambda component: reader.read(unresolved, component, now),
-        heavy=heavy,
-    )
+
+    def figured(resolved: Inputs) -> SiteFigures:
+        return site_figures(
+            resolved.config,
+            resolved.incidents,
+            now,
+            uplinks,
+            processes,
+            resolved.vouched_from,
+            read=lambda component: reader.read(unresolved, component, now),
+            heavy=heavy,
+        )
+
+    numbers = figured(known or inputs)
+    if known is not None:
+        seen = [item.first for item in numbers.found.values() if isinstance(item, Found) and item.first is not None]
+        found_start = resolve_start(inputs, now, seen)
+        kept = (known.config.history_start, known.vouched_from)
+        if (found_start.config.history_start, found_start.vouched_from) != kept:
+            numbers = figured(found_start)  # the start kept no longer stands
+        known = found_start
+        if cache is not None:
+            start = str(found_start.config.history_start)
+            remember(cache, START, {"start": start, "now": found_start.vouched_from is not None})
+    inputs = known or inputs
     found = [item for item in numbers.found.values() if isinstance(item, Found)]
     warnings = sorted(inputs.warnings + [problem for item in found for problem in item.warnings])
     if inputs.strict and any(item.strays for item in found):
         raise InputError(warnings)
     return replace(inputs, warnings=warnings), numbers
+
+
+START = "start.json"  # in the cache folder: where the history of a site without history_start was found to start
+
+
+def _kept_start(cache: Path, inputs: Inputs, now: datetime) -> Inputs | None:
+    """The inputs with the history start the last build found (see _read_and_figured), or None without one."""
+    try:
+        kept = json.loads((cache / START).read_text(encoding="utf-8"))
+        start = date.fromisoformat(kept["start"])
+        unvouched = kept["now"] is True
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return replace(inputs, config=replace(inputs.config, history_start=start), vouched_from=now if unvouched else None)
 
 
 HEAVY_BYTES = 4 << 20  # bytes of probe history from which the figures are worth forking workers for

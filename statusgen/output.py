@@ -143,13 +143,19 @@ def write_reuse(cache: Path, out: Path, keys: Mapping[str, str]) -> None:
         with contextlib.suppress(OSError):
             found = os.stat(folder / relative)
             pages[relative] = [keys[relative], found.st_size, found.st_mtime_ns]
-    document = json.dumps({"format": 1, "out": str(folder), "pages": pages}, sort_keys=True, separators=(",", ":"))
+    remember(cache, PAGES, {"format": 1, "out": str(folder), "pages": pages})
+
+
+def remember(cache: Path, name: str, document: object) -> None:
+    """Keep ``document`` as the JSON file ``name`` of the cache folder, replaced whole in one step. What the
+    cache keeps saves work and never changes a result: one that cannot be written is left unwritten."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     with contextlib.suppress(OSError):
         cache.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{PAGES}.", dir=cache)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=cache)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(document)
-        os.replace(name, cache / PAGES)
+            stream.write(text)
+        os.replace(temporary, cache / name)
 
 
 def write_site(

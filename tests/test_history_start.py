@@ -243,6 +243,41 @@ def test_compacted_runs_alone_start_the_history(make_site, cli) -> None:
     assert "Riwayat gangguan sejak 2023" in site.file("index.html")
 
 
+def test_the_start_a_build_found_is_kept_and_checked_by_the_next(make_site, cli, tmp_path) -> None:
+    """A build finds where the history starts and keeps it (.cache/statusgen/start.json), so that the next need
+    not read the history twice; that build checks it against what it reads, and works the figures out again
+    from the start it finds when the kept one no longer stands: the site is then the one a build without the
+    cache makes."""
+    site = bare_site(make_site)
+    write_samples(site, "2024-05", "2024-05-19T18:30:00Z,up,200,120,,60")  # 2024-05-20 01:30 WIB
+    kept = site.root / ".cache" / "statusgen" / "start.json"
+    build(cli, site)
+    assert json.loads(kept.read_text(encoding="utf-8")) == {"start": "2024-05-20", "now": False}
+
+    def same_as_without_cache(name: str) -> None:
+        build(cli, site, "2026-12-05T10:05+07:00")
+        run = cli("build", "--config", site.config, "--out", tmp_path / name, "--now", "2026-12-05T10:05+07:00",
+                  "--no-cache")  # fmt: skip
+        assert run.code == 0, run.err
+        for relative in ("api/v1/components/spse/daily/2024.json", "history/index.html", "sla/index.html"):
+            assert site.file(relative) == (tmp_path / name / relative).read_text(encoding="utf-8"), relative
+
+    # A kept start that is wrong (written by hand, or by an older history): checked, and put right.
+    kept.write_text('{"start": "2025-01-01", "now": false}', encoding="utf-8")
+    same_as_without_cache("wrong")
+    assert first_day(site) == "2024-05-20" and listed_years(site) == [2026, 2025, 2024]
+    assert json.loads(kept.read_text(encoding="utf-8"))["start"] == "2024-05-20"
+    # History older than any before (a month's file restored): the start moves back, the figures follow.
+    write_samples(site, "2023-11", "2023-11-30T17:00:00Z,down,503,40,status,60")  # 2023-12-01 00:00 WIB
+    same_as_without_cache("older")
+    assert first_day(site) == "2023-12-01" and listed_years(site) == [2026, 2025, 2024, 2023]
+    assert json.loads(kept.read_text(encoding="utf-8"))["start"] == "2023-12-01"
+    # Unreadable: the history is read twice, as without it.
+    kept.write_text("{", encoding="utf-8")
+    same_as_without_cache("unreadable")
+    assert first_day(site) == "2023-12-01"
+
+
 def test_compact_needs_no_history_start(make_site, cli) -> None:
     """``compact`` reads only status.yml: without history_start no sample is before the history, none is set aside."""
     site = bare_site(make_site)
