@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__, parallel
 from .cache import FOLDER as CACHE
-from .cache import ParseCache
+from .cache import FiguresCache, ParseCache
 from .config import load_config
 from .figures import SiteFigures, site_figures
 from .history import LEEWAY
@@ -386,11 +386,13 @@ def build(
     check_output(out, [inputs.config.root, inputs.config.incidents_dir, Path.cwd(), TEMPLATES, package, package.parent])
     compiled = inputs.config.root / CACHE if cache else None
     processes = workers() if processes is None else processes
+    memo = FiguresCache(compiled) if compiled is not None else None
     if inputs.reader is None:
         inputs = resolve_start(inputs, now)  # done already when check_timeline made the inputs
-        numbers = site_figures(inputs.config, inputs.incidents, now, inputs.history, processes, inputs.vouched_from)
+        history, vouched = inputs.history, inputs.vouched_from
+        numbers = site_figures(inputs.config, inputs.incidents, now, history, processes, vouched, memo=memo)
     else:
-        inputs, numbers = _read_and_figured(inputs, inputs.reader, now, processes, compiled)
+        inputs, numbers = _read_and_figured(inputs, inputs.reader, now, processes, compiled, memo)
     # The components only their probes vouch for start where their first probe does (figures.site_figures).
     starts = [replace(c, since=numbers.since[c.id]) if c.id in numbers.since else c for c in inputs.config.components]
     inputs = replace(inputs, config=replace(inputs.config, components=tuple(starts)))
@@ -414,7 +416,12 @@ def build(
 
 
 def _read_and_figured(
-    inputs: Inputs, reader: HistoryReader, now: datetime, processes: int, cache: Path | None = None
+    inputs: Inputs,
+    reader: HistoryReader,
+    now: datetime,
+    processes: int,
+    cache: Path | None = None,
+    memo: FiguresCache | None = None,
 ) -> tuple[Inputs, SiteFigures]:
     """The figures, each component's probe history read, screened and let go as they are worked out; and the
     inputs with what reading found among their warnings.
@@ -451,6 +458,7 @@ def _read_and_figured(
             resolved.vouched_from,
             read=lambda component: reader.read(unresolved, component, now),
             heavy=heavy,
+            memo=memo,
         )
 
     numbers = figured(known or inputs)

@@ -113,6 +113,53 @@ class ParseCache:
                 raise
 
 
+def folder_digest(folder: Path, pattern: str = "*") -> bytes:
+    """A digest of the files under ``folder`` whose names match ``pattern``: their names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    return digest.digest()
+
+
+def code_digest() -> bytes:
+    """A digest of the generator's own code: what it works out changes with it."""
+    return folder_digest(Path(__file__).resolve().parent, "*.py")
+
+
+class FiguresCache:
+    """Plain data by component and key (figures.Memo), a file a component under ``folder``/figures: what a
+    component's compacted history adds up to (figures.Before). A key other than the one stored, or an entry
+    that cannot be read, is a miss; one that cannot be written is skipped."""
+
+    def __init__(self, folder: Path, salt: bytes | None = None):
+        self.folder = folder / "figures"
+        self.salt = code_digest() if salt is None else salt
+
+    def _name(self, component_id: str) -> Path:
+        return self.folder / f"{hashlib.sha256(component_id.encode()).hexdigest()[:32]}.bin"
+
+    def get(self, component_id: str, key: str) -> object | None:
+        try:
+            version, stored, value = marshal.loads(self._name(component_id).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return value if version == VERSION and stored == key else None
+
+    def put(self, component_id: str, key: str, value: object) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = marshal.dumps((VERSION, key, value))  # type: ignore[arg-type]  # plain data, said Memo
+            handle, temporary = tempfile.mkstemp(prefix=".entry-", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(temporary, self._name(component_id))
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+
 def warm(tasks: Sequence[Callable[[], object]], processes: int) -> None:
     """Run ``tasks`` (each parses some files into the cache) in forked workers, this process taking a share.
 

@@ -37,19 +37,25 @@ class Chart:
 
 def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, days: int) -> tuple[Chart, ...]:
     """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours."""
-    timed = [s for s in samples if s.latency_ms is not None and s.status != "down"]
-    if not timed:
-        return ()
     end = int(now.timestamp())
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     by_day: dict[date, list[int]] = defaultdict(list)
     start = int(midnight(first_day, tz).timestamp())
-    shown = timed[bisect.bisect_left(timed, start, key=attrgetter("time")) :]  # sorted by time
+    # Only the samples of the days drawn are looked at (sorted by time: found by bisection), not the months before.
+    since = min(start, end - 86400)
+    timed = [
+        s
+        for s in samples[bisect.bisect_left(samples, since, key=attrgetter("time")) :]
+        if s.latency_ms is not None and s.status != "down"
+    ]
+    shown = timed[bisect.bisect_left(timed, start, key=attrgetter("time")) :]
     for day, sample in zip(local_days([sample.time for sample in shown], tz), shown, strict=True):
         if day >= first_day:
             by_day[day].append(int(sample.latency_ms or 0))
     recent = [s for s in timed if end - 86400 <= s.time <= end]
+    if not by_day and not recent:
+        return ()
     charts = []
     if by_day:
         medians = {d: percentile(v, 50) for d, v in by_day.items()}

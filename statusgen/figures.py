@@ -9,12 +9,16 @@ out by forked workers (``parallel.mapped``), a share of the components each.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
+import marshal
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from operator import attrgetter
+from operator import attrgetter, itemgetter
+from typing import Protocol
 
 from . import parallel, sla, status, uptime, verdict
 from .charts import Chart, response_charts
@@ -25,6 +29,7 @@ from .model import (
     Config,
     Incident,
     ProbeSample,
+    Run,
     Update,
     first_moment,
     place_folder,
@@ -116,6 +121,7 @@ def site_figures(
     vouched_from: datetime | None = None,
     read: Read | None = None,
     heavy: bool = False,
+    memo: Memo | None = None,
 ) -> SiteFigures:
     """Work out every figure at ``now`` from validated records (``incidents`` oldest first).
 
@@ -125,7 +131,8 @@ def site_figures(
     worked out (``history`` then holds the inside places' uplinks only); ``heavy`` says it is long.
 
     A component only its probes vouch for (Component.probes_only) starts at its first probe sample or run, or
-    now without any: ``since`` holds that day, and the time before that moment is no data.
+    now without any: ``since`` holds that day, and the time before that moment is no data. ``memo`` keeps
+    what each component's compacted history adds up to from one build to the next (Before).
     """
     history = history or {}
     tz = config.timezone
@@ -157,7 +164,7 @@ def site_figures(
             since = max(probed.astimezone(tz).date(), component.since or date.min)
             component = replace(component, since=since)
             vouched = max(vouched or probed, probed)
-        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks)
+        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks, memo)
         return figures, since, found
 
     every = parallel.mapped(worked_out, list(config.components), processes if heavy else 1)
@@ -222,13 +229,15 @@ def component_figures(
     bounds: list[tuple[date, int, int]],
     vouched_from: datetime | None = None,
     uplinks: dict[str, verdict.Reading] | None = None,
+    memo: Memo | None = None,
 ) -> Figures:
     """The figures of one component from its incidents (``own``) and probe history by place (``records``; one
     history alone is the home place's).
 
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
     Time of its history before ``vouched_from``, before which nothing is recorded, is no data. ``uplinks``:
-    each inside place's reading of its uplink (see _uplinks).
+    each inside place's reading of its uplink (see _uplinks). ``memo`` keeps what the compacted history adds up
+    to from one build to the next (see Before).
     """
     tz = config.timezone
     if isinstance(records, ComponentHistory):
@@ -242,27 +251,48 @@ def component_figures(
     mine = recorded.samples if len(series) == 1 else list(heapq.merge(*(h.samples for h in series), key=_time))
     first = config.first_day(component)
     origin = uptime.seconds(midnight(first, tz))
-    each = [uptime.component_probes(h.samples, (), config.max_gap, now, h.runs) for h in series]
-    probed_record = each[0] if len(each) == 1 else _combined(each, now)
-    parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
-    parts = uptime.unvouched(parts, origin, vouched_from)
-    if any(incident.cause == "external" for incident in own):
-        sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
-        sla_parts = uptime.unvouched(sla_parts, origin, vouched_from)
-    else:
-        sla_parts = parts  # only external causes make the SLA figure differ
     skipped = (first - bounds[0][0]).days if bounds else 0
+    external = any(incident.cause == "external" for incident in own)
+    # The figures of a compacted history, before its raw samples, were worked out by an earlier build (memo):
+    # only the time since is worked out again, and joined to them (Before).
+    cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
+    key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
+    kept = Before.of(memo.get(component.id, key)) if memo is not None and key else None
+    if kept is not None and cut is not None:
+        runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
+        since = uptime.component_probes(recorded.samples, (), config.max_gap, now, runs)
+        probed_record = replace(since, era_start=_era(recorded, now))
+        later, era_start = uptime.component_segments(own, component.id, now, probed=probed_record, since=cut)
+        parts = uptime.joined(kept.parts, later)
+        if external:
+            later, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record, since=cut)
+            sla_parts = uptime.joined(kept.sla_parts, later)
+    else:
+        each = [uptime.component_probes(h.samples, (), config.max_gap, now, h.runs) for h in series]
+        probed_record = each[0] if len(each) == 1 else _combined(each, now)
+        parts, era_start = uptime.component_segments(own, component.id, now, probed=probed_record)
+        parts = uptime.unvouched(parts, origin, vouched_from)
+        if external:
+            sla_parts, _ = uptime.component_segments(own, component.id, now, sla=True, probed=probed_record)
+            sla_parts = uptime.unvouched(sla_parts, origin, vouched_from)
+    if not external:
+        sla_parts = parts  # only external causes make the SLA figure differ
     past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
     probed: dict[date, set[str]] = defaultdict(set)
     for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
         probed[day].add(sample.status)
     # A compacted month keeps its samples as runs of one status: a day a run of failures touched is marked as
     # a day whose failed samples are (else fifteen years of compacted outages would read as normal days).
-    for run in (run for h in series for run in h.runs if run.status != "up"):
-        day, last = (datetime.fromtimestamp(moment, tz).date() for moment in (run.start, max(run.start, run.end - 1)))
-        while day <= last:
-            probed[day].add(run.status)
-            day += timedelta(days=1)
+    marked = kept.marked if kept is not None else _marked((run for h in series for run in h.runs), tz)
+    for day, status_seen in marked:
+        probed[day].add(status_seen)
+    if kept is not None:
+        days = [*kept.days, *uptime.daily(bounds[skipped + len(kept.days) :], parts, era_start)]
+    else:
+        days = uptime.daily(bounds[skipped:], parts, era_start)
+        if memo is not None and key and cut is not None:
+            ended = bisect.bisect_right(bounds, cut, lo=skipped, key=itemgetter(2)) - skipped  # days over by the cut
+            memo.put(component.id, key, Before.made(cut, parts, sla_parts if external else None, days[:ended], marked))
     target = config.target(component)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)
@@ -284,7 +314,7 @@ def component_figures(
             config.stale_after,
             said.status if said is not None else None,
         ),
-        days=uptime.daily(bounds[skipped:], parts, era_start),
+        days=days,
         latest=latest,
         runs_end=max(runs_ends) if runs_ends else None,
         probed=dict(probed),
@@ -298,6 +328,129 @@ def component_figures(
         explanation=said.explanation if said else None,
         bandwidth=_bandwidth(component, records, first, now, tz),
     )
+
+
+class Memo(Protocol):
+    """Where the figures of a compacted history are kept between builds (cache.FiguresCache): plain data by
+    component and key, which a different key never returns."""
+
+    salt: bytes  # what else the figures depend on: the code that works them out
+
+    def get(self, component_id: str, key: str) -> object | None: ...
+
+    def put(self, component_id: str, key: str, value: object) -> None: ...
+
+
+@dataclass(frozen=True)
+class Before:
+    """What one component's history adds up to before ``cut``, the end of its compacted runs or its first raw
+    sample, whichever is first: its segments up to then (uptime.before), with those of its SLA figure where an
+    external incident makes them differ; its days that end by then; and the days its runs of failures mark.
+
+    A probe run adds to the raw samples only, so the next build takes these as they were, works out the
+    segments from ``cut`` on alone (uptime.segments with since) and joins them: the same figures, without
+    going over fifteen years of runs again. The key (_before_key) holds everything they are made from.
+    """
+
+    cut: int
+    parts: list[uptime.Segment]
+    sla_parts: list[uptime.Segment]
+    days: list[uptime.DailyUptime]
+    marked: list[tuple[date, str]]
+
+    @staticmethod
+    def made(
+        cut: int,
+        parts: list[uptime.Segment],
+        sla_parts: list[uptime.Segment] | None,
+        ended: list[uptime.DailyUptime],
+        marked: list[tuple[date, str]],
+    ) -> object:
+        """The plain data a Memo keeps (tuples, numbers and text; days as ordinals), from the segments, the days
+        that end by ``cut`` and the days marked."""
+
+        def plain(found: list[uptime.Segment]) -> list[tuple[int, int, int, bool, bool]]:
+            return [(p.start, p.end, p.weight, p.maintenance, p.no_data) for p in uptime.before(found, cut)]
+
+        return (
+            cut,
+            plain(parts),
+            plain(sla_parts) if sla_parts is not None else None,
+            [(day.date.toordinal(), *day[1:]) for day in ended],
+            [(day.toordinal(), status_seen) for day, status_seen in marked],
+        )
+
+    @classmethod
+    def of(cls, value: object) -> Before | None:
+        """Back from what ``made`` gave; None for anything else (an entry of another version)."""
+        if not isinstance(value, tuple) or len(value) != 5:
+            return None
+        try:
+            segments = [uptime.Segment(*part) for part in value[1]]
+            return cls(
+                int(value[0]),
+                segments,
+                [uptime.Segment(*part) for part in value[2]] if value[2] is not None else segments,
+                [tuple.__new__(uptime.DailyUptime, (date.fromordinal(day[0]), *day[1:])) for day in value[3]],
+                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[4]],
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | None) -> int | None:
+    """Where a component's compacted history ends, or its raw samples start if that is earlier: what is before
+    it does not change when a probe run adds a sample (see Before). None without runs, with a clock before it,
+    or with time not vouched for after it."""
+    if not recorded.runs:
+        return None
+    cut = recorded.runs[-1].end
+    if recorded.samples:
+        cut = min(cut, recorded.samples[0].time)
+    if vouched_from is not None and uptime.seconds(vouched_from) > cut:
+        return None
+    return cut if cut < uptime.seconds(now) else None
+
+
+def _era(recorded: ComponentHistory, now: datetime) -> int | None:
+    """Where the probe era starts, as uptime.component_probes finds it from every run and sample."""
+    limit = uptime.seconds(now)
+    starts = [run.start for run in recorded.runs[:1] if run.start < limit]
+    starts += [sample.time for sample in recorded.samples[:1] if sample.time < limit]
+    return min(starts) if starts else None
+
+
+def _marked(runs: Iterable[Run], tz: tzinfo) -> list[tuple[date, str]]:
+    """Each day a run of failures touched, with its status, in the order of the runs."""
+    found = []
+    for run in runs:
+        if run.status == "up":
+            continue
+        day, last = (datetime.fromtimestamp(moment, tz).date() for moment in (run.start, max(run.start, run.end - 1)))
+        while day <= last:
+            found.append((day, run.status))
+            day += timedelta(days=1)
+    return found
+
+
+def _before_key(
+    memo: Memo,
+    component: Component,
+    config: Config,
+    own: list[Incident],
+    recorded: ComponentHistory,
+    cut: int | None,
+    first: date,
+    vouched_from: datetime | None,
+) -> str:
+    """A digest of everything Before is made from: the code, the component as configured, the site's zone
+    and gap, its first day, the cut, where its time is vouched for from, its incidents and its runs."""
+    digest = hashlib.sha256(memo.salt)
+    vouched = uptime.seconds(vouched_from) if vouched_from is not None else None
+    settings = (component, config.timezone.key, config.max_gap, first, cut, vouched, own)
+    digest.update(pickle.dumps(settings, protocol=5))
+    digest.update(marshal.dumps(tuple(zip(*recorded.runs, strict=True))))
+    return digest.hexdigest()
 
 
 def _time(sample: ProbeSample) -> int:

@@ -28,6 +28,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from . import __version__, api, i18n, sla, status, times
+from .cache import folder_digest
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
@@ -342,10 +343,7 @@ def site_key(view: SiteView, languages: list[Language], templates: Path) -> byte
     for library in LIBRARIES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{library} {metadata.version(library)}\0".encode())
-    for folder in (Path(__file__).resolve().parent, templates):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    digest.update(folder_digest(Path(__file__).resolve().parent) + folder_digest(templates))
     zone = times.zone_label(view.now.astimezone(view.config.timezone))
     digest.update(pickle.dumps((view.config, [lang.code for lang in languages], zone), protocol=5))
     return digest.digest()

@@ -162,15 +162,28 @@ def probe_spans(samples: Sequence[ProbeSample], max_gap: int, now: int) -> list[
     return spans
 
 
-def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: ProbeRecord | None = None) -> list[Segment]:
+def segments(
+    outages: Iterable[Outage], windows: Iterable[Window], probes: ProbeRecord | None = None, since: int | None = None
+) -> list[Segment]:
     """Flatten incidents, maintenance and probe coverage into sorted, disjoint segments.
 
     Inside maintenance nothing counts. Elsewhere the weight is the largest of the
     active incidents and the probe (unless voided by a false alarm). In the probe
     era, time covered by neither is no data. Stretches that are simply up are left out.
+
+    With ``since``, only the segments from that moment on: what the whole would be from there, cut at it
+    (joined() puts them after the segments before it).
     """
     incident, maintenance, probe, void, era, covered = 0, 1, 2, 3, 4, 5
     events: list[tuple[int, int, int, int]] = []  # (time, change, kind, weight)
+    if since is not None:  # what is active at a moment from ``since`` on is the same with every start cut to it
+        outages = [Outage(max(o.start, since), o.end, o.weight) for o in outages if o.end > since]
+        windows = [Window(max(w.start, since), w.end) for w in windows if w.end > since]
+        if probes is not None:
+            spans = tuple(Outage(max(o.start, since), o.end, o.weight) for o in probes.spans if o.end > since)
+            voids = tuple(Window(max(w.start, since), w.end) for w in probes.voids if w.end > since)
+            probes = replace(probes, spans=spans, voids=voids)
+        events.append((since, 0, era, 0))  # the sweep starts there, even with nothing active
     for outage in outages:
         if outage.end > outage.start:
             events += [(outage.start, 1, incident, outage.weight), (outage.end, -1, incident, outage.weight)]
@@ -198,7 +211,9 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
         for window in probes.voids:
             events += [(window.start, 1, void, 0), (window.end, -1, void, 0)]
         if era_start is not None:
-            events += [(era_start, 0, era, 0), (probes.until, 0, era, 0)]
+            events += [(probes.until, 0, era, 0)]
+            if since is None or era_start >= since:
+                events.append((era_start, 0, era, 0))
     events.sort()
     # What is active, kept so that each stretch is judged in constant time: weight → count for
     # incidents and probes (a weight leaves when its count drops to 0), counts for the rest.
@@ -249,6 +264,25 @@ def segments(outages: Iterable[Outage], windows: Iterable[Window], probes: Probe
             index += 1
         previous = moment
     return result
+
+
+def before(parts: Sequence[Segment], cut: int) -> list[Segment]:
+    """The segments up to ``cut``, the one across it cut there."""
+    return [part if part.end <= cut else replace(part, end=cut) for part in parts if part.start < cut]
+
+
+def joined(earlier: Sequence[Segment], later: Sequence[Segment]) -> list[Segment]:
+    """Segments that end by a moment followed by those from it (segments(..., since=...)): where one of each
+    meets there alike, they are one, as segments() makes them in one sweep."""
+    if earlier and later:
+        last, first = earlier[-1], later[0]
+        if last.end == first.start and (last.weight, last.maintenance, last.no_data) == (
+            first.weight,
+            first.maintenance,
+            first.no_data,
+        ):
+            return [*earlier[:-1], replace(last, end=first.end), *later[1:]]
+    return [*earlier, *later]
 
 
 def unvouched(parts: list[Segment], start: int, vouched_from: datetime | None) -> list[Segment]:
@@ -366,18 +400,20 @@ def component_segments(
     runs: Sequence[Run] = (),
     sla: bool = False,
     probed: ProbeRecord | None = None,
+    since: int | None = None,
 ) -> tuple[list[Segment], int | None]:
     """Disjoint segments of one component and the start of its probe era (``sla``: see component_record).
 
     ``probed``, the component's probe record made once (component_probes), spares making it again
     from ``samples`` and ``runs`` for the SLA figures; its false alarms are replaced by this record's.
+    With ``since``, the segments from that moment on only (see segments).
     """
     outages, windows, voids = component_record(incidents, component_id, now, sla)
     if probed is None:
         probes = component_probes(samples, voids, max_gap, now, runs)
     else:
         probes = replace(probed, voids=tuple(voids))
-    return segments(outages, windows, probes), probes.era_start
+    return segments(outages, windows, probes, since), probes.era_start
 
 
 def component_daily(

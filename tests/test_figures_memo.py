@@ -1,0 +1,165 @@
+"""What a compacted history adds up to, kept between builds (figures.Before in .cache/statusgen/figures/): a
+build that takes it and works out only the time since is the build that works out everything, byte for byte,
+and anything it is made from changing makes it again.
+
+The site here: two years and ten months of compacted runs (a day a run, half an hour down every seventh day)
+and November 2026 as raw 5-minute samples, for a component of status.yml and for an instance, which only its
+probes vouch for; incidents before, across and after the end of the runs, one of them external.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from statusgen import uptime
+from tests.conftest import Site
+from tests.test_build import digest
+
+CONFIG = """\
+title: Uji
+base_url: https://example.org/status/
+timezone: Asia/Makassar
+history_start: 2024-01-01
+languages: [id]
+components:
+  - id: spse
+    name: SPSE
+    probe: {url: "https://spse.example.org/"}
+instances:
+  file: lpse.csv
+  group: {id: "LPSE di {province}"}
+"""
+START, CUT = date(2024, 1, 1), datetime(2026, 11, 1, tzinfo=UTC)  # the runs end where November's samples start
+
+
+def incident(slug: str, started: str, resolved: str, extra: str = "", components: str = "[spse, ujikab]") -> str:
+    return (
+        f"---\ntitle: {slug}\ncomponents: {components}\nseverity: major\nstarted: {started}\n"
+        f"resolved: {resolved}\n{extra}---\nRingkasan.\n"
+    )
+
+
+def write_history(folder: Path) -> None:
+    """Runs from 2024-01-01 to the cut (UTC days), compacted.csv naming their months, November's samples."""
+    folder.mkdir(parents=True)
+    runs, months, day = [], [], datetime(2024, 1, 1, tzinfo=UTC)
+    while day < CUT:
+        month = f"{day:%Y-%m}"
+        months += [month] if month not in months else []
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        if day.toordinal() % 7 == 0:  # down 01:00–01:30 UTC
+            down, back = day + timedelta(hours=1), day + timedelta(hours=1, minutes=30)
+            runs += [f"{month},{day:{stamp}},{down:{stamp}},up", f"{month},{down:{stamp}},{back:{stamp}},down"]
+            runs += [f"{month},{back:{stamp}},{day + timedelta(days=1):{stamp}},up"]
+        else:
+            runs.append(f"{month},{day:{stamp}},{day + timedelta(days=1):{stamp}},up")
+        day += timedelta(days=1)
+    (folder / "runs.csv").write_text("month,start,end,status\n" + "\n".join(runs) + "\n", encoding="utf-8")
+    counted = "".join(f"{m},{sum(r.startswith(m) for r in runs)},28\n" for m in months)
+    (folder / "compacted.csv").write_text("month,runs,days\n" + counted, encoding="utf-8")
+    lines, moment = [], CUT
+    while moment < datetime(2026, 11, 26, 2, 0, tzinfo=UTC):
+        status = "down,503,40,status" if moment.day == 10 and moment.hour == 3 else "up,200,180,"
+        lines.append(f"{moment:%Y-%m-%dT%H:%M:%SZ},{status},30")
+        moment += timedelta(minutes=5)
+    (folder / "2026-11.csv").write_text(
+        "time,status,http_status,latency_ms,error,cert_days\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture
+def site(make_site) -> Site:
+    made = make_site(CONFIG)
+    (made.root / "lpse.csv").write_text("code,name,province\nujikab,LPSE Kabupaten Uji,Uji\n", encoding="utf-8")
+    for cid in ("spse", "ujikab"):
+        write_history(made.root / "history" / cid)
+    made.incident("2025-03-04-listrik", incident("listrik", "2025-03-04 09:00", "2025-03-04 12:00"))
+    made.incident(  # external: the SLA figure leaves it out, so the SLA segments differ and are kept too
+        "2026-10-31-kabel", incident("kabel", "2026-10-31 22:00", "2026-11-01 10:00", "cause: external\n")
+    )
+    made.incident("2026-11-20-lambat", incident("lambat", "2026-11-20 10:00", "2026-11-20 10:40"))
+    return made
+
+
+def entries(site: Site) -> dict[str, str]:
+    """The kept figures, file by file, by their bytes' digest."""
+    folder = site.root / ".cache" / "statusgen" / "figures"
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.bin"))}
+
+
+def same_as_from_nothing(cli, site: Site, now: str, name: str) -> None:
+    """A build into site/ (with the cache) and one from nothing, no cache, at the same moment: the same bytes."""
+    for extra in ((), ("--no-cache",)):
+        out = site.out if not extra else site.root.parent / name
+        run = cli("build", "--config", site.config, "--out", out, "--now", now, *extra)
+        assert run.code == 0, run.err
+    kept, fresh = digest(site.out), digest(site.root.parent / name)
+    assert kept == fresh, sorted(path for path in kept.keys() | fresh.keys() if kept.get(path) != fresh.get(path))
+
+
+def append_sample(site: Site, moment: str, status: str = "up,200,180,") -> None:
+    for cid in ("spse", "ujikab"):
+        with (site.root / "history" / cid / "2026-11.csv").open("a", encoding="utf-8") as month:
+            month.write(f"{moment},{status},30\n")
+
+
+def test_kept_figures_give_the_build_from_nothing_and_follow_what_they_are_made_of(cli, site) -> None:
+    same_as_from_nothing(cli, site, "2026-11-26T10:00+08:00", "first")
+    first = entries(site)
+    assert len(first) == 2  # the component and the instance: both have runs
+
+    # A probe run adds a sample: the kept figures are taken as they are (not written again).
+    append_sample(site, "2026-11-26T02:00:00Z", "down,503,40,status")
+    same_as_from_nothing(cli, site, "2026-11-26T10:05+08:00", "probed")
+    assert entries(site) == first
+
+    # An incident of 2025 edited: what the runs add up to with it changes, so it is worked out again.
+    path = site.root / "incidents" / "2025-03-04-listrik.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("12:00", "15:00"), encoding="utf-8")
+    same_as_from_nothing(cli, site, "2026-11-26T10:10+08:00", "edited")
+    edited = entries(site)
+    assert edited.keys() == first.keys() and all(edited[name] != first[name] for name in first)
+
+    # A run more (a month compacted again, one run longer): worked out again.
+    runs = site.root / "history" / "spse" / "runs.csv"
+    runs.write_text(runs.read_text(encoding="utf-8").replace("T01:30:00Z,up", "T01:45:00Z,up", 1), encoding="utf-8")
+    text = runs.read_text(encoding="utf-8")
+    runs.write_text(text.replace("T01:30:00Z,down", "T01:45:00Z,down", 1), encoding="utf-8")
+    same_as_from_nothing(cli, site, "2026-11-26T10:15+08:00", "compacted")
+    assert sum(entries(site)[name] != edited[name] for name in edited) == 1  # spse's only
+
+    # Another day: the same figures from what was kept (the time since is worked out), into a new day.
+    append_sample(site, "2026-11-26T17:00:00Z")
+    same_as_from_nothing(cli, site, "2026-11-27T01:10+08:00", "next-day")
+
+
+def test_an_entry_of_another_key_or_unreadable_is_not_taken(cli, site) -> None:
+    same_as_from_nothing(cli, site, "2026-11-26T10:00+08:00", "first")
+    folder = site.root / ".cache" / "statusgen" / "figures"
+    first = entries(site)
+    spse, ujikab = sorted(folder.glob("*.bin"))
+    spse.write_bytes(b"not marshal")
+    ujikab.write_bytes(ujikab.read_bytes()[:-100])
+    same_as_from_nothing(cli, site, "2026-11-26T10:05+08:00", "damaged")
+    assert entries(site) == first  # written again, as they were
+
+
+def test_segments_from_a_moment_joined_to_those_before_it_are_the_segments() -> None:
+    """By hand: down 10–20 (probe), an incident 15–40 at 300‰, covered 0–50 then no data 50–60 (until 60).
+    Cut anywhere, the segments before it joined to those from it are the segments of one sweep."""
+    probes = uptime.ProbeRecord(0, 60, (uptime.Outage(0, 10, 0), uptime.Outage(10, 20, 1000), uptime.Outage(20, 50, 0)))
+    outages = [uptime.Outage(15, 40, 300)]
+    whole = uptime.segments(outages, [], probes)
+    assert [(p.start, p.end, p.weight, p.no_data) for p in whole] == [
+        (10, 20, 1000, False),
+        (20, 40, 300, False),
+        (50, 60, 0, True),
+    ]
+    for cut in range(61):
+        assert uptime.joined(uptime.before(whole, cut), uptime.segments(outages, [], probes, since=cut)) == whole
+    # Cut inside the no-data stretch: before it, 50–55; from it, 55–60, one segment again once joined.
+    assert uptime.segments(outages, [], probes, since=55) == [uptime.Segment(55, 60, 0, False, True)]
