@@ -62,7 +62,7 @@ class Figures:
     days: list[uptime.DailyUptime]  # from its first day to today
     latest: ProbeSample | None  # the newest sample up to now
     runs_end: int | None  # where the compacted history ends, if it has any
-    probed: dict[date, set[str]]  # the probe statuses seen on each day
+    probed: dict[date, frozenset[str]]  # the probe statuses seen on each day (a few sets, shared by the days)
     windows: tuple[tuple[str, float | None], ...]  # (message key, uptime) for 24 h … all time
     charts: tuple[Chart, ...]
     months: tuple[sla.Period, ...]  # oldest first
@@ -257,7 +257,7 @@ def component_figures(
     # only the time since is worked out again, and joined to them (Before).
     cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
     key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
-    kept = Before.of(memo.get(component.id, key)) if memo is not None and key else None
+    kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
     if kept is not None and cut is not None:
         runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
         since = uptime.component_probes(recorded.samples, (), config.max_gap, now, runs)
@@ -317,7 +317,7 @@ def component_figures(
         days=days,
         latest=latest,
         runs_end=max(runs_ends) if runs_ends else None,
-        probed=dict(probed),
+        probed=_shared(probed),
         windows=_windows(parts, era_start, first, now, tz),
         charts=response_charts(past, now, tz, BAR_DAYS),
         months=tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, target)),
@@ -381,21 +381,44 @@ class Before:
         )
 
     @classmethod
-    def of(cls, value: object) -> Before | None:
-        """Back from what ``made`` gave; None for anything else (an entry of another version)."""
-        if not isinstance(value, tuple) or len(value) != 5:
+    def of(cls, value: object, bounds: list[tuple[date, int, int]]) -> Before | None:
+        """Back from what ``made`` gave, for a component whose days are ``bounds`` (uptime.day_bounds); None for
+        anything else (an entry of another version, or of other days).
+
+        Most days read alike (up all day): their figures are one tuple, and each day takes its date from
+        ``bounds``, as uptime.daily does, so that fifteen years of days cost one record each, not one more
+        copy of every number in them."""
+        if not isinstance(value, tuple) or len(value) != 5 or len(value[3]) > len(bounds):
             return None
         try:
             segments = [uptime.Segment(*part) for part in value[1]]
+            alike: dict[tuple[object, ...], tuple[object, ...]] = {}
+            days = []
+            for (ordinal, *figures), (day, _, _) in zip(value[3], bounds, strict=False):
+                if ordinal != day.toordinal():
+                    return None
+                shared = alike.setdefault(tuple(figures), tuple(figures))
+                days.append(tuple.__new__(uptime.DailyUptime, (day, *shared)))
             return cls(
                 int(value[0]),
                 segments,
                 [uptime.Segment(*part) for part in value[2]] if value[2] is not None else segments,
-                [tuple.__new__(uptime.DailyUptime, (date.fromordinal(day[0]), *day[1:])) for day in value[3]],
-                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[4]],
+                days,
+                [(date.fromordinal(day), status_seen) for day, status_seen in value[4]],
             )
         except (TypeError, ValueError):
             return None
+
+
+def _shared(probed: dict[date, set[str]]) -> dict[date, frozenset[str]]:
+    """Each day's probe statuses as one of the few sets they make: fifteen years of days, one set each, would
+    cost more memory than all their other figures."""
+    alike: dict[frozenset[str], frozenset[str]] = {}
+    shared = {}
+    for day, found in probed.items():
+        seen = frozenset(found)
+        shared[day] = alike.setdefault(seen, seen)
+    return shared
 
 
 def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | None) -> int | None:

@@ -479,7 +479,7 @@ class _YearDays:
     def __init__(
         self,
         days: list[uptime.DailyUptime],
-        probed: dict[date, set[str]],
+        probed: dict[date, frozenset[str]],
         touching: list[tuple[date, tuple[IncidentView, ...]]],
     ):
         self.days = days
@@ -581,7 +581,7 @@ def _years(views: tuple[IncidentView, ...], config: Config, today: date) -> tupl
 def _cell(
     known: dict[date, uptime.DailyUptime],
     per_day: dict[tuple[str, date], tuple[IncidentView, ...]],
-    probed: dict[date, set[str]],
+    probed: dict[date, frozenset[str]],
     component_id: str,
     day: date,
 ) -> DayView:
