@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .model import BANDWIDTH_ERRORS, BandwidthSample, Message, ProbeSample, Run
 from .problems import Problems
@@ -105,6 +106,93 @@ def parse_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str
         except ValueError as exc:
             problems.warning(shown, number, Message("skipped a malformed probe line: {reason}", reason=_reason(exc)))
     return found
+
+
+# The same lines as _LINE and _RUN_LINE, each whole line one match, found in a whole file at once.
+_EVERY_LINE = re.compile(
+    r"^(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,(up|degraded|down),([1-9]\d\d|),(\d{1,7}|),"
+    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d{1,5}|)$",
+    re.ASCII | re.MULTILINE,
+)
+_EVERY_RUN = re.compile(
+    r"^(\d{4}-\d\d),(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,"
+    r"(up|degraded|down)$",
+    re.ASCII | re.MULTILINE,
+)
+
+
+def _whole_lines(data: bytes, pattern: re.Pattern[str], header: tuple[str, ...]) -> list[tuple[str, ...]] | None:
+    """The fields of every line of ``data`` (a header line first is left out) when every one is plain ASCII,
+    ends with a line end and is well formed by ``pattern``; else None, and the lines are read one at a time."""
+    if not data.isascii() or b"\r" in data or (data and not data.endswith(b"\n")) or b"\n\n" in data:
+        return None
+    text = data.decode("ascii")
+    heading = ",".join(header) + "\n"
+    if text.startswith(heading):
+        text = text[len(heading) :]
+    rows = pattern.findall(text)
+    return rows if len(rows) == text.count("\n") and not text.startswith("\n") else None
+
+
+def _clock_seconds(clocks: Iterable[str]) -> dict[str, int] | None:
+    """Seconds since midnight of each distinct ``HH:MM:SS``; None if an hour is 24 or more."""
+    found = {clock: int(clock[:2]) * 3600 + int(clock[3:5]) * 60 + int(clock[6:]) for clock in set(clocks)}
+    return None if any(clock >= "24" for clock in found) else found
+
+
+def _day_starts(days: Iterable[str]) -> dict[str, int] | None:
+    """Seconds since the epoch at 00:00 UTC of each distinct day; None if one does not exist."""
+    found: dict[str, int] = {}
+    for day in set(days):
+        start = _day_start(day, found)
+        if start is None:
+            return None
+    return found
+
+
+def _moments(days: tuple[str, ...], clocks: tuple[str, ...]) -> list[int] | None:
+    starts, seconds = _day_starts(days), _clock_seconds(clocks)
+    if starts is None or seconds is None:
+        return None
+    return list(map(operator.add, map(starts.__getitem__, days), map(seconds.__getitem__, clocks)))
+
+
+def _numbers(texts: tuple[str, ...]) -> list[int | None]:
+    """Each text as its number, "" as None (each distinct text converted once)."""
+    found = {text: int(text) if text else None for text in set(texts)}
+    return list(map(found.__getitem__, texts))
+
+
+def sample_columns(data: bytes) -> list[list[Any]] | None:
+    """The columns of the samples (time, status, http_status, latency_ms, error, cert_days) of a file whose
+    every line is well formed, found at once: what parse_lines gives line by line; None for anything else
+    (a malformed or cut-short line, another line end), which parse_lines then reads and reports."""
+    rows = _whole_lines(data, _EVERY_LINE, HEADER)
+    if rows is None:
+        return None
+    if not rows:
+        return [[] for _ in HEADER]
+    days, clocks, status, http_status, latency, error, cert_days = zip(*rows, strict=True)
+    times = _moments(days, clocks)
+    if times is None:
+        return None
+    errors = [text or None for text in error]
+    return [times, list(status), _numbers(http_status), _numbers(latency), errors, _numbers(cert_days)]
+
+
+def run_columns(data: bytes) -> list[list[Any]] | None:
+    """The columns of the runs (start, end, status, month) of a runs file whose every line is well formed and
+    ends after it starts, found at once; None for anything else (see sample_columns)."""
+    rows = _whole_lines(data, _EVERY_RUN, RUNS_HEADER)
+    if rows is None:
+        return None
+    if not rows:
+        return [[] for _ in RUNS_HEADER]
+    month, start_day, start_clock, end_day, end_clock, status = zip(*rows, strict=True)
+    starts, ends = _moments(start_day, start_clock), _moments(end_day, end_clock)
+    if starts is None or ends is None or not all(map(operator.lt, starts, ends)):
+        return None
+    return [starts, ends, list(status), list(month)]
 
 
 def _moment(stamp: str, days: dict[str, int] | None = None) -> int:

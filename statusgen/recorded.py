@@ -40,6 +40,8 @@ from .history import (
     read_data,
     read_runs,
     read_samples,
+    run_columns,
+    sample_columns,
     unique_by_time,
 )
 from .model import BandwidthSample, ComponentHistory, Message, ProbeSample, Run, stamp
@@ -133,11 +135,17 @@ def cached_runs(cache: ParseCache, path: Path, problems: Problems, shown: str) -
 
 
 def _sample_columns(data: bytes, before: int, shown: str, problems: Problems) -> Columns:
+    whole = sample_columns(data)  # every line well formed: all at once
+    if whole is not None:
+        return whole
     samples = parse_lines(lines_of(data, shown, problems, before), problems, shown)
     return [list(column) for column in zip(*samples, strict=True)] if samples else [[] for _ in range(6)]
 
 
 def _run_columns(data: bytes, before: int, shown: str, problems: Problems) -> Columns:
+    whole = run_columns(data)
+    if whole is not None:
+        return whole
     runs = parse_run_lines(lines_of(data, shown, problems, before, RUNS_HEADER), problems, shown)
     return [list(column) for column in zip(*runs, strict=True)] if runs else [[] for _ in range(4)]
 

@@ -293,6 +293,9 @@ def site_jobs(
     for lang in languages:
         jobs += language_jobs(view, lang, languages, templates, compiled, Settled(site, kept))
     jobs.append(lambda: shared_files(view, templates))
+    # Each component's figures (daily, by year, monthly): shared out like the pages, not one job for them all.
+    items = [item for group in view.groups for item in group.components]
+    jobs += [partial(figure_files, view, items[n : n + PAGES_PER_JOB]) for n in range(0, len(items), PAGES_PER_JOB)]
 
     def finish(written: list[str]) -> dict[str, bytes]:
         pages = sorted(path for path in written if path.endswith(".html") and path != "404.html")
@@ -363,16 +366,22 @@ class Settled:
 
 
 def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
-    """The files every language shares: the API, the figures and the static files."""
+    """The files every language shares, apart from each component's figures (figure_files): the API and the
+    static files."""
     files = [(f"api/v2/{path}", to_json(document)) for path, document in api.documents(view).items()]
-    for component_id, days in view.daily.items():
-        files += daily_files(view, component_id, days)
-    for group in view.groups:
-        for item in group.components:
-            files.append((f"api/v1/components/{item.component.id}/monthly.json", monthly_json(item)))
     for asset in sorted((templates / "static").iterdir()):
         if asset.is_file():
             files.append((f"static/{asset.name}", asset.read_bytes()))
+    return files
+
+
+def figure_files(view: SiteView, items: list[ComponentView]) -> list[tuple[str, bytes]]:
+    """The figures of some components, which every language shares: their days and their months."""
+    files = []
+    for item in items:
+        cid = item.component.id
+        files += daily_files(view, cid, view.daily[cid])
+        files.append((f"api/v1/components/{cid}/monthly.json", monthly_json(item)))
     return files
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statusgen.history import HEADER
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statusgen.history import (
+    HEADER,
+    RUNS_HEADER,
+    lines_of,
+    parse_lines,
+    parse_run_lines,
+    run_columns,
+    sample_columns,
+)
 from statusgen.model import ProbeSample
 from statusgen.output import append_samples
 from statusgen.problems import Problems
@@ -136,3 +147,76 @@ def test_one_bad_byte_or_quote_costs_one_line_only(tmp_path: Path) -> None:
         (3, "skipped a line that is not UTF"),
         (5, "skipped a malformed probe line"),
     ]
+
+
+# --- a file read at once gives what reading it line by line gives ------------------------------------------
+
+SAMPLE_LINES = st.sampled_from(
+    [
+        "2026-11-26T02:00:00Z,up,200,180,,40",
+        "2026-11-26T23:59:59Z,degraded,301,2400,,",
+        "2026-11-27T00:05:00Z,down,,,timeout,",
+        "2026-11-27T00:10:00Z,down,503,40,status,12",
+        "2024-02-29T12:00:00Z,up,200,0,,99999",
+        "2026-11-26T24:00:00Z,up,200,180,,40",  # hour 24: malformed
+        "2026-02-30T01:00:00Z,up,200,180,,40",  # no such day
+        "2026-11-26T02:00:00Z,fine,200,180,,40",
+        "2026-11-26T02:00:00Z,up,200,180,,40,extra",
+        "2026-11-26T02:00:00Z,up,099,180,,40",
+        "time,status,http_status,latency_ms,error,cert_days",  # a header, first or not
+        "",
+        "2026-11-26T02:00:00Z,up,200,١٨٠,,40",  # other digits
+    ]
+)
+RUN_LINES = st.sampled_from(
+    [
+        "2025-01,2025-01-01T00:00:00Z,2025-01-02T00:00:00Z,up",
+        "2025-01,2025-01-02T00:00:00Z,2025-01-02T01:30:00Z,down",
+        "2025-01,2025-01-02T01:30:00Z,2025-01-02T01:30:00Z,up",  # ends as it starts: malformed
+        "2025-01,2025-01-03T05:00:00Z,2025-01-03T04:00:00Z,degraded",  # ends before it starts
+        "2025-02,2025-02-29T00:00:00Z,2025-03-01T00:00:00Z,up",  # no such day
+        "2025-01,2025-01-04T00:00:00Z,2025-01-04T24:00:00Z,up",
+        "month,start,end,status",
+        "2025-01,2025-01-05T00:00:00Z,2025-01-06T00:00:00Z,fine",
+    ]
+)
+
+
+def files(lines: st.SearchStrategy[str]) -> st.SearchStrategy[bytes]:
+    ends = st.sampled_from(["\n", "\n", "\n", "\r\n"])
+    body = st.lists(st.tuples(lines, ends), max_size=12).map(lambda pairs: "".join(a + b for a, b in pairs))
+    return st.tuples(body, st.sampled_from(["", "", "2026-11-26T03:00:0"])).map(lambda t: (t[0] + t[1]).encode())
+
+
+def plain(data: bytes, slow: Problems, header: tuple[str, ...]) -> bool:
+    """Whether a file is one read at once: read line by line without a warning, every line ending with a line
+    feed alone, no blank line, and a header, if any, only as its first line."""
+    lines = data.split(b"\n")[:-1]
+    return (
+        not slow.items
+        and (not data or data.endswith(b"\n"))
+        and all(line and not line.endswith(b"\r") for line in lines)
+        and ",".join(header).encode() not in lines[1:]
+    )
+
+
+@given(files(SAMPLE_LINES))
+def test_samples_read_at_once_are_those_read_line_by_line(data: bytes) -> None:
+    slow = Problems()
+    by_line = parse_lines(lines_of(data, "x.csv", slow), slow, "x.csv")
+    at_once = sample_columns(data)
+    if at_once is not None:  # taken only for a file read line by line without a warning
+        assert not slow.items
+        assert at_once == ([list(column) for column in zip(*by_line, strict=True)] or [[] for _ in HEADER])
+    assert (at_once is not None) == plain(data, slow, HEADER)
+
+
+@given(files(RUN_LINES))
+def test_runs_read_at_once_are_those_read_line_by_line(data: bytes) -> None:
+    slow = Problems()
+    by_line = parse_run_lines(lines_of(data, "runs.csv", slow, 0, RUNS_HEADER), slow, "runs.csv")
+    at_once = run_columns(data)
+    if at_once is not None:
+        assert not slow.items
+        assert at_once == ([list(column) for column in zip(*by_line, strict=True)] or [[] for _ in RUNS_HEADER])
+    assert (at_once is not None) == plain(data, slow, RUNS_HEADER)
