@@ -10,11 +10,12 @@ warning; nothing here ever rewrites a file. Reading a component's whole folder i
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,23 @@ def month_span(month: str) -> tuple[int, int]:
 
 def _day_start(day: str, cache: dict[str, int]) -> int | None:
     """Seconds since the epoch at 00:00 UTC of ``YYYY-MM-DD``, or None for a date that does not exist."""
+    start = cache.get(day)
+    if start is None:
+        start = _midnight(day)
+        if start is not None:
+            cache[day] = start
+    return start
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the days of a history: a few thousand, met in every file of every component
+def _midnight(day: str) -> int | None:
     try:
-        start = cache.get(day)
-        if start is None:
-            start = cache[day] = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
+        return (date.fromisoformat(day).toordinal() - _EPOCH) * 86400
     except ValueError:
         return None
-    return start
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def parse_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str) -> list[ProbeSample]:

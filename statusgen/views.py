@@ -7,6 +7,7 @@ the bar. Templates decide no status and do no arithmetic.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -149,6 +150,13 @@ class ComponentView:
         """The last SLA_MONTHS months of throughput, newest first: what the component page shows."""
         return list(reversed(self.bandwidth[-SLA_MONTHS:]))
 
+    def months_in(self, year: str) -> list[sla.Period]:
+        """The months of ``year`` (a label such as "2021"), oldest first: found by their place, not by looking
+        at all of them (a page for each of fifteen years would look at 180 months each)."""
+        labels = [period.label for period in self.months]
+        start = bisect.bisect_left(labels, year)
+        return list(self.months[start : bisect.bisect_left(labels, f"{year}~", start)])
+
     def bandwidth_in(self, year: str) -> list[sla.BandwidthMonth]:
         """The months of throughput of ``year`` (a label such as "2026"), newest first."""
         return [month for month in reversed(self.bandwidth) if month.label.startswith(year)]
@@ -190,7 +198,7 @@ class ComponentView:
             self.path,
             self.target,
             period,
-            tuple(month for month in self.months if month.label.startswith(label)),
+            tuple(self.months_in(label)),
             tuple(self.bandwidth_in(label)),
             tuple(map(incident_inputs, self.incidents_in(label))),
             self.make_year_days(int(label)) if self.make_year_days is not None else (),
