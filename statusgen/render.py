@@ -290,12 +290,14 @@ def site_jobs(
         except OSError:
             pass  # a folder that cannot be written: compile the templates each time
     jobs: list[Job] = []
+    settled = Settled(site, kept)
     for lang in languages:
-        jobs += language_jobs(view, lang, languages, templates, compiled, Settled(site, kept))
+        jobs += language_jobs(view, lang, languages, templates, compiled, settled)
     jobs.append(lambda: shared_files(view, templates))
     # Each component's figures (daily, by year, monthly): shared out like the pages, not one job for them all.
     items = [item for group in view.groups for item in group.components]
-    jobs += [partial(figure_files, view, items[n : n + PAGES_PER_JOB]) for n in range(0, len(items), PAGES_PER_JOB)]
+    for n in range(0, len(items), PAGES_PER_JOB):
+        jobs.append(partial(figure_files, view, items[n : n + PAGES_PER_JOB], settled))
 
     def finish(written: list[str]) -> dict[str, bytes]:
         pages = sorted(path for path in written if path.endswith(".html") and path != "404.html")
@@ -360,9 +362,17 @@ class Settled:
     site: bytes
     kept: Callable[[str, str], bool] | None = None
 
-    def key(self, lang: Language, path: str, template: str, inputs: object) -> str:
-        """The key of one page's inputs: a change to any of them changes it (the same inputs, the same key)."""
-        return hashlib.sha256(self.site + pickle.dumps((lang.code, path, template, inputs), protocol=5)).hexdigest()
+    def key(self, *inputs: object) -> str:
+        """The key of what one file is made from: a change to any of it changes the key (the same inputs, the
+        same key). A page's: its language, path, template and records (views.year_inputs and the like)."""
+        return hashlib.sha256(self.site + pickle.dumps(inputs, protocol=5)).hexdigest()
+
+    def made(self, relative: str, key: str, make: Callable[[], bytes]) -> Made:
+        """The file at ``relative`` whose inputs have ``key``: kept from the last build if it left it with that
+        key, else made."""
+        if self.kept is not None and self.kept(relative, key):
+            return (relative, None, key)
+        return (relative, make(), key)
 
 
 def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
@@ -375,12 +385,12 @@ def shared_files(view: SiteView, templates: Path) -> list[tuple[str, bytes]]:
     return files
 
 
-def figure_files(view: SiteView, items: list[ComponentView]) -> list[tuple[str, bytes]]:
+def figure_files(view: SiteView, items: list[ComponentView], settled: Settled | None = None) -> list[Made]:
     """The figures of some components, which every language shares: their days and their months."""
-    files = []
+    files: list[Made] = []
     for item in items:
         cid = item.component.id
-        files += daily_files(view, cid, view.daily[cid])
+        files += daily_files(view, cid, view.daily[cid], settled)
         files.append((f"api/v1/components/{cid}/monthly.json", monthly_json(item)))
     return files
 
@@ -436,7 +446,7 @@ def language_jobs(
             relative = prefix + (path + "index.html" if path.endswith("/") or not path else path)
             key = None
             if settled is not None and inputs is not None:
-                key = settled.key(lang, path, template, inputs())
+                key = settled.key(lang.code, path, template, inputs())
                 if settled.kept is not None and settled.kept(relative, key):
                     files.append((relative, None, key))  # as the last build made it
                     continue
@@ -487,11 +497,14 @@ RECENT_DAILY = 90  # days daily.json lists (the page's bar); every day of the hi
 DAY_COLUMNS = ("date", "uptime", "downtime_minutes", "maintenance_minutes", "no_data_minutes", "source")
 
 
-def daily_files(view: SiteView, component_id: str, days: list[DailyUptime]) -> list[tuple[str, bytes]]:
+def daily_files(
+    view: SiteView, component_id: str, days: list[DailyUptime], settled: Settled | None = None
+) -> list[Made]:
     """A component's days: ``daily.json``, the last RECENT_DAILY of them as objects, with the address of each
     year's file; and ``daily/<year>.json``, every day of the year as a row of DAY_COLUMNS. A list that grew by
     a day forever would weigh most of a national site; each year's file is bounded, and one closed stays as
-    it is."""
+    it is: with ``settled``, a year that is over is made with the key of its days, and kept when that is
+    the same."""
     folder = f"api/v1/components/{component_id}"
     places = view.place_daily.get(component_id, {})
     by_year: dict[int, list[DailyUptime]] = {}
@@ -504,8 +517,10 @@ def daily_files(view: SiteView, component_id: str, days: list[DailyUptime]) -> l
         "days": [dict(zip(DAY_COLUMNS, _day_row(d), strict=True)) for d in days[-RECENT_DAILY:]],
     }
     api.day_vantages(recent, places)
-    files = [(f"{folder}/daily.json", to_json(recent))]
-    for year, own in by_year.items():
+    files: list[Made] = [(f"{folder}/daily.json", to_json(recent))]
+    this_year = view.now.astimezone(view.config.timezone).year
+
+    def year_file(year: int, own: list[DailyUptime]) -> bytes:
         document: dict[str, object] = {
             "component": component_id,
             "timezone": view.config.timezone.key,
@@ -514,7 +529,16 @@ def daily_files(view: SiteView, component_id: str, days: list[DailyUptime]) -> l
             "days": [_day_row(d) for d in own],
         }
         api.row_vantages(document, places)
-        files.append((f"{folder}/daily/{year}.json", to_json(document)))
+        return to_json(document)
+
+    for year, own in by_year.items():
+        relative = f"{folder}/daily/{year}.json"
+        if settled is None or year >= this_year:
+            files.append((relative, year_file(year, own)))
+            continue
+        placed = {vid: [tuple(d) for d in found if d.date.year == year] for vid, found in places.items()}
+        key = settled.key("daily", relative, own[0].date, [tuple(d)[1:] for d in own], placed)
+        files.append(settled.made(relative, key, partial(year_file, year, own)))
     return files
 
 

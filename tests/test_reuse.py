@@ -220,3 +220,19 @@ def test_the_site_key_follows_the_name_of_the_zone_at_now(demo) -> None:
     assert key("Asia/Makassar", "2027-01-15T12:00+08:00") == key("Asia/Makassar", "2027-07-15T12:00+08:00")
     assert key("Europe/Berlin", "2027-01-15T12:00+01:00") != key("Europe/Berlin", "2027-07-15T12:00+02:00")
     assert key("Europe/Berlin", "2027-01-15T12:00+01:00") == key("Europe/Berlin", "2027-02-15T12:00+01:00")
+
+
+@pytest.mark.slow
+def test_the_days_of_a_year_that_is_over_are_kept_until_they_change(cli, demo, tmp_path) -> None:
+    out = tmp_path / "site"
+    build_demo(cli, demo, out, "--now", DEMO_NOW)
+    files = {year: out / f"api/v1/components/sikap/daily/{year}.json" for year in (2014, 2015, 2026)}
+    for path in files.values():
+        before = path.stat()
+        path.write_bytes(path.read_bytes().replace(b'"sikap"', b'"SIKAP"', 1))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    path = demo.root / "incidents" / f"{SEEN}.md"  # a notice about sikap in 2015, now a major outage
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: notice", "severity: major"), encoding="utf-8")
+    build_demo(cli, demo, out, "--now", LATER)
+    kept = {year: b'"SIKAP"' in path.read_bytes() for year, path in files.items()}
+    assert kept == {2014: True, 2015: False, 2026: False}  # 2015's days changed; 2026 is not over
