@@ -258,9 +258,12 @@ def component_figures(
     cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
     key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
     kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
+    before_cut = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
     if kept is not None and cut is not None:
         runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
-        since = uptime.component_probes(recorded.samples, (), config.max_gap, now, runs)
+        # The last sample before the cut covers time after it, up to the next one: it is read with them.
+        later_samples = recorded.samples[max(before_cut - 1, 0) :]
+        since = uptime.component_probes(later_samples, (), config.max_gap, now, runs)
         probed_record = replace(since, era_start=_era(recorded, now))
         later, era_start = uptime.component_segments(own, component.id, now, probed=probed_record, since=cut)
         parts = uptime.joined(kept.parts, later)
@@ -279,7 +282,11 @@ def component_figures(
         sla_parts = parts  # only external causes make the SLA figure differ
     past = mine[: bisect.bisect_right(mine, now.timestamp(), key=attrgetter("time"))]  # sorted by time
     probed: dict[date, set[str]] = defaultdict(set)
-    for day, sample in zip(local_days([sample.time for sample in past], tz), past, strict=True):
+    for day, status_seen in kept.sampled if kept is not None else ():  # the days of the samples before the cut
+        probed[day].add(status_seen)
+    counted = past[before_cut:] if kept is not None else past
+    sample_days = list(local_days([sample.time for sample in counted], tz))
+    for day, sample in zip(sample_days, counted, strict=True):
         probed[day].add(sample.status)
     # A compacted month keeps its samples as runs of one status: a day a run of failures touched is marked as
     # a day whose failed samples are (else fifteen years of compacted outages would read as normal days).
@@ -292,7 +299,10 @@ def component_figures(
         days = uptime.daily(bounds[skipped:], parts, era_start)
         if memo is not None and key and cut is not None:
             ended = bisect.bisect_right(bounds, cut, lo=skipped, key=itemgetter(2)) - skipped  # days over by the cut
-            memo.put(component.id, key, Before.made(cut, parts, sla_parts if external else None, days[:ended], marked))
+            statuses = [sample.status for sample in past[:before_cut]]
+            sampled = list(dict.fromkeys(zip(sample_days[:before_cut], statuses, strict=True)))
+            made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled)
+            memo.put(component.id, key, made)
     target = config.target(component)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)
@@ -357,6 +367,7 @@ class Before:
     sla_parts: list[uptime.Segment]
     days: list[uptime.DailyUptime]
     marked: list[tuple[date, str]]
+    sampled: list[tuple[date, str]]  # each day of the samples before the cut with each status, as first seen
 
     @staticmethod
     def made(
@@ -365,6 +376,7 @@ class Before:
         sla_parts: list[uptime.Segment] | None,
         ended: list[uptime.DailyUptime],
         marked: list[tuple[date, str]],
+        sampled: list[tuple[date, str]],
     ) -> object:
         """The plain data a Memo keeps (tuples, numbers and text; days as ordinals), from the segments, the days
         that end by ``cut`` and the days marked."""
@@ -378,6 +390,7 @@ class Before:
             plain(sla_parts) if sla_parts is not None else None,
             [(day.date.toordinal(), *day[1:]) for day in ended],
             [(day.toordinal(), status_seen) for day, status_seen in marked],
+            [(day.toordinal(), status_seen) for day, status_seen in sampled],
         )
 
     @classmethod
@@ -388,7 +401,7 @@ class Before:
         Most days read alike (up all day): their figures are one tuple, and each day takes its date from
         ``bounds``, as uptime.daily does, so that fifteen years of days cost one record each, not one more
         copy of every number in them."""
-        if not isinstance(value, tuple) or len(value) != 5 or len(value[3]) > len(bounds):
+        if not isinstance(value, tuple) or len(value) != 6 or len(value[3]) > len(bounds):
             return None
         try:
             segments = [uptime.Segment(*part) for part in value[1]]
@@ -404,7 +417,8 @@ class Before:
                 segments,
                 [uptime.Segment(*part) for part in value[2]] if value[2] is not None else segments,
                 days,
-                [(date.fromordinal(day), status_seen) for day, status_seen in value[4]],
+                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[4]],
+                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[5]],
             )
         except (TypeError, ValueError):
             return None
@@ -422,17 +436,24 @@ def _shared(probed: dict[date, set[str]]) -> dict[date, frozenset[str]]:
 
 
 def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | None) -> int | None:
-    """Where a component's compacted history ends, or its raw samples start if that is earlier: what is before
-    it does not change when a probe run adds a sample (see Before). None without runs, with a clock before it,
-    or with time not vouched for after it."""
-    if not recorded.runs:
+    """Where the month of a component's newest sample starts (UTC), or its compacted history ends when it has
+    no sample: what is before it does not change when a probe run adds a sample (see Before). None with
+    nothing before it, with a clock before it, or with time not vouched for after it."""
+    limit = uptime.seconds(now)
+    newest = bisect.bisect_right(recorded.samples, limit, key=attrgetter("time"))
+    if newest:
+        moment = datetime.fromtimestamp(recorded.samples[newest - 1].time, UTC)
+        cut = uptime.seconds(moment.replace(day=1, hour=0, minute=0, second=0))
+    elif recorded.runs:
+        cut = recorded.runs[-1].end
+    else:
         return None
-    cut = recorded.runs[-1].end
-    if recorded.samples:
-        cut = min(cut, recorded.samples[0].time)
+    first = first_moment([recorded])
+    if first is None or first >= cut:
+        return None
     if vouched_from is not None and uptime.seconds(vouched_from) > cut:
         return None
-    return cut if cut < uptime.seconds(now) else None
+    return cut if cut < limit else None
 
 
 def _era(recorded: ComponentHistory, now: datetime) -> int | None:
@@ -467,12 +488,15 @@ def _before_key(
     vouched_from: datetime | None,
 ) -> str:
     """A digest of everything Before is made from: the code, the component as configured, the site's zone
-    and gap, its first day, the cut, where its time is vouched for from, its incidents and its runs."""
+    and gap, its first day, the cut, where its time is vouched for from, its incidents, its runs and its
+    samples before the cut."""
     digest = hashlib.sha256(memo.salt)
     vouched = uptime.seconds(vouched_from) if vouched_from is not None else None
     settings = (component, config.timezone.key, config.max_gap, first, cut, vouched, own)
     digest.update(pickle.dumps(settings, protocol=5))
     digest.update(marshal.dumps(tuple(zip(*recorded.runs, strict=True))))
+    before = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
+    digest.update(marshal.dumps(tuple(zip(*recorded.samples[:before], strict=True))))  # the months that are over
     return digest.hexdigest()
 
 

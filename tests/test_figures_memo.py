@@ -2,8 +2,8 @@
 build that takes it and works out only the time since is the build that works out everything, byte for byte,
 and anything it is made from changing makes it again.
 
-The site here: two years and ten months of compacted runs (a day a run, half an hour down every seventh day)
-and November 2026 as raw 5-minute samples, for a component of status.yml and for an instance, which only its
+The site here: two years and nine months of compacted runs (a day a run, half an hour down every seventh day)
+and October and November 2026 as raw 5-minute samples, for a component of status.yml and for an instance, which only its
 probes vouch for; incidents before, across and after the end of the runs, one of them external.
 """
 
@@ -33,7 +33,7 @@ instances:
   file: lpse.csv
   group: {id: "LPSE di {province}"}
 """
-START, CUT = date(2024, 1, 1), datetime(2026, 11, 1, tzinfo=UTC)  # the runs end where November's samples start
+START, CUT = date(2024, 1, 1), datetime(2026, 10, 1, tzinfo=UTC)  # the runs end where October's samples start
 
 
 def incident(slug: str, started: str, resolved: str, extra: str = "", components: str = "[spse, ujikab]") -> str:
@@ -61,14 +61,20 @@ def write_history(folder: Path) -> None:
     (folder / "runs.csv").write_text("month,start,end,status\n" + "\n".join(runs) + "\n", encoding="utf-8")
     counted = "".join(f"{m},{sum(r.startswith(m) for r in runs)},28\n" for m in months)
     (folder / "compacted.csv").write_text("month,runs,days\n" + counted, encoding="utf-8")
-    lines, moment = [], CUT
+    lines: dict[str, list[str]] = {}
+    moment = CUT
     while moment < datetime(2026, 11, 26, 2, 0, tzinfo=UTC):
         status = "down,503,40,status" if moment.day == 10 and moment.hour == 3 else "up,200,180,"
-        lines.append(f"{moment:%Y-%m-%dT%H:%M:%SZ},{status},30")
+        if moment.day == 31 and moment.hour == 23:  # slow across the end of October (00:00 UTC is 08:00 WITA)
+            status = "degraded,200,9000,"
+        # None from 23:55 UTC to 00:10: the last of October covers the first ten minutes of November (max_gap).
+        if not datetime(2026, 10, 31, 23, 55, tzinfo=UTC) < moment < datetime(2026, 11, 1, 0, 10, tzinfo=UTC):
+            lines.setdefault(f"{moment:%Y-%m}", []).append(f"{moment:%Y-%m-%dT%H:%M:%SZ},{status},30")
         moment += timedelta(minutes=5)
-    (folder / "2026-11.csv").write_text(
-        "time,status,http_status,latency_ms,error,cert_days\n" + "\n".join(lines) + "\n", encoding="utf-8"
-    )
+    for month, found in lines.items():
+        (folder / f"{month}.csv").write_text(
+            "time,status,http_status,latency_ms,error,cert_days\n" + "\n".join(found) + "\n", encoding="utf-8"
+        )
 
 
 @pytest.fixture
@@ -79,7 +85,8 @@ def site(make_site) -> Site:
         write_history(made.root / "history" / cid)
     made.incident("2025-03-04-listrik", incident("listrik", "2025-03-04 09:00", "2025-03-04 12:00"))
     made.incident(  # external: the SLA figure leaves it out, so the SLA segments differ and are kept too
-        "2026-10-31-kabel", incident("kabel", "2026-10-31 22:00", "2026-11-01 10:00", "cause: external\n")
+        "2026-10-31-kabel",
+        incident("kabel", "2026-10-31 22:00", "2026-11-01 10:00", "cause: external\n", components="[spse]"),
     )
     made.incident("2026-11-20-lambat", incident("lambat", "2026-11-20 10:00", "2026-11-20 10:40"))
     return made
@@ -102,9 +109,13 @@ def same_as_from_nothing(cli, site: Site, now: str, name: str) -> None:
 
 
 def append_sample(site: Site, moment: str, status: str = "up,200,180,") -> None:
+    append_sample_in(site, "2026-11", moment, status)
+
+
+def append_sample_in(site: Site, month: str, moment: str, status: str = "up,200,180,") -> None:
     for cid in ("spse", "ujikab"):
-        with (site.root / "history" / cid / "2026-11.csv").open("a", encoding="utf-8") as month:
-            month.write(f"{moment},{status},30\n")
+        with (site.root / "history" / cid / f"{month}.csv").open("a", encoding="utf-8") as file:
+            file.write(f"{moment},{status},30\n")
 
 
 def test_kept_figures_give_the_build_from_nothing_and_follow_what_they_are_made_of(cli, site) -> None:
@@ -135,6 +146,25 @@ def test_kept_figures_give_the_build_from_nothing_and_follow_what_they_are_made_
     # Another day: the same figures from what was kept (the time since is worked out), into a new day.
     append_sample(site, "2026-11-26T17:00:00Z")
     same_as_from_nothing(cli, site, "2026-11-27T01:10+08:00", "next-day")
+    kept = entries(site)
+
+    # A line that reaches October, a month that is over: its samples are part of what is kept, so worked out again.
+    with (site.root / "history" / "ujikab" / "2026-10.csv").open("a", encoding="utf-8") as month:
+        month.write("2026-10-15T03:02:00Z,down,503,40,status,30\n")
+    same_as_from_nothing(cli, site, "2026-11-27T01:15+08:00", "late")
+    assert sum(entries(site)[name] != kept[name] for name in kept) == 1  # ujikab's only
+
+    # A new month: November is over too, and what is kept now ends where December starts.
+    for cid in ("spse", "ujikab"):
+        (site.root / "history" / cid / "2026-12.csv").write_text(
+            "time,status,http_status,latency_ms,error,cert_days\n2026-12-01T00:05:00Z,up,200,180,,30\n",
+            encoding="utf-8",
+        )
+    same_as_from_nothing(cli, site, "2026-12-01T08:10+08:00", "december")
+    append_sample_in(site, "2026-12", "2026-12-01T00:10:00Z")
+    december = entries(site)
+    same_as_from_nothing(cli, site, "2026-12-01T08:15+08:00", "december-probed")
+    assert entries(site) == december
 
 
 def test_an_entry_of_another_key_or_unreadable_is_not_taken(cli, site) -> None:
