@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from operator import attrgetter
 
 from .model import ProbeSample
-from .times import local_days, midnight
+from .times import midnight
 
 WIDTH, HEIGHT = 600, 160  # the chart's box; templates/_chart.html draws in it
 
@@ -40,7 +39,6 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
     end = int(now.timestamp())
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
-    by_day: dict[date, list[int]] = defaultdict(list)
     start = int(midnight(first_day, tz).timestamp())
     # Only the samples of the days drawn are looked at (sorted by time: found by bisection), not the months before.
     since = min(start, end - 86400)
@@ -49,17 +47,22 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
         for s in samples[bisect.bisect_left(samples, since, key=attrgetter("time")) :]
         if s.latency_ms is not None and s.status != "down"
     ]
-    shown = timed[bisect.bisect_left(timed, start, key=attrgetter("time")) :]
-    for day, sample in zip(local_days([sample.time for sample in shown], tz), shown, strict=True):
-        if day >= first_day:
-            by_day[day].append(int(sample.latency_ms or 0))
-    recent = [s for s in timed if end - 86400 <= s.time <= end]
+    times = [sample.time for sample in timed]
+    by_day: dict[date, list[int]] = {}  # each day's latencies, in order
+    low = bisect.bisect_left(times, start)
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        high = bisect.bisect_left(times, int(midnight(day + timedelta(days=1), tz).timestamp()), low)
+        if high > low:
+            by_day[day] = sorted(int(sample.latency_ms or 0) for sample in timed[low:high])
+        low = high
+    recent = timed[bisect.bisect_left(times, end - 86400) : bisect.bisect_right(times, end)]
     if not by_day and not recent:
         return ()
     charts = []
     if by_day:
-        medians = {d: percentile(v, 50) for d, v in by_day.items()}
-        p95s = {d: percentile(v, 95) for d, v in by_day.items()}
+        medians = {d: _ranked(v, 50) for d, v in by_day.items()}
+        p95s = {d: _ranked(v, 95) for d, v in by_day.items()}
         top = _nice_top(max(p95s.values()))
 
         def x_day(day: date) -> float:
@@ -87,7 +90,11 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
 
 def percentile(values: list[int], percent: int) -> int:
     """Nearest-rank percentile of values: the smallest with at least ``percent`` % at or below it."""
-    ordered = sorted(values)
+    return _ranked(sorted(values), percent)
+
+
+def _ranked(ordered: list[int], percent: int) -> int:
+    """percentile() of values already in order."""
     rank = max(1, -(-percent * len(ordered) // 100))  # ceil(percent × n / 100)
     return ordered[rank - 1]
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.model import Incident
+from statusgen.charts import response_charts
+from statusgen.model import Incident, ProbeSample
 from statusgen.uptime import WEIGHTS, Outage, ProbeRecord, Window, component_daily, segments
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -164,3 +165,76 @@ def test_probe_spans_cut_into_touching_pieces_give_the_same_segments(spans, wher
     vouched = {t for o in incidents for t in range(o.start, o.end)}
     empty = {t for part in whole if part.no_data for t in range(part.start, part.end)}
     assert empty == ({t for t in range(era, 700)} - covered - vouched if era is not None else set())
+
+
+def _naive_charts(samples: list[ProbeSample], now: datetime, zone: ZoneInfo, days: int) -> dict[date, tuple[int, int]]:
+    """Each drawn day's median and 95th percentile, the plain way: every sample's own day, by nearest rank."""
+    today = now.astimezone(zone).date()
+    found: dict[date, list[int]] = {}
+    for sample in samples:
+        day = datetime.fromtimestamp(sample.time, zone).date()
+        if sample.latency_ms is not None and sample.status != "down" and today - timedelta(days=days - 1) <= day:
+            found.setdefault(day, []).append(sample.latency_ms)
+
+    def ranked(values: list[int], percent: int) -> int:
+        ordered = sorted(values)
+        return ordered[max(1, -(-percent * len(ordered) // 100)) - 1]
+
+    return {day: (ranked(values, 50), ranked(values, 95)) for day, values in found.items()}
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 15 * 86400), st.sampled_from(["up", "degraded", "down"]), st.integers(1, 5000)),
+        max_size=60,
+    ),
+    st.sampled_from(["Asia/Makassar", "Europe/Berlin", "America/New_York", "UTC"]),
+    st.integers(0, 86400),
+)
+def test_the_daily_response_chart_is_each_day_s_median_and_95th_percentile(raw, zone_name: str, offset: int) -> None:
+    """Around a change of summer time (Berlin on 25 October 2026, New York on 1 November), in 10-day charts."""
+    zone = ZoneInfo(zone_name)
+    base = int(datetime(2026, 10, 20, tzinfo=UTC).timestamp())
+    now = datetime.fromtimestamp(base + 14 * 86400 + offset, UTC)
+    samples = sorted(  # those up to now, as the figures give it
+        {t: ProbeSample(base + t, status, 200, latency, None, None) for t, status, latency in raw}.values(),
+        key=lambda s: s.time,
+    )
+    samples = [sample for sample in samples if sample.time <= now.timestamp()]
+    charts = response_charts(samples, now, zone, 10)
+    expected = _naive_charts(samples, now, zone, 10)
+    daily = [chart for chart in charts if chart.kind == "daily"]
+    if not expected:
+        assert not daily
+        return
+    (chart,) = daily
+    median, p95 = chart.lines
+    assert (median.count, p95.count) == (len(expected), len(expected))
+    newest = max(expected)
+    assert (median.last_ms, p95.last_ms) == expected[newest]
+    # Each point's place across the chart is its day's: 600 px over the 9 gaps between 10 days.
+    first = now.astimezone(zone).date() - timedelta(days=9)
+    if len(expected) > 1:
+        drawn = [float(point.split(",")[0]) for point in median.points.split()]
+        assert drawn == [round((day - first).days * 600 / 9, 1) for day in sorted(expected)]
+
+
+def test_a_day_of_25_hours_keeps_its_last_hour_in_the_chart() -> None:
+    """Berlin, 25 October 2026: summer time ends, the day lasts 25 hours, from 22:00 UTC the day before to 23:00
+    UTC. A sample at 22:30 UTC is 23:30 on the 25th there, not the 26th: the 25th has two samples (100 and 300
+    ms: median 100, 95th percentile 300) and the 26th one (200)."""
+    zone = ZoneInfo("Europe/Berlin")
+    at = [datetime(2026, 10, 25, 10, 0, tzinfo=UTC), datetime(2026, 10, 25, 22, 30, tzinfo=UTC)]
+    at.append(datetime(2026, 10, 26, 9, 0, tzinfo=UTC))
+    samples = [
+        ProbeSample(int(t.timestamp()), "up", 200, ms, None, None) for t, ms in zip(at, (100, 300, 200), strict=True)
+    ]
+    (daily, _) = response_charts(samples, datetime(2026, 10, 26, 12, 0, tzinfo=UTC), zone, 10)
+    median, p95 = daily.lines
+    assert (median.count, median.last_ms, p95.last_ms) == (2, 200, 200)
+    assert _naive_charts(samples, datetime(2026, 10, 26, 12, 0, tzinfo=UTC), zone, 10) == {
+        date(2026, 10, 25): (100, 300),
+        date(2026, 10, 26): (200, 200),
+    }
+    heights = [float(point.split(",")[1]) for point in p95.points.split()]
+    assert heights == [160 - 300 * 160 / 500, 160 - 200 * 160 / 500]  # top 500 ms: 300 and 200 drawn
