@@ -10,13 +10,16 @@ probes vouch for; incidents before, across and after the end of the runs, one of
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from statusgen import uptime
-from tests.conftest import Site
+from tests.conftest import ROOT, Site
 from tests.test_build import digest
 
 CONFIG = """\
@@ -193,3 +196,17 @@ def test_segments_from_a_moment_joined_to_those_before_it_are_the_segments() -> 
         assert uptime.joined(uptime.before(whole, cut), uptime.segments(outages, [], probes, since=cut)) == whole
     # Cut inside the no-data stretch: before it, 50–55; from it, 55–60, one segment again once joined.
     assert uptime.segments(outages, [], probes, since=55) == [uptime.Segment(55, 60, 0, False, True)]
+
+
+def test_the_keys_are_the_same_in_every_process(site) -> None:
+    """Two builds in processes of their own, with different string hashing: the second takes what the first kept
+    (its entries are not written again), so nothing in a key depends on the process."""
+    command = [sys.executable, str(ROOT / "generate.py"), "build", "--config", str(site.config), "--out", str(site.out)]
+    times = []
+    for seed, now in (("1", "2026-11-26T10:00+08:00"), ("2", "2026-11-26T10:05+08:00")):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([*command, "--now", now], env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        folder = site.root / ".cache" / "statusgen" / "figures"
+        times.append({path.name: path.stat().st_mtime_ns for path in folder.glob("*.bin")})
+    assert len(times[0]) == 2 and times[1] == times[0]
