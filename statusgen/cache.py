@@ -129,8 +129,8 @@ def code_digest() -> bytes:
 
 class FiguresCache:
     """Plain data by component and key (figures.Memo), a file a component under ``folder``/figures: what a
-    component's compacted history adds up to (figures.Before). A key other than the one stored, or an entry
-    that cannot be read, is a miss; one that cannot be written is skipped."""
+    component's history adds up to before the current month (figures.Before). A key other than the one
+    stored, or an entry that cannot be read, is a miss; one that cannot be written is skipped."""
 
     def __init__(self, folder: Path, salt: bytes | None = None):
         self.folder = folder / "figures"

@@ -132,7 +132,7 @@ def site_figures(
 
     A component only its probes vouch for (Component.probes_only) starts at its first probe sample or run, or
     now without any: ``since`` holds that day, and the time before that moment is no data. ``memo`` keeps
-    what each component's compacted history adds up to from one build to the next (Before).
+    what each component's history adds up to before the current month from one build to the next (Before).
     """
     history = history or {}
     tz = config.timezone
@@ -236,8 +236,8 @@ def component_figures(
 
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
     Time of its history before ``vouched_from``, before which nothing is recorded, is no data. ``uplinks``:
-    each inside place's reading of its uplink (see _uplinks). ``memo`` keeps what the compacted history adds up
-    to from one build to the next (see Before).
+    each inside place's reading of its uplink (see _uplinks). ``memo`` keeps what the history adds up to before
+    the current month from one build to the next (see Before).
     """
     tz = config.timezone
     if isinstance(records, ComponentHistory):
@@ -253,8 +253,8 @@ def component_figures(
     origin = uptime.seconds(midnight(first, tz))
     skipped = (first - bounds[0][0]).days if bounds else 0
     external = any(incident.cause == "external" for incident in own)
-    # The figures of a compacted history, before its raw samples, were worked out by an earlier build (memo):
-    # only the time since is worked out again, and joined to them (Before).
+    # What the history adds up to before the month of its newest sample was worked out by an earlier build
+    # (memo): only the time since is worked out again, and joined to it (Before).
     cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
     key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
     kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
@@ -341,8 +341,8 @@ def component_figures(
 
 
 class Memo(Protocol):
-    """Where the figures of a compacted history are kept between builds (cache.FiguresCache): plain data by
-    component and key, which a different key never returns."""
+    """Where what a component's history adds up to before the current month is kept between builds
+    (cache.FiguresCache): plain data by component and key, which a different key never returns."""
 
     salt: bytes  # what else the figures depend on: the code that works them out
 
@@ -353,13 +353,15 @@ class Memo(Protocol):
 
 @dataclass(frozen=True)
 class Before:
-    """What one component's history adds up to before ``cut``, the end of its compacted runs or its first raw
-    sample, whichever is first: its segments up to then (uptime.before), with those of its SLA figure where an
-    external incident makes them differ; its days that end by then; and the days its runs of failures mark.
+    """What one component's history adds up to before ``cut``, where the month of its newest sample starts
+    (_cut): its compacted runs and the raw months that are over. Its segments up to then (uptime.before), with
+    those of its SLA figure where an external incident makes them differ; its days that end by then; the days
+    its runs of failures mark; and each day of its samples before then with the statuses seen.
 
-    A probe run adds to the raw samples only, so the next build takes these as they were, works out the
+    A probe run adds to the current month only, so the next build takes these as they were, works out the
     segments from ``cut`` on alone (uptime.segments with since) and joins them: the same figures, without
-    going over fifteen years of runs again. The key (_before_key) holds everything they are made from.
+    going over fifteen years of runs and months of samples again. The key (_before_key) holds everything they
+    are made from; a new month moves the cut, and they are made again once.
     """
 
     cut: int

@@ -1,6 +1,7 @@
-"""What a compacted history adds up to, kept between builds (figures.Before in .cache/statusgen/figures/): a
-build that takes it and works out only the time since is the build that works out everything, byte for byte,
-and anything it is made from changing makes it again.
+"""What a history adds up to before the current month (its compacted runs and the months that are over), kept
+between builds (figures.Before in .cache/statusgen/figures/): a build that takes it and works out only the time
+since is the build that works out everything, byte for byte, and anything it is made from changing makes it
+again.
 
 The site here: two years and nine months of compacted runs (a day a run, half an hour down every seventh day)
 and October and November 2026 as raw 5-minute samples, for a component of status.yml and for an instance, which only its
