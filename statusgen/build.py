@@ -219,7 +219,7 @@ def _never_found(
         n=len(recorded.samples),
     )
     problem = Problem(f"{shown_path(config.history_dir)}/{component.id}", 1, message, warning=True)
-    return {**history, component.id: replace(recorded, samples=())}, [problem]
+    return {**history, component.id: replace(recorded, samples=(), sources=())}, [problem]
 
 
 @dataclass(frozen=True)

@@ -47,14 +47,15 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
         for s in samples[bisect.bisect_left(samples, since, key=attrgetter("time")) :]
         if s.latency_ms is not None and s.status != "down"
     ]
-    times = [sample.time for sample in timed]
+    times = list(map(attrgetter("time"), timed))
+    latencies: list[int] = list(map(attrgetter("latency_ms"), timed))  # none is None (left out above)
     by_day: dict[date, list[int]] = {}  # each day's latencies, in order
     low = bisect.bisect_left(times, start)
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         high = bisect.bisect_left(times, int(midnight(day + timedelta(days=1), tz).timestamp()), low)
         if high > low:
-            by_day[day] = sorted(int(sample.latency_ms or 0) for sample in timed[low:high])
+            by_day[day] = sorted(latencies[low:high])
         low = high
     recent = timed[bisect.bisect_left(times, end - 86400) : bisect.bisect_right(times, end)]
     if not by_day and not recent:

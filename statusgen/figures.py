@@ -15,9 +15,10 @@ import marshal
 import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import add, attrgetter, itemgetter
 from typing import Protocol
 
 from . import parallel, sla, status, uptime, verdict
@@ -293,17 +294,25 @@ def component_figures(
     marked = kept.marked if kept is not None else _marked((run for h in series for run in h.runs), tz)
     for day, status_seen in marked:
         probed[day].add(status_seen)
+    target = config.target(component)
+    month_spans, year_spans = sla.months(first, now, tz), sla.years(first, now, tz)
     if kept is not None:
         days = [*kept.days, *uptime.daily(bounds[skipped + len(kept.days) :], parts, era_start)]
+        months = [*kept.months, *sla.periods(month_spans[len(kept.months) :], parts, sla_parts, era_start, target)]
+        years = [*kept.years, *sla.periods(year_spans[len(kept.years) :], parts, sla_parts, era_start, target)]
     else:
         days = uptime.daily(bounds[skipped:], parts, era_start)
+        months = sla.periods(month_spans, parts, sla_parts, era_start, target)
+        years = sla.periods(year_spans, parts, sla_parts, era_start, target)
         if memo is not None and key and cut is not None:
             ended = bisect.bisect_right(bounds, cut, lo=skipped, key=itemgetter(2)) - skipped  # days over by the cut
             statuses = [sample.status for sample in past[:before_cut]]
             sampled = list(dict.fromkeys(zip(sample_days[:before_cut], statuses, strict=True)))
-            made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled)
+            over = [period for period, span in zip(months, month_spans, strict=True) if span[3] <= cut]
+            over_years = [period for period, span in zip(years, year_spans, strict=True) if span[3] <= cut]
+            made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled,
+                               over, over_years)  # fmt: skip
             memo.put(component.id, key, made)
-    target = config.target(component)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)
     readings = [
@@ -330,8 +339,8 @@ def component_figures(
         probed=_shared(probed),
         windows=_windows(parts, era_start, first, now, tz),
         charts=response_charts(past, now, tz, BAR_DAYS),
-        months=tuple(sla.periods(sla.months(first, now, tz), parts, sla_parts, era_start, target)),
-        years=tuple(sla.periods(sla.years(first, now, tz), parts, sla_parts, era_start, target)),
+        months=tuple(months),
+        years=tuple(years),
         places=_places(readings, records, component, config, own, now, bounds[skipped:], vouched_from) if shown else (),
         down_from=said.down_from if said else (),
         stale_places=said.stale if said and shown else (),
@@ -356,7 +365,8 @@ class Before:
     """What one component's history adds up to before ``cut``, where the month of its newest sample starts
     (_cut): its compacted runs and the raw months that are over. Its segments up to then (uptime.before), with
     those of its SLA figure where an external incident makes them differ; its days that end by then; the days
-    its runs of failures mark; and each day of its samples before then with the statuses seen.
+    its runs of failures mark; each day of its samples before then with the statuses seen; and the figures of
+    its months and years that end by then.
 
     A probe run adds to the current month only, so the next build takes these as they were, works out the
     segments from ``cut`` on alone (uptime.segments with since) and joins them: the same figures, without
@@ -370,6 +380,8 @@ class Before:
     days: list[uptime.DailyUptime]
     marked: list[tuple[date, str]]
     sampled: list[tuple[date, str]]  # each day of the samples before the cut with each status, as first seen
+    months: list[sla.Period]
+    years: list[sla.Period]
 
     @staticmethod
     def made(
@@ -379,20 +391,35 @@ class Before:
         ended: list[uptime.DailyUptime],
         marked: list[tuple[date, str]],
         sampled: list[tuple[date, str]],
+        months: list[sla.Period],
+        years: list[sla.Period],
     ) -> object:
         """The plain data a Memo keeps (tuples, numbers and text; days as ordinals), from the segments, the days
-        that end by ``cut`` and the days marked."""
+        that end by ``cut``, the days marked and the periods that end by ``cut``.
+
+        Most days read alike (up all day): the days are kept as the first day's ordinal, each distinct set of
+        figures once, and each day's index into them."""
 
         def plain(found: list[uptime.Segment]) -> list[tuple[int, int, int, bool, bool]]:
             return [(p.start, p.end, p.weight, p.maintenance, p.no_data) for p in uptime.before(found, cut)]
 
+        def dated(found: list[tuple[date, str]]) -> tuple[list[int], list[str]]:
+            return [day.toordinal() for day, _ in found], [status_seen for _, status_seen in found]
+
+        def periods(found: list[sla.Period]) -> list[tuple[object, ...]]:
+            return [(p.label, p.start.toordinal(), *_period_figures(p)) for p in found]
+
+        alike: dict[tuple[object, ...], int] = {}
+        index = [alike.setdefault(tuple(day[1:]), len(alike)) for day in ended]
         return (
             cut,
             plain(parts),
             plain(sla_parts) if sla_parts is not None else None,
-            [(day.date.toordinal(), *day[1:]) for day in ended],
-            [(day.toordinal(), status_seen) for day, status_seen in marked],
-            [(day.toordinal(), status_seen) for day, status_seen in sampled],
+            (ended[0].date.toordinal() if ended else 0, list(alike), index),
+            dated(marked),
+            dated(sampled),
+            periods(months),
+            periods(years),
         )
 
     @classmethod
@@ -400,30 +427,57 @@ class Before:
         """Back from what ``made`` gave, for a component whose days are ``bounds`` (uptime.day_bounds); None for
         anything else (an entry of another version, or of other days).
 
-        Most days read alike (up all day): their figures are one tuple, and each day takes its date from
-        ``bounds``, as uptime.daily does, so that fifteen years of days cost one record each, not one more
-        copy of every number in them."""
-        if not isinstance(value, tuple) or len(value) != 6 or len(value[3]) > len(bounds):
+        Each day takes its date from ``bounds``, as uptime.daily does, and its figures are shared with the
+        days that read alike, so that fifteen years of days cost one record each, not one more copy of every
+        number in them; they are put together at C speed."""
+        if not isinstance(value, tuple) or len(value) != 8:
             return None
         try:
-            segments = [uptime.Segment(*part) for part in value[1]]
-            alike: dict[tuple[object, ...], tuple[object, ...]] = {}
-            days = []
-            for (ordinal, *figures), (day, _, _) in zip(value[3], bounds, strict=False):
-                if ordinal != day.toordinal():
-                    return None
-                shared = alike.setdefault(tuple(figures), tuple(figures))
-                days.append(tuple.__new__(uptime.DailyUptime, (day, *shared)))
+            first, alike, index = value[3]
+            if len(index) > len(bounds) or (index and first != bounds[0][0].toordinal()):
+                return None
+            rows = [tuple(row) for row in alike]
+            dates = zip([day for day, _, _ in bounds[: len(index)]])
+            days = list(map(tuple.__new__, repeat(uptime.DailyUptime), map(add, dates, map(rows.__getitem__, index))))
+            segments = _segments(value[1])
             return cls(
                 int(value[0]),
                 segments,
-                [uptime.Segment(*part) for part in value[2]] if value[2] is not None else segments,
+                _segments(value[2]) if value[2] is not None else segments,
                 days,
-                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[4]],
-                [(date.fromordinal(day), str(status_seen)) for day, status_seen in value[5]],
+                _undated(value[4]),
+                _undated(value[5]),
+                [_period(row) for row in value[6]],
+                [_period(row) for row in value[7]],
             )
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError):
             return None
+
+
+def _segments(found: list[tuple[int, int, int, bool, bool]]) -> list[uptime.Segment]:
+    """Segments back from their plain tuples, at C speed: fifteen years of outages are thousands of them."""
+    if set(map(len, found)) - {len(uptime.Segment._fields)}:
+        raise ValueError("a segment of another shape")
+    return list(map(tuple.__new__, repeat(uptime.Segment), found))
+
+
+def _period_figures(period: sla.Period) -> tuple[object, ...]:
+    """A period's figures after its label and first day, in the order of its fields."""
+    return tuple(getattr(period, name.name) for name in fields(sla.Period)[2:])
+
+
+def _period(row: tuple[object, ...]) -> sla.Period:
+    label, ordinal, *rest = row
+    if not isinstance(ordinal, int):
+        raise TypeError("a period's first day is an ordinal")
+    return sla.Period(str(label), date.fromordinal(ordinal), *rest)  # type: ignore[arg-type]  # plain data
+
+
+def _undated(found: tuple[list[int], list[str]]) -> list[tuple[date, str]]:
+    ordinals, statuses = found
+    if len(ordinals) != len(statuses):
+        raise ValueError("days and statuses differ in number")
+    return list(zip(map(date.fromordinal, ordinals), map(str, statuses), strict=True))
 
 
 def _shared(probed: dict[date, set[str]]) -> dict[date, frozenset[str]]:
@@ -489,17 +543,37 @@ def _before_key(
     first: date,
     vouched_from: datetime | None,
 ) -> str:
-    """A digest of everything Before is made from: the code, the component as configured, the site's zone
-    and gap, its first day, the cut, where its time is vouched for from, its incidents, its runs and its
-    samples before the cut."""
+    """A digest of everything Before is made from: the code, the component as configured, the site's zone,
+    gap and target, its first day, the cut, where its time is vouched for from, its incidents, its runs and its
+    samples before the cut.
+
+    The runs and samples are those of the files they were read from when the history says which
+    (ComponentHistory.sources): the runs' files and each month's file that ends by the cut, whose samples are
+    all before it. Digests of a few files cost far less than going over months of samples."""
     digest = hashlib.sha256(memo.salt)
     vouched = uptime.seconds(vouched_from) if vouched_from is not None else None
-    settings = (component, config.timezone.key, config.max_gap, first, cut, vouched, own)
+    settings = (component, config.timezone.key, config.max_gap, config.target(component), first, cut, vouched, own)
     digest.update(pickle.dumps(settings, protocol=5))
+    if recorded.sources and cut is not None:
+        digest.update(b"files\0")
+        for name, found in recorded.sources:
+            ends = _month_end(name)
+            if ends is None or ends <= cut:
+                digest.update(name.encode() + b"\0" + found)
+        return digest.hexdigest()
     digest.update(marshal.dumps(tuple(zip(*recorded.runs, strict=True))))
     before = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
     digest.update(marshal.dumps(tuple(zip(*recorded.samples[:before], strict=True))))  # the months that are over
     return digest.hexdigest()
+
+
+def _month_end(name: str) -> int | None:
+    """Where the month of a month's file ("2026-11.csv") ends (UTC seconds); None for any other file."""
+    try:
+        start = datetime.strptime(name.removesuffix(".csv"), "%Y-%m").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return uptime.seconds(start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1))
 
 
 def _time(sample: ProbeSample) -> int:

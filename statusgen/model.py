@@ -424,6 +424,10 @@ class ComponentHistory:
     runs: tuple[Run, ...] = ()
     samples: tuple[ProbeSample, ...] = ()
     bandwidth: tuple[BandwidthSample, ...] = ()
+    # The files its runs and samples were read from, as (name, SHA-256 of the bytes parsed), while they are
+    # exactly what those files parse to (recorded.read_folder with a cache); empty once anything is taken out
+    # or added. It keys what the figures keep between builds (figures.Before) without going over the samples.
+    sources: tuple[tuple[str, bytes], ...] = field(default=(), compare=False)
 
 
 def first_moment(histories: Iterable[ComponentHistory]) -> int | None:

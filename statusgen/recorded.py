@@ -24,6 +24,7 @@ from pathlib import Path
 from .cache import Columns, ParseCache, warm
 from .history import (
     BANDWIDTH_FILES,
+    COMPACTED,
     HEADER,
     LEEWAY,
     RUNS,
@@ -74,10 +75,13 @@ def read_folder(
     strays = problems if strays is None else strays
     done = compacted_months(folder, problems, shown_root)
     runs_path = folder / RUNS
+    sources: list[tuple[str, bytes]] = []  # with a cache only: what the figures kept between builds are keyed on
+    if cache is not None:
+        sources.append((COMPACTED, _digest(folder / COMPACTED)))
     if cache is not None and runs_path.is_file():
         every_run: list[Run] = []
         with contextlib.suppress(Unreadable):
-            every_run = in_order(cached_runs(cache, runs_path, problems, f"{shown_root}/{RUNS}"))
+            every_run = in_order(cached_runs(cache, runs_path, problems, f"{shown_root}/{RUNS}", sources))
     else:
         every_run = read_runs(runs_path, problems, f"{shown_root}/{RUNS}")
     runs = [r for r in every_run if r.month in done]
@@ -96,10 +100,21 @@ def read_folder(
                 _late(path, done[path.stem], [r for r in runs if r.month == path.stem], shown, strays)
                 continue
             found = (
-                read_samples(path, problems, shown) if cache is None else cached_samples(cache, path, problems, shown)
+                read_samples(path, problems, shown)
+                if cache is None
+                else cached_samples(cache, path, problems, shown, sources)
             )
             samples += _own_month(found, span, path, shown, strays)
-    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)), _measurements(folder, problems, shown_root))
+    measured = _measurements(folder, problems, shown_root)
+    return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)), measured, tuple(sources))
+
+
+def _digest(path: Path) -> bytes:
+    """The SHA-256 of a small file's bytes; of nothing when it cannot be read (so of no file)."""
+    try:
+        return hashlib.sha256(read_data(path, "", Problems())).digest()
+    except Unreadable:
+        return hashlib.sha256().digest()
 
 
 def _measurements(folder: Path, problems: Problems, shown_root: str) -> tuple[BandwidthSample, ...]:
@@ -119,17 +134,26 @@ def _measurements(folder: Path, problems: Problems, shown_root: str) -> tuple[Ba
     return tuple(found[moment] for moment in sorted(found))
 
 
-def cached_samples(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[ProbeSample]:
-    """What ``history.read_samples`` returns for ``path``, from the cache where it can be."""
+def cached_samples(
+    cache: ParseCache, path: Path, problems: Problems, shown: str, sources: list[tuple[str, bytes]] | None = None
+) -> list[ProbeSample]:
+    """What ``history.read_samples`` returns for ``path``, from the cache where it can be; the digest of the
+    bytes read is added to ``sources`` (see ComponentHistory.sources)."""
     data = read_data(path, shown, problems)  # raises Unreadable, with a warning
+    if sources is not None:
+        sources.append((path.name, hashlib.sha256(data).digest()))
     columns = cache.columns(path, "samples", data, _sample_columns, problems, shown)
     return list(map(tuple.__new__, repeat(ProbeSample), zip(*columns, strict=True))) if columns[0] else []
 
 
-def cached_runs(cache: ParseCache, path: Path, problems: Problems, shown: str) -> list[Run]:
+def cached_runs(
+    cache: ParseCache, path: Path, problems: Problems, shown: str, sources: list[tuple[str, bytes]] | None = None
+) -> list[Run]:
     """The runs of a ``runs.csv`` in file order, malformed lines skipped with a warning, from the cache where it
-    can be."""
+    can be; the digest of the bytes read is added to ``sources``."""
     data = read_data(path, shown, problems)
+    if sources is not None:
+        sources.append((path.name, hashlib.sha256(data).digest()))
     columns = cache.columns(path, "runs", data, _run_columns, problems, shown)
     return list(map(tuple.__new__, repeat(Run), zip(*columns, strict=True))) if columns[0] else []
 

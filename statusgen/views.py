@@ -8,6 +8,8 @@ the bar. Templates decide no status and do no arithmetic.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -130,7 +132,7 @@ class ComponentView:
     # that the days of fifteen years are not all held, or all made, by one process.
     make_calendar: Callable[[int], CalendarYear] | None = None
     # What the calendar of a year is made from (days, probe statuses, incidents by day), for year_inputs.
-    make_year_days: Callable[[int], tuple[object, ...]] | None = None
+    make_year_days: Callable[[int], bytes] | None = None
     excused: dict[str, tuple[IncidentView, ...]] = field(default_factory=dict)  # month → external or maintenance
     # Where the probes run from several places (or from one that is not the home place); empty otherwise.
     places: tuple[PlaceView, ...] = ()
@@ -480,9 +482,10 @@ def history_page_inputs(year: YearView, page: HistoryPage) -> tuple[object, ...]
 
 
 class _YearDays:
-    """What the calendar of each year of one component is made from: each day's figures (without the date,
-    which follows from the first), its probe statuses and the incidents touching it (by slug, each incident's
-    inputs once). Grouped by year once, by the worker that asks first (ComponentView.year_inputs)."""
+    """What the calendar of each year of one component is made from, as a digest: each day's figures (without
+    the date, which follows from the first), its probe statuses and the incidents touching it (by slug, each
+    incident's inputs once). Grouped by year once, by the worker that asks first, and worked out once a year
+    for all the languages (ComponentView.year_inputs)."""
 
     def __init__(
         self,
@@ -493,17 +496,29 @@ class _YearDays:
         self.days = days
         self.probed = probed
         self.touching = touching
+        self._digests: dict[int, bytes] = {}
 
     @cached_property
     def _by_year(self) -> dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]]:
         found: dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]] = {}
+        ordered: dict[frozenset[str], tuple[str, ...]] = {}  # the days share a few sets (figures._shared)
         for day in sorted(self.probed):
-            found.setdefault(day.year, ([], []))[0].append((day.toordinal(), tuple(sorted(self.probed[day]))))
+            seen = self.probed[day]
+            names = ordered.get(seen)
+            if names is None:
+                names = ordered[seen] = tuple(sorted(seen))
+            found.setdefault(day.year, ([], []))[0].append((day.toordinal(), names))
         for day, views in self.touching:
             found.setdefault(day.year, ([], []))[1].append((day.toordinal(), tuple(v.incident.slug for v in views)))
         return found
 
-    def __call__(self, year: int) -> tuple[object, ...]:
+    def __call__(self, year: int) -> bytes:
+        digest = self._digests.get(year)
+        if digest is None:
+            digest = self._digests[year] = hashlib.sha256(pickle.dumps(self._inputs(year), protocol=5)).digest()
+        return digest
+
+    def _inputs(self, year: int) -> tuple[object, ...]:
         if not self.days:
             return ()
         first = self.days[0].date
@@ -514,7 +529,7 @@ class _YearDays:
         incidents = {v.incident.slug: v for day, views in self.touching if day.year == year for v in views}
         return (
             start,
-            tuple(tuple(day)[1:] for day in shown),
+            tuple(zip(*shown, strict=True))[1:],  # each figure of the days, a column each: at C speed
             tuple(probed),
             tuple(touching),
             tuple(incident_inputs(incidents[slug]) for slug in sorted(slugs)),
