@@ -168,7 +168,14 @@ def site_figures(
         figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks, memo)
         return figures, since, found
 
-    every = parallel.mapped(worked_out, list(config.components), processes if heavy else 1)
+    if heavy and processes > 1:
+        # What a worker sends back is pickled, and fifteen years of days are most of it: they go packed, and
+        # come back sharing this process's dates (bounds) and figures.
+        sent = parallel.mapped(lambda c: _Packed.of(*worked_out(c)), list(config.components), processes)
+        dates = [day for day, _, _ in bounds]
+        every = [packed.unpacked(dates) for packed in sent]
+    else:
+        every = [worked_out(component) for component in config.components]
     components = {c.id: figures for c, (figures, _, _) in zip(config.components, every, strict=True)}
     recent_since = now - timedelta(days=RECENT_DAYS)
     phases = {i.slug: incident_figures(i, now) for i in incidents}
@@ -193,6 +200,60 @@ def site_figures(
         since={c.id: since for c, (_, since, _) in zip(config.components, every, strict=True) if since is not None},
         found={c.id: found for c, (_, _, found) in zip(config.components, every, strict=True) if found is not None},
     )
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """One component's figures as a worker sends them back (site_figures): its days as the ordinal of the
+    first, each distinct set of day figures once and each day's index into them; the days' probe statuses
+    likewise. Pickled, that is a few kilobytes where fifteen years of days, a date and six numbers each, are
+    hundreds."""
+
+    figures: Figures  # without its days and probe statuses
+    since: date | None
+    found: object
+    first: int
+    rows: list[tuple[object, ...]]
+    index: list[int]
+    probed_days: list[int]
+    sets: list[frozenset[str]]
+    probed_index: list[int]
+
+    @classmethod
+    def of(cls, figures: Figures, since: date | None, found: object) -> _Packed:
+        days = figures.days
+        first = days[0].date.toordinal() if days else 0
+        if days and days[-1].date.toordinal() - first != len(days) - 1:
+            raise ValueError("the days of a component follow each other")  # as uptime.daily makes them
+        rows: dict[tuple[object, ...], int] = {}
+        index = [rows.setdefault(day[1:], len(rows)) for day in days]
+        sets: dict[frozenset[str], int] = {}
+        probed_index = [sets.setdefault(seen, len(sets)) for seen in figures.probed.values()]
+        return cls(
+            replace(figures, days=[], probed={}),
+            since,
+            found,
+            first,
+            list(rows),
+            index,
+            [day.toordinal() for day in figures.probed],
+            list(sets),
+            probed_index,
+        )
+
+    def unpacked(self, dates: list[date]) -> tuple[Figures, date | None, object]:
+        """The figures as they were made, their days dated from ``dates`` (the site's, each day once)."""
+        offset = self.first - dates[0].toordinal() if dates else 0
+        shown = dates[offset : offset + len(self.index)] if offset >= 0 else []
+        if len(shown) != len(self.index):
+            shown = [date.fromordinal(self.first + n) for n in range(len(self.index))]
+        days = list(
+            map(tuple.__new__, repeat(uptime.DailyUptime), map(add, zip(shown), map(self.rows.__getitem__, self.index)))
+        )
+        start = dates[0].toordinal() if dates else 0
+        known = [dates[n - start] if 0 <= n - start < len(dates) else date.fromordinal(n) for n in self.probed_days]
+        probed = dict(zip(known, map(self.sets.__getitem__, self.probed_index), strict=True))
+        return replace(self.figures, days=days, probed=probed), self.since, self.found
 
 
 def _records(config: Config, component: Component, history: dict[str, ComponentHistory]) -> dict[str, ComponentHistory]:
