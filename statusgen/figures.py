@@ -12,7 +12,6 @@ import bisect
 import hashlib
 import heapq
 import marshal
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -32,6 +31,7 @@ from .model import (
     ProbeSample,
     Run,
     Update,
+    canonical,
     first_moment,
     place_folder,
 )
@@ -614,7 +614,7 @@ def _before_key(
     digest = hashlib.sha256(memo.salt)
     vouched = uptime.seconds(vouched_from) if vouched_from is not None else None
     settings = (component, config.timezone.key, config.max_gap, config.target(component), first, cut, vouched, own)
-    digest.update(pickle.dumps(settings, protocol=5))
+    digest.update(canonical(settings))
     if recorded.sources and cut is not None:
         digest.update(b"files\0")
         for name, found in recorded.sources:

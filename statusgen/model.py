@@ -8,6 +8,8 @@ library and ``schema.py``, whose declarations give the defaults below.
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -435,3 +437,18 @@ def first_moment(histories: Iterable[ComponentHistory]) -> int | None:
     is sorted by time)."""
     times = [t for h in histories for t in [run.start for run in h.runs[:1]] + [s.time for s in h.samples[:1]]]
     return min(times, default=None)
+
+
+def canonical(value: object) -> bytes:
+    """``value`` pickled without the memo: the same values give the same bytes however their objects are shared.
+
+    Pickle writes an object met twice as a reference to the first, so two equal values can pickle apart: a
+    figure worked out afresh shares one date between two fields, the same figure kept from the last build has
+    two. What keys a cache (figures.Before, render.Settled) must not tell them apart. Values with a cycle are
+    refused (ValueError); those keys hold none.
+    """
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=5)
+    pickler.fast = True  # no memo: every object is written out where it is met
+    pickler.dump(value)
+    return stream.getvalue()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import pickle
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -32,7 +31,7 @@ from .cache import folder_digest
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
 from .ical import render_calendar
-from .model import Config, Message
+from .model import Config, Message, canonical
 from .problems import InputError, Problem
 from .uptime import DailyUptime
 from .views import (
@@ -350,7 +349,7 @@ def site_key(view: SiteView, languages: list[Language], templates: Path) -> byte
             digest.update(f"{library} {metadata.version(library)}\0".encode())
     digest.update(folder_digest(Path(__file__).resolve().parent) + folder_digest(templates))
     zone = times.zone_label(view.now.astimezone(view.config.timezone))
-    digest.update(pickle.dumps((view.config, [lang.code for lang in languages], zone), protocol=5))
+    digest.update(canonical((view.config, [lang.code for lang in languages], zone)))
     return digest.digest()
 
 
@@ -365,7 +364,7 @@ class Settled:
     def key(self, *inputs: object) -> str:
         """The key of what one file is made from: a change to any of it changes the key (the same inputs, the
         same key). A page's: its language, path, template and records (views.year_inputs and the like)."""
-        return hashlib.sha256(self.site + pickle.dumps(inputs, protocol=5)).hexdigest()
+        return hashlib.sha256(self.site + canonical(inputs)).hexdigest()
 
     def made(self, relative: str, key: str, make: Callable[[], bytes]) -> Made:
         """The file at ``relative`` whose inputs have ``key``: kept from the last build if it left it with that

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from . import schema, sla, status, uptime
 from .charts import Chart
 from .figures import BAR_DAYS, Figures, IncidentFigures, SiteFigures
 from .markup import to_html
-from .model import Component, Config, Html, Incident, ProbeSample, Text, Update
+from .model import Component, Config, Html, Incident, ProbeSample, Text, Update, canonical
 
 # Caps that keep every page bounded however long the history grows: a list longer than its
 # cap shows the newest and points to the pages that hold the rest.
@@ -515,7 +514,7 @@ class _YearDays:
     def __call__(self, year: int) -> bytes:
         digest = self._digests.get(year)
         if digest is None:
-            digest = self._digests[year] = hashlib.sha256(pickle.dumps(self._inputs(year), protocol=5)).digest()
+            digest = self._digests[year] = hashlib.sha256(canonical(self._inputs(year))).digest()
         return digest
 
     def _inputs(self, year: int) -> tuple[object, ...]:

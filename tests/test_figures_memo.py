@@ -22,6 +22,7 @@ import pytest
 from statusgen import uptime
 from tests.conftest import ROOT, Site
 from tests.test_build import digest
+from tests.test_reuse import mark, marked
 
 CONFIG = """\
 title: Uji
@@ -169,6 +170,25 @@ def test_kept_figures_give_the_build_from_nothing_and_follow_what_they_are_made_
     december = entries(site)
     same_as_from_nothing(cli, site, "2026-12-01T08:15+08:00", "december-probed")
     assert entries(site) == december
+
+
+def test_the_years_that_are_over_are_kept_by_the_build_after_a_build_from_nothing(cli, site) -> None:
+    # The build from nothing works out the figures of every month and year; the next takes those that end by
+    # the cut from what the first kept. A history that starts within a month has its first day as the start of
+    # its first month and of its first year: one date object for two fields, where the kept figures have two.
+    # Equal figures must give equal page keys however their objects are shared (model.canonical); the first
+    # year's pages used to be made again on every build.
+    config = site.root / "status.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("2024-01-01", "2024-01-14"), encoding="utf-8")
+    cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:00+08:00")
+    years = sorted(site.out.glob("components/*/202[45]/index.html"))
+    assert len(years) == 4  # spse and ujikab, 2024 and 2025
+    for page in years:
+        mark(page)
+    append_sample(site, "2026-11-26T02:00:00Z")
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:05+08:00")
+    assert run.code == 0, run.err
+    assert [page.relative_to(site.out).as_posix() for page in years if not marked(page)] == []
 
 
 def test_an_entry_of_another_key_or_unreadable_is_not_taken(cli, site) -> None:
