@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from . import __version__, parallel
+from . import __version__
 from .cache import FOLDER as CACHE
 from .cache import FiguresCache, ParseCache
 from .config import load_config
@@ -24,7 +24,7 @@ from .model import Component, ComponentHistory, Config, Incident, Message, first
 from .output import MARKER, check_output, marker, read_reuse, remember, write_reuse, write_site
 from .parallel import workers
 from .problems import InputError, Problem, Problems
-from .recorded import read_folder, read_history, screened
+from .recorded import first_times, read_folder, read_history, screened
 from .render import TEMPLATES, site_jobs
 from .times import FIRST_YEAR, iso, midnight, parse_datetime, zone_label
 from .views import site_view
@@ -256,6 +256,13 @@ class HistoryReader:
             first_moment(kept.values()),
         )
 
+    def first_guess(self, config: Config, component: Component, now: datetime) -> int | None:
+        """Where the history of one component seems to start (recorded.first_times), without reading it; a time
+        that screening would set aside (before its start may be, or after now) is no guess."""
+        low, high = _screen_start(config, component), int(now.timestamp()) + LEEWAY
+        times = [t for key in config.folders(component) for t in first_times(self.folder / key) if low <= t <= high]
+        return min(times, default=None)
+
     def size(self) -> int:
         """Bytes of history on disk: whether the figures are worth forking workers for."""
         return sum(entry.stat().st_size for entry in _files(self.folder))
@@ -429,19 +436,19 @@ def _read_and_figured(
     A site without history_start must learn where its history starts (resolve_start) before its figures. The
     start the last build found, kept in ``cache``, is taken as it stands, and the figures' own reading tells
     whether it still does: when it does not (history older than any before), they are worked out again from
-    the start found. Without a start kept, a first pass over the history keeps only each component's first
-    moment."""
+    the start found. Without a start kept, where the first lines of each folder's oldest files say it starts
+    is taken so, and checked the same way: a folder out of order costs the figures worked out twice."""
     # Read and screened as the inputs stand (history_start perhaps not yet known), as check_timeline does.
     unresolved = inputs.config
     heavy = reader.size() >= HEAVY_BYTES
-    shares = processes if heavy else 1
     known = None
     if unresolved.history_start is None:
         known = _kept_start(cache, inputs, now) if cache is not None else None
         if known is None:
-            everyone = list(unresolved.components)
-            firsts = parallel.mapped(lambda c: reader.read(unresolved, c, now)[1].first, everyone, shares)
-            known = resolve_start(inputs, now, [first for first in firsts if first is not None])
+            # Without a start kept, a guess from the first lines of each folder's oldest files: the figures'
+            # reading below confirms it, or works them out again from the start it finds.
+            guesses = [reader.first_guess(unresolved, component, now) for component in unresolved.components]
+            known = resolve_start(inputs, now, [first for first in guesses if first is not None])
     by_id = {c.id: c for c in unresolved.components}
     uplinks: dict[str, ComponentHistory] = {}  # what each inside place's verdict draws on: its uplink's samples
     for vantage in unresolved.vantages:

@@ -117,6 +117,31 @@ def _digest(path: Path) -> bytes:
         return hashlib.sha256().digest()
 
 
+GUESS_BYTES = 4096  # of the head of a file read to guess where a folder's history starts
+
+
+def first_times(folder: Path) -> list[int]:
+    """The times of the first run of a folder's runs.csv and of the first sample of its oldest month, from the
+    first few kilobytes of each: where its history seems to start. Only a guess (a file is not always in
+    order, and strays are not screened out), which a reading of the whole folder confirms or corrects."""
+    found = []
+    months = sorted(path for path in folder.glob("????-??.csv") if path.is_file())
+    heads = [(folder / RUNS, RUNS_HEADER), *((path, HEADER) for path in months[:1])]
+    for path, header in heads:
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(GUESS_BYTES)
+        except OSError:
+            continue
+        whole = head[: head.rfind(b"\n") + 1]  # the lines read whole
+        lines = lines_of(whole, "", Problems(), 0, header)
+        if header == RUNS_HEADER:
+            found += [run.start for run in parse_run_lines(lines, Problems(), "")[:1]]
+        else:
+            found += [sample.time for sample in parse_lines(lines, Problems(), "")[:1]]
+    return found
+
+
 def _measurements(folder: Path, problems: Problems, shown_root: str) -> tuple[BandwidthSample, ...]:
     """Every throughput measurement of one folder, sorted by time, one per time; those dated outside their file's
     month are left out (a wrong clock)."""

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from statusgen.uptime import Segment, daily, unvouched
-from tests.conftest import Run, Site
+from tests.conftest import Run, Site, every_day
 
 NOW = "2026-12-05T10:00+07:00"  # a Saturday morning in WIB; 03:00 UTC
 
@@ -355,3 +355,36 @@ def test_time_no_record_vouches_for_is_no_data() -> None:
     # A whole day of it (86 400 s) is a day with no uptime figure, all its minutes no data.
     (day,) = daily([(date(2026, 12, 5), 0, 86400)], unvouched([], 0, datetime.fromtimestamp(86400, UTC)))
     assert (day.uptime, day.no_data_minutes) == (None, 1440.0)
+
+
+def test_a_build_from_nothing_guesses_the_start_from_the_first_lines_and_checks_the_guess(
+    make_site, cli, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a kept start, a build takes where the history starts from the first line of runs.csv and of the
+    oldest month's file, and reads each history once; a file out of order makes that guess wrong, which the
+    reading finds and puts right (that history is read again): the site is the one the files in order make."""
+    import statusgen.build
+
+    reads: list[str] = []
+    read = statusgen.build.HistoryReader.read
+
+    def counted(self, config, component, now):  # type: ignore[no-untyped-def]
+        reads.append(component.id)
+        return read(self, config, component, now)
+
+    monkeypatch.setattr(statusgen.build.HistoryReader, "read", counted)
+    # 2024-05-09T17:00Z is 2024-05-10 00:00 WIB; 2024-05-20T05:00Z is 2024-05-20 12:00 WIB.
+    earliest, later = "2024-05-09T17:00:00Z,down,503,40,status,60", "2024-05-20T05:00:00Z,up,200,120,,60"
+    site = bare_site(make_site)
+    for name, lines, expected in (("in-order", (earliest, later), ["spse"]),
+                                  ("out-of-order", (later, earliest), ["spse", "spse"])):  # fmt: skip
+        write_samples(site, "2024-05", *lines)  # out of order, the first line says 2024-05-20: a wrong guess
+        reads.clear()
+        run = cli("build", "--config", site.config, "--out", tmp_path / name, "--now", NOW, "--no-cache")
+        assert run.code == 0, run.err
+        assert reads == expected, name
+    for relative in ("api/v1/components/spse/daily/2024.json", "history/index.html", "sla/index.html",
+                     "components/spse/index.html", "index.html"):  # fmt: skip
+        ours, theirs = (tmp_path / "out-of-order" / relative), (tmp_path / "in-order" / relative)
+        assert ours.read_bytes() == theirs.read_bytes(), relative
+    assert every_day(tmp_path / "out-of-order", "spse")[0]["date"] == "2024-05-10"  # not the guess, 2024-05-20
