@@ -160,12 +160,14 @@ class DayWords:
 
 def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = True) -> DayWords:
     """A day in words: its date (unless ``dated`` is false: a calendar's grid tells it), its level, its figures,
-    where they come from (unless ``sourced`` is false: the page says it) and the titles of its incidents."""
+    where they come from (unless ``sourced`` is false: the page says it) and the titles of its incidents.
+    A calendar's day (not ``dated``) gives its uptime as a bare percentage, which its page explains once."""
     words = [lang.long_date(day.date)] if dated else []
     words.append(lang.t(f"day_level.{day.level}"))
     figures = day.figures
     if figures is not None and day.level != "nodata":
-        words.append(lang.t("day.uptime", value=lang.percent(figures.uptime)))
+        uptime = lang.percent(figures.uptime)
+        words.append(lang.t("day.uptime", value=uptime) if dated else uptime)
         if figures.downtime_minutes:
             words.append(lang.t("day.downtime", duration=lang.duration(figures.downtime_minutes * 60)))
         if figures.maintenance_minutes:
@@ -228,12 +230,14 @@ class DayCells:
                           f"{words.html}</span></li>")  # fmt: skip
         # A calendar's day: its grid tells the date (the caption the month, the column the weekday, the cell
         # the number), so its words do not, nor the source the page names once. The words are written once,
-        # not twice: the stylesheet shows them on hover and focus, as a title would. A year of days in words is
-        # the weight of a calendar page, and a nation's LPSEs have thousands of them.
+        # not twice: the stylesheet shows them on hover and focus, as a title would, and underlines the number
+        # (the words, placed out of the flow, are not). A year of days in words is the weight of a calendar
+        # page, and a nation's LPSEs have thousands of them: no byte of a cell is spent on what a stylesheet
+        # can say once (the words' span is known by its place, not by a class).
         _, _, source = kind.partition(":")
         words = day_label(self.lang, day, dated=False, sourced=not source or day.figures is None
                           or day.figures.source != source)  # fmt: skip
-        inner = f'<b>{day.date.day}</b> <span class="vh">{words.html}</span>'
+        inner = f"{day.date.day} <span>{words.html}</span>"
         if day.incidents:
             # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
             # its days with a record are links of their own beneath it (_bar_days.html).
