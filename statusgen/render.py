@@ -546,8 +546,14 @@ def daily_files(
 
 
 def _day_row(day: DailyUptime) -> list[object]:
-    return [day.date.isoformat(), day.uptime, day.downtime_minutes, day.maintenance_minutes, day.no_data_minutes,
-            day.source]  # fmt: skip
+    """A day's figures as written in the API; a whole number without its ``.0`` (most of a long history's
+    figures are 100 and 0, and a nation's sites hold millions of them: a JSON number is a number either way)."""
+    return [day.date.isoformat(), _whole(day.uptime), _whole(day.downtime_minutes), _whole(day.maintenance_minutes),
+            _whole(day.no_data_minutes), day.source]  # fmt: skip
+
+
+def _whole(value: float | None) -> float | int | None:
+    return int(value) if value is not None and value.is_integer() else value
 
 
 # Badge colours pass WCAG AA for white text; the status is also in words.

@@ -232,6 +232,10 @@ def test_daily_json_publishes_the_hand_computed_figures(make_site, cli) -> None:
     assert (year["component"], year["year"], year["timezone"]) == ("spse", 2021, "Asia/Makassar")
     assert year["columns"] == ["date", "uptime", "downtime_minutes", "maintenance_minutes", "no_data_minutes", "source"]
     assert year["days"][0] == ["2021-01-01", 100.0, 0.0, 0.0, 0.0, "incidents"]
+    # Whole figures are written without ".0" (a nation's years of them weigh less), the others as they are.
+    text = site.file("api/v1/components/spse/daily/2021.json")
+    assert '["2021-01-01",100,0,0,0,"incidents"]' in text
+    assert '["2021-09-19",93.1875,98.1,0,0,"incidents"]' in text
     entries = site.days("spse")  # the year files joined, each row as daily.json writes a day
     # One entry per day from 2011-01-01 (history_start in CONFIG) to 2021-09-21 inclusive.
     assert len(entries) == (date(2021, 9, 21) - date(2011, 1, 1)).days + 1
