@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import statusgen.build
 from statusgen.uptime import Segment, daily, unvouched
 from tests.conftest import Run, Site, every_day
 
@@ -363,8 +364,6 @@ def test_a_build_from_nothing_guesses_the_start_from_the_first_lines_and_checks_
     """Without a kept start, a build takes where the history starts from the first line of runs.csv and of the
     oldest month's file, and reads each history once; a file out of order makes that guess wrong, which the
     reading finds and puts right (that history is read again): the site is the one the files in order make."""
-    import statusgen.build
-
     reads: list[str] = []
     read = statusgen.build.HistoryReader.read
 
