@@ -124,21 +124,24 @@ def first_times(folder: Path) -> list[int]:
     """The times of the first run of a folder's runs.csv and of the first sample of its oldest month, from the
     first few kilobytes of each: where its history seems to start. Only a guess (a file is not always in
     order, and strays are not screened out), which a reading of the whole folder confirms or corrects."""
-    found = []
+
+    def first_run(lines: Iterable[tuple[int, str]]) -> list[int]:
+        return [run.start for run in parse_run_lines(lines, Problems(), "")[:1]]
+
+    def first_sample(lines: Iterable[tuple[int, str]]) -> list[int]:
+        return [sample.time for sample in parse_lines(lines, Problems(), "")[:1]]
+
     months = sorted(path for path in folder.glob("????-??.csv") if path.is_file())
-    heads = [(folder / RUNS, RUNS_HEADER), *((path, HEADER) for path in months[:1])]
-    for path, header in heads:
+    heads = [(folder / RUNS, RUNS_HEADER, first_run), *((path, HEADER, first_sample) for path in months[:1])]
+    found: list[int] = []
+    for path, header, first in heads:
         try:
             with path.open("rb") as stream:
                 head = stream.read(GUESS_BYTES)
         except OSError:
             continue
         whole = head[: head.rfind(b"\n") + 1]  # the lines read whole
-        lines = lines_of(whole, "", Problems(), 0, header)
-        if header == RUNS_HEADER:
-            found += [run.start for run in parse_run_lines(lines, Problems(), "")[:1]]
-        else:
-            found += [sample.time for sample in parse_lines(lines, Problems(), "")[:1]]
+        found += first(lines_of(whole, "", Problems(), 0, header))
     return found
 
 
