@@ -161,14 +161,15 @@ class DayWords:
 def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = True) -> DayWords:
     """A day in words: its date (unless ``dated`` is false: a calendar's grid tells it), its level, its figures,
     where they come from (unless ``sourced`` is false: the page says it) and the titles of its incidents.
-    A calendar's day (not ``dated``) gives its uptime as a bare percentage, which its page explains once."""
+    A calendar's day (not ``dated``) gives its uptime as a bare percentage, which its page explains once, and
+    not its downtime: a day's uptime says it, and the year's daily JSON, which the page links, gives the minutes."""
     words = [lang.long_date(day.date)] if dated else []
     words.append(lang.t(f"day_level.{day.level}"))
     figures = day.figures
     if figures is not None and day.level != "nodata":
         uptime = lang.percent(figures.uptime)
         words.append(lang.t("day.uptime", value=uptime) if dated else uptime)
-        if figures.downtime_minutes:
+        if figures.downtime_minutes and dated:
             words.append(lang.t("day.downtime", duration=lang.duration(figures.downtime_minutes * 60)))
         if figures.maintenance_minutes:
             words.append(lang.t("day.maintenance", duration=lang.duration(figures.maintenance_minutes * 60)))
@@ -208,7 +209,7 @@ class DayCells:
         ]
         cells += ["<td></td>"] * (-len(cells) % 7)
         rows = ("<tr>" + "".join(cells[n : n + 7]) + "</tr>" for n in range(0, len(cells), 7))
-        return Markup("\n      ".join(rows))
+        return Markup("\n".join(rows))
 
     def _cell(self, kind: str, day: DayView) -> Markup:
         if kind.startswith("calendar") and plain(day):
@@ -242,7 +243,9 @@ class DayCells:
             # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
             # its days with a record are links of their own beneath it (_bar_days.html).
             inner = f'<a href="{escape(self.url(day.incidents[-1].path))}">{inner}</a>'
-        return Markup(f'<td class="day day-{day.level}">{inner}</td>')
+        # Its one class names its level: the stylesheet knows a calendar's day that is not simply up as a
+        # cell with a class.
+        return Markup(f'<td class="day-{day.level}">{inner}</td>')
 
 
 def plain(day: DayView) -> bool:
@@ -504,7 +507,8 @@ def daily_files(
     view: SiteView, component_id: str, days: list[DailyUptime], settled: Settled | None = None
 ) -> list[Made]:
     """A component's days: ``daily.json``, the last RECENT_DAILY of them as objects, with the address of each
-    year's file; and ``daily/<year>.json``, every day of the year as a row of DAY_COLUMNS. A list that grew by
+    year's file; and ``daily/<year>.json``, every day of the year as a row of DAY_COLUMNS (less those the same
+    on every day, written once in ``constant``). A list that grew by
     a day forever would weigh most of a national site; each year's file is bounded, and one closed stays as
     it is: with ``settled``, a year that is over is made with the key of its days, and kept when that is
     the same."""
@@ -524,12 +528,23 @@ def daily_files(
     this_year = view.now.astimezone(view.config.timezone).year
 
     def year_file(year: int, own: list[DailyUptime]) -> bytes:
+        rows = [_day_row(d) for d in own]
+        # A figure the same on every day of the year (most years: no maintenance, no time without data, one
+        # source) is written once, in "constant", not on each of the year's rows: a nation's years of it
+        # would weigh a tenth of the site. The date is never one of them.
+        constant = {
+            name: rows[0][n]
+            for n, name in enumerate(DAY_COLUMNS)
+            if n and all(row[n] == rows[0][n] and type(row[n]) is type(rows[0][n]) for row in rows)
+        }
+        kept = [n for n, name in enumerate(DAY_COLUMNS) if name not in constant]
         document: dict[str, object] = {
             "component": component_id,
             "timezone": view.config.timezone.key,
             "year": year,
-            "columns": list(DAY_COLUMNS),
-            "days": [_day_row(d) for d in own],
+            "columns": [DAY_COLUMNS[n] for n in kept],
+            "constant": constant,
+            "days": [[row[n] for n in kept] for row in rows],
         }
         api.row_vantages(document, places)
         return to_json(document)

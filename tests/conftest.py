@@ -88,7 +88,10 @@ def every_day(out: Path, component_id: str) -> list[dict[str, Any]]:
     for year, name in recent["years"].items():
         document = json.loads((folder / name).read_text(encoding="utf-8"))
         assert name == f"daily/{year}.json" and document["year"] == int(year)
-        days += [dict(zip(document["columns"], row, strict=True)) for row in document["days"]]
+        # A figure the same on every day of the year is written once, in "constant"; a column is in one or the
+        # other, never both, and the date is always a column.
+        assert not set(document["constant"]) & set(document["columns"]) and document["columns"][0] == "date"
+        days += [document["constant"] | dict(zip(document["columns"], row, strict=True)) for row in document["days"]]
     assert [d["date"] for d in days] == sorted({d["date"] for d in days})  # in order, each once
     assert recent["days"] == days[-90:]
     return days

@@ -60,7 +60,7 @@ def levels(site) -> list[str]:
     """The level of each day of 2021 as the calendar shows it: a class, or none for a day up all day."""
     page = site.file("components/spse/2021/index.html")
     grids = page.split('<div class="calendar">')[1].split("</div>")[0]
-    return [found or "plain" for found in re.findall(r'<td(?: class="day day-(\w+)")?>(?=<b>|<a|\d)', grids)]
+    return [found or "plain" for found in re.findall(r'<td(?: class="day-(\w+)")?>(?=<b>|<a|\d)', grids)]
 
 
 @pytest.mark.slow

@@ -127,7 +127,7 @@ def test_a_site_with_no_record_starts_today_and_claims_no_uptime(make_site, cli)
     assert "100,0" not in site.file("index.html")
     # The SLA verdict of December and the calendar's one day say "no data" too.
     assert '<span class="verdict verdict-none">– tanpa data</span>' in site.file("sla/index.html")
-    cells = re.findall(r'class="day day-(\w+)">(\d+) <span>([^<]+)<',
+    cells = re.findall(r'class="day-(\w+)">(\d+) <span>([^<]+)<',
                        site.file("components/spse/2026/index.html"))  # fmt: skip
     assert cells == [("nodata", "5", "Tidak ada data")]
 

@@ -245,15 +245,23 @@ def test_the_outage_record_prints_from_the_print_rules_of_the_one_stylesheet(sit
 def test_yearly_calendar_shows_every_day(site: Path) -> None:
     page = read(site, "components/spse/2016/index.html")
     grids = page.split('<div class="calendar">')[1].split("</div>")[0]
-    assert len(re.findall(r'<td class="day day-|<td>\d', grids)) == 366  # 2016 is a leap year
+    assert len(re.findall(r'<td class="day-|<td>\d', grids)) == 366  # 2016 is a leap year
     # The grid tells the date (caption, column, number) and the page the source, so the day's words do not.
     february = page.split("<caption>Februari 2016")[1].split("</table>")[0]
-    leap = re.search(r'<td class="day day-([a-z]+)"><a href="([^"]+)">29 <span>([^<]*)</span>', february)
+    leap = re.search(r'<td class="day-([a-z]+)"><a href="([^"]+)">29 <span>([^<]*)</span>', february)
     assert leap is not None
-    # 23:00–24:00 major: 100 × (1 − 60/1440) = 95.83 %, a bare percentage (the page says what it is)
+    # 23:00–24:00 major: 100 × (1 − 60/1440) = 95.83 %, a bare percentage (the page says what it is); the
+    # day's hour of downtime is not in its words but in the year's daily JSON, which the page links.
     assert leap.group(1) == "major"
-    assert leap.group(3).startswith("Gangguan total; 95,83%; gangguan setara 1 jam")
-    assert "sumber" not in leap.group(3)
+    assert leap.group(3).startswith("Gangguan total; 95,83%; ")
+    assert "sumber" not in leap.group(3) and "gangguan setara" not in leap.group(3)
+    assert 'href="/status-demo/api/v1/components/spse/daily/2016.json">data harian 2016 (JSON)</a>' in page
+    year = json.loads(read(site, "api/v1/components/spse/daily/2016.json"))
+    # 2016 had no maintenance, no time without data, and its figures all come from incident records: those are
+    # written once for the year, and each day's row is its date, uptime and minutes of downtime.
+    assert year["constant"] == {"maintenance_minutes": 0, "no_data_minutes": 0, "source": "incidents"}
+    assert year["columns"] == ["date", "uptime", "downtime_minutes"]
+    assert ["2016-02-29", 95.833333, 60] in year["days"]
     assert "Angka setiap hari tahun ini bersumber dari catatan gangguan." in page
     assert leap.group(2) == "/status-demo/incidents/2016-02-29-hari-kabisat/"
     assert "<caption>Februari 2016" in page
@@ -263,9 +271,13 @@ def test_yearly_calendar_shows_every_day(site: Path) -> None:
     assert week_rows and all(r.count("<td") == 7 for r in week_rows)  # every week row is full
     recent = read(site, "components/spse/2026/index.html")
     assert "sumber: pemeriksaan otomatis" in recent
+    # 2026's days come from incident records, then from probes: the source is a column of that year's file.
+    year = json.loads(read(site, "api/v1/components/spse/daily/2026.json"))
+    assert "source" in year["columns"] and "source" not in year["constant"]
+    assert {row[year["columns"].index("source")] for row in year["days"]} == {"incidents", "probes"}
     # Days after today are left empty: 26 November is the last cell.
     grids = recent.split('<div class="calendar">')[1].split("</div>")[0]
-    assert len(re.findall(r'<td class="day day-|<td>\d', grids)) == 330  # 1 Jan … 26 Nov 2026
+    assert len(re.findall(r'<td class="day-|<td>\d', grids)) == 330  # 1 Jan … 26 Nov 2026
     component = read(site, "components/spse/index.html")
     for year in range(2011, 2027):
         assert f'href="/status-demo/components/spse/{year}/"' in component

@@ -153,9 +153,12 @@ def test_a_calendar_day_shows_its_words_on_hover_and_focus(
     page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
     open_page(page, base + "components/spse/2016/")
     february = page.locator("table.month").filter(has=page.locator("caption", has_text="Februari 2016"))
-    leap = february.locator("td.day").filter(has_text=re.compile(r"^29 "))
+    leap = february.locator("td[class]").filter(has_text=re.compile(r"^29 "))
     words = leap.locator("a > span")
     assert "Gangguan total" in words.inner_text()
+    # Its one class gives its level's colour, the colour of the legend's swatch for that level.
+    swatch = page.locator(".legend .day-major").evaluate("s => getComputedStyle(s).backgroundColor")
+    assert leap.evaluate("cell => getComputedStyle(cell).backgroundColor") == swatch != "rgba(0, 0, 0, 0)"
     # The number is underlined, as a link to the words; the words themselves, out of the flow, are not.
     assert "underline" in leap.evaluate("cell => getComputedStyle(cell).textDecorationLine")
     assert words.bounding_box()["width"] <= 1  # type: ignore[index]  # hidden until pointed at
