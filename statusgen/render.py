@@ -150,17 +150,10 @@ def content_security_policy(config: Config) -> str:
     return "; ".join([*CSP_FIXED[:4], connect, *CSP_FIXED[4:]])
 
 
-@dataclass(frozen=True)
-class DayWords:
-    """One day of a bar or calendar in words: plain for its tooltip, marked up for screen readers."""
-
-    text: str
-    html: Markup  # the same, with an incident title in another language marked with its ``lang``
-
-
-def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = True) -> DayWords:
-    """A day in words: its date (unless ``dated`` is false: a calendar's grid tells it), its level, its figures,
-    where they come from (unless ``sourced`` is false: the page says it) and the titles of its incidents.
+def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = True) -> Markup:
+    """A day in words, marked up: its date (unless ``dated`` is false: a calendar's grid tells it), its level,
+    its figures, where they come from (unless ``sourced`` is false: the page says it) and the titles of its
+    incidents (one in another language marked with its ``lang``).
     A calendar's day (not ``dated``) gives its uptime as a bare percentage, which its page explains once, and
     not its downtime: a day's uptime says it, and the year's daily JSON, which the page links, gives the minutes."""
     words = [lang.long_date(day.date)] if dated else []
@@ -176,10 +169,8 @@ def day_label(lang: Language, day: DayView, dated: bool = True, sourced: bool = 
         if sourced:
             words.append(lang.t(f"source.{figures.source}"))
     html = [escape(word) for word in words]
-    for view in day.incidents:
-        words.append(translated(view.incident.title, lang.code)[0])
-        html.append(lang.mark(view.incident.title))
-    return DayWords("; ".join(words), Markup("; ").join(html))
+    html += [lang.mark(view.incident.title) for view in day.incidents]
+    return Markup("; ").join(html)
 
 
 class DayCells:
@@ -227,8 +218,9 @@ class DayCells:
         self.made += 1
         if not kind.startswith("calendar"):
             words = day_label(self.lang, day)
-            return Markup(f'<li class="day day-{day.level}" title="{escape(words.text)}"><span class="vh">'
-                          f"{words.html}</span></li>")  # fmt: skip
+            # The words are written once, hidden but read aloud; the stylesheet shows them on hover, as a
+            # title would (90 days of a few hundred bytes each, twice, were a fifth of a component's page).
+            return Markup(f'<li class="day day-{day.level}"><span class="vh">{words}</span></li>')
         # A calendar's day: its grid tells the date (the caption the month, the column the weekday, the cell
         # the number), so its words do not, nor the source the page names once. The words are written once,
         # not twice: the stylesheet shows them on hover and focus, as a title would, and underlines the number
@@ -238,7 +230,7 @@ class DayCells:
         _, _, source = kind.partition(":")
         words = day_label(self.lang, day, dated=False, sourced=not source or day.figures is None
                           or day.figures.source != source)  # fmt: skip
-        inner = f"{day.date.day} <span>{words.html}</span>"
+        inner = f"{day.date.day} <span>{words}</span>"
         if day.incidents:
             # A bar's day is a few pixels wide on a phone, too small to tap: the bar is a picture, and
             # its days with a record are links of their own beneath it (_bar_days.html).

@@ -391,7 +391,7 @@ def test_ninety_day_bar_and_uptime_figure(cli, make_site) -> None:
     assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-20T00:00").code == 0
     html = site.file("index.html")
     spse = html[html.index('data-component="spse"') : html.index('data-component="sikap"')]
-    cells = re.findall(r'<li class="day day-([a-z]+)" title="([^"]*)"', spse)
+    cells = re.findall(r'<li class="day day-([a-z]+)"><span class="vh">([^<]*)</span>', spse)
     assert len(cells) == 90
     # The window ends on 20 Sep (today, 0 minutes so far: no data) and starts 89 days earlier, 23 Jun.
     assert cells[0][1].startswith("Rabu, 23 Juni 2021")

@@ -100,7 +100,7 @@ def test_the_bar_shows_probe_failures_and_slowness_without_any_incident(make_sit
     history(site, "spse", "2021-09", lines)
     assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-21T12:00").code == 0
     page = site.file("components/spse/index.html")
-    levels = re.findall(r'<li class="day day-([a-z]+)" title="([^;]+)', page)
+    levels = re.findall(r'<li class="day day-([a-z]+)"><span class="vh">([^;]+)', page)
     assert levels[-3:] == [
         ("major", "Minggu, 19 September 2021"),
         ("degraded", "Senin, 20 September 2021"),
