@@ -437,6 +437,9 @@ def language_jobs(
     if not prefix:
         pages.append(("404.html", "404.html", {}, None))  # GitHub Pages serves one 404 for the whole site
     pages.append(("sla/", "sla.html", {}, None))
+    # A folded group is one row of the SLA page, and its components' figures a page of their own: the nation's
+    # LPSEs on one SLA page were 5 MB of tables.
+    pages += [(group.sla_path, "sla_group.html", {"group": group}, None) for group in view.groups if group.folded]
 
     def render(chunk: list[Page]) -> list[Made]:
         files: list[Made] = []

@@ -175,6 +175,13 @@ class ComponentView:
         """What the page of ``year`` lists: its newest PAGE_SIZE incidents (the year's history has them all)."""
         return self.incidents_in(year)[:PAGE_SIZE]
 
+    def month(self, label: str) -> sla.Period | None:
+        """Its figures of the month ``label`` (``YYYY-MM``), if its history has it: looked for from the newest."""
+        for period in reversed(self.months):
+            if period.label <= label:
+                return period if period.label == label else None
+        return None
+
     @property
     def recent_months(self) -> list[sla.Period]:
         """The last SLA_MONTHS months, newest first: what the SLA report and the component page show."""
@@ -238,6 +245,17 @@ class GroupView:
     @property
     def path(self) -> str:
         return f"groups/{self.slug}/"
+
+    @property
+    def sla_path(self) -> str:
+        """Its components' SLA figures (a folded group's): the SLA page lists the group as one row."""
+        return f"sla/{self.slug}/"
+
+    def met_in(self, month: str) -> tuple[int, int]:
+        """How many of its components met their SLA target in ``month`` (``YYYY-MM``), of how many were judged
+        (a component without data that month, or before its history, is not)."""
+        judged = [found.met for item in self.components if (found := item.month(month)) and found.met is not None]
+        return sum(judged), len(judged)
 
     @property
     def counts(self) -> list[tuple[str, int]]:
@@ -311,6 +329,19 @@ class SiteView:
         """How many of all the components are in each status, worst first (told on a folded home page)."""
         found = Counter(item.status for group in self.groups for item in group.components)
         return [(name, found[name]) for name in status.STATUSES if found[name]]
+
+    @cached_property
+    def sla_paths(self) -> dict[str, str]:
+        """Where each component's SLA figures are: a folded group's page of them, else the SLA page."""
+        return {item.component.id: group.sla_path if group.folded else "sla/" for group in self.groups
+                for item in group.components}  # fmt: skip
+
+    @property
+    def last_month(self) -> str:
+        """The last calendar month that is over, in the site's zone (``YYYY-MM``): the one a folded group's
+        row on the SLA page counts."""
+        first = self.now.astimezone(self.config.timezone).date().replace(day=1)
+        return (first - timedelta(days=1)).strftime("%Y-%m")
 
     @property
     def component_count(self) -> int:

@@ -7,6 +7,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -285,3 +286,48 @@ def test_a_province_with_many_instances_is_one_line_on_the_home_page(
     by_name = site.file("components/index.html")
     names = re.findall(r'<a href="/status/components/[^"]+/">([^<]+)</a>', by_name)
     assert names == sorted(names, key=str.casefold) and len(names) == 1 + 25 + 3
+
+
+def test_a_folded_province_has_its_own_sla_page_and_one_counted_row_on_the_sla_page(
+    make_site: Callable[..., Site], cli: Callable[..., Run]
+) -> None:
+    # 25 instances in "Uji Utara" (folded), 3 in "Uji Selatan" (not). Three of the folded ones were probed
+    # every 5 minutes through November 2026, from 1 Nov 00:00Z (08:00 WITA) to 30 Nov 15:55Z (the month's end
+    # in WITA): 42,720 minutes measured (43,200 less the 480 before the first probe). The target is 99.5 %.
+    rows = "code,name,province\n" + "".join(f"u{n:02d}kab,LPSE Kabupaten U{n:02d},Uji Utara\n" for n in range(25))
+    rows += "".join(f"s{n}kab,LPSE Kabupaten S{n},Uji Selatan\n" for n in range(3))
+    site = site_with(make_site, rows)
+    first = datetime(2026, 11, 1, tzinfo=UTC)
+    down_samples = {"u00kab": 0, "u01kab": 60, "u02kab": 20}  # the first n samples down: 0, 300, 100 minutes
+    for cid, down in down_samples.items():
+        lines = [
+            f"{first + timedelta(minutes=5 * k):%Y-%m-%dT%H:%M:%SZ},"
+            + ("down,503,40,status,\n" if k < down else "up,200,80,,\n")
+            for k in range((43_200 - 480) // 5)
+        ]
+        folder = site.root / "history" / cid
+        folder.mkdir(parents=True)
+        (folder / "2026-11.csv").write_text("time,status,http_status,latency_ms,error,cert_days\n" + "".join(lines))
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-12-05T09:05+08:00")
+    assert run.code == 0, run.err
+    # u00kab: 100 %, met. u01kab: 100 × (1 − 300 / 42,720) = 99.2978 %, missed. u02kab: 100 × (1 − 100 / 42,720)
+    # = 99.7659 %, met. The 22 others have no data in November and are not judged: 2 of 3.
+    monthly = {cid: json.loads(site.file(f"api/v1/components/{cid}/monthly.json"))["months"] for cid in down_samples}
+    november = {cid: next(m for m in months if m["month"] == "2026-11") for cid, months in monthly.items()}
+    assert {cid: (m["uptime"], m["met"]) for cid, m in november.items()} == {
+        "u00kab": (100.0, True), "u01kab": (99.2978, False), "u02kab": (99.7659, True)}  # fmt: skip
+    page = site.file("sla/index.html")
+    table = page.split('id="sla-kelompok"')[1].split("</section>")[0]
+    row = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table)
+    assert row == ['<a href="/status/sla/lpse-di-uji-utara/">LPSE di Uji Utara</a></th><td>25</td><td>2 dari 3</td>']
+    assert "Target tercapai 2026-11" in table
+    # The folded province's instances are not on the SLA page, but on their group's; the small province's are.
+    assert 'id="sla-u00kab"' not in page and all(f'id="sla-s{n}kab"' in page for n in range(3))
+    group = site.file("sla/lpse-di-uji-utara/index.html")
+    assert re.findall(r'<section aria-labelledby="sla-(\w+)"', group) == [f"u{n:02d}kab" for n in range(25)]
+    assert 'href="/status/sla/#cara-hitung"' in group
+    assert "99,2978%" in group.split('id="sla-u01kab"')[1].split("</section>")[0]
+    # An instance's page links to its own figures, where they are.
+    assert 'href="/status/sla/lpse-di-uji-utara/#sla-u01kab"' in site.file("components/u01kab/index.html")
+    assert 'href="/status/sla/#sla-s0kab"' in site.file("components/s0kab/index.html")
+    assert (site.out / "en" / "sla" / "lpse-di-uji-utara" / "index.html").is_file()

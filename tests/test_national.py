@@ -155,6 +155,24 @@ def test_the_feeds_and_the_api_are_bounded(national: Path) -> None:
     assert status[code(0)] == "major_outage" and status[code(5)] == "no_data" and status[code(1)] == "operational"
 
 
+def test_the_sla_report_is_a_row_a_province_and_a_page_for_each(national: Path) -> None:
+    # Every named group folds: the SLA page lists the 35 groups (34 provinces and the central services), each a
+    # row, and none of the 601 components' tables, which are on their group's page.
+    page = text(national, "sla/index.html")
+    links = re.findall(r'<tr><th scope="row"><a href="/nasional/(sla/[^"]+/)">', page)
+    assert len(links) == PROVINCES + 1 and "sla/lpse-di-provinsi-00/" in links
+    assert 'class="sla-component"' not in page
+    assert len(page.encode()) < 40_000  # 35 rows and the explanation; all 601 components' tables were 5 MB
+    # Provinsi 00's instances: n = 0, 34, ..., 578. November has no sample of any of them (their history starts
+    # on 5 December): none is judged.
+    row = page.split('href="/nasional/sla/lpse-di-provinsi-00/">')[1].split("</tr>")[0]
+    assert "<td>18</td>" in row and "tanpa data" in row
+    group = text(national, "sla/lpse-di-provinsi-00/index.html")
+    ids = re.findall(r'<section aria-labelledby="sla-(\w+)" class="sla-component">', group)
+    assert ids == [code(n) for n in range(0, INSTANCES, 34)]
+    assert (national / "en" / "sla" / "lpse-di-provinsi-00" / "index.html").is_file()
+
+
 def test_a_national_site_requests_nothing_from_another_site(national: Path) -> None:
     # Links to the LPSEs' own addresses are fine (a reader follows them); nothing the browser loads by itself
     # (a script, an image, a stylesheet, a frame) may come from another site.
