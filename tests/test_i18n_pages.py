@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -15,8 +16,9 @@ import feedparser
 import icalendar
 import pytest
 
+from statusgen import render
 from statusgen.cli import main
-from tests.conftest import DEMO, DEMO_NOW
+from tests.conftest import DEMO, DEMO_NOW, Run, Site
 from tests.i18nkit import (
     DEFAULT,
     DEMO_BASE,
@@ -179,6 +181,51 @@ def test_the_sitemap_lists_every_page_of_both_languages(demo_site: Path) -> None
     assert len(listed) == len(set(listed))
     assert set(listed) == expected
     assert DEMO_BASE + "en/" in listed and DEMO_BASE + "en/history/2011/" in listed
+
+
+def test_a_sitemap_of_more_pages_than_one_may_list_is_an_index_of_sitemaps() -> None:
+    # A sitemap may list 50,000 addresses. With a limit of 3, seven pages make three sitemaps of 3, 3 and 1,
+    # in order, and sitemap.xml is the index of them.
+    pages = ["index.html", "a/index.html", "b/index.html", "c/index.html", "d/index.html", "e.xml", "f/index.html"]
+    made = render.sitemaps("https://example.org/s/", pages, limit=3)
+    assert sorted(made) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ElementTree.fromstring(made["sitemap.xml"])
+    assert index.tag == f"{namespace}sitemapindex"
+    assert [loc.text for loc in index.iter(f"{namespace}loc")] == [
+        f"https://example.org/s/sitemap-{n}.xml" for n in (1, 2, 3)
+    ]
+    parts = [ElementTree.fromstring(made[f"sitemap-{n}.xml"]) for n in (1, 2, 3)]
+    assert all(part.tag == f"{namespace}urlset" for part in parts)
+    assert [[loc.text for loc in part.iter(f"{namespace}loc")] for part in parts] == [
+        ["https://example.org/s/", "https://example.org/s/a/", "https://example.org/s/b/"],
+        ["https://example.org/s/c/", "https://example.org/s/d/", "https://example.org/s/e.xml"],
+        ["https://example.org/s/f/"],
+    ]
+    # At the limit, one sitemap as before.
+    alone = render.sitemaps("https://example.org/s/", pages[:3], limit=3)
+    assert list(alone) == ["sitemap.xml"] and ElementTree.fromstring(alone["sitemap.xml"]).tag == f"{namespace}urlset"
+    assert render.SITEMAP_URLS == 50_000  # sitemaps.org's limit
+
+
+def test_a_build_past_the_sitemap_limit_writes_the_index_and_every_page_once(
+    make_site: Callable[..., Site], cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-21T06:00+08:00").code == 0
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    every = [loc.text for loc in ElementTree.parse(site.out / "sitemap.xml").getroot().iter(f"{namespace}loc")]
+    assert len(every) > 20
+    monkeypatch.setattr(render, "SITEMAP_URLS", 10)
+    assert cli("build", "--config", site.config, "--out", site.out, "--now", "2021-09-21T06:00+08:00").code == 0
+    index = ElementTree.parse(site.out / "sitemap.xml").getroot()
+    names = [loc.text.removeprefix("https://example.github.io/status/") for loc in index.iter(f"{namespace}loc")]
+    assert names == [f"sitemap-{n}.xml" for n in range(1, (len(every) + 9) // 10 + 1)]
+    listed = [
+        loc.text for name in names for loc in ElementTree.parse(site.out / name).getroot().iter(f"{namespace}loc")
+    ]
+    assert listed == every
+    assert "Sitemap: https://example.github.io/status/sitemap.xml" in (site.out / "robots.txt").read_text()
 
 
 def test_robots_txt_names_the_sitemap(demo_site: Path) -> None:
