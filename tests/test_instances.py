@@ -326,6 +326,7 @@ def test_a_folded_province_has_its_own_sla_page_and_one_counted_row_on_the_sla_p
     group = site.file("sla/lpse-di-uji-utara/index.html")
     assert re.findall(r'<section aria-labelledby="sla-(\w+)"', group) == [f"u{n:02d}kab" for n in range(25)]
     assert 'href="/status/sla/#cara-hitung"' in group
+    assert '<a href="/status/sla/" aria-current="page">SLA</a>' in group  # the navigation's SLA, as on sla/
     assert "99,2978%" in group.split('id="sla-u01kab"')[1].split("</section>")[0]
     # An instance's page links to its own figures, where they are.
     assert 'href="/status/sla/lpse-di-uji-utara/#sla-u01kab"' in site.file("components/u01kab/index.html")
