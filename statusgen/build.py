@@ -18,7 +18,7 @@ from .cache import FOLDER as CACHE
 from .cache import FiguresCache, ParseCache
 from .config import load_config
 from .figures import SiteFigures, site_figures
-from .history import LEEWAY
+from .history import LEEWAY, month_span
 from .incidents import load_incidents, split_front_matter
 from .model import Component, ComponentHistory, Config, Incident, Message, first_moment
 from .output import MARKER, check_output, marker, read_reuse, remember, write_reuse, write_site
@@ -181,11 +181,12 @@ def check_timeline(inputs: Inputs, now: datetime, strict: bool = False) -> Input
 
 
 def screen_component(
-    config: Config, component: Component, history: dict[str, ComponentHistory], now: datetime
+    config: Config, component: Component, history: dict[str, ComponentHistory], now: datetime, whole: bool = True
 ) -> tuple[dict[str, ComponentHistory], list[Problem], list[Problem]]:
     """One component's probe history (by folder) as the figures may count it: without what lies before its
     history starts or after ``now`` (the strays, a warning at the line of the first in each file), and without
-    a history of nothing but 404s (_never_found). Returns it, the strays' warnings and the 404s'."""
+    a history of nothing but 404s (_never_found; only of a ``whole`` history, not of its current month alone).
+    Returns it, the strays' warnings and the 404s'."""
     start = _screen_start(config, component)
     tz = config.timezone
     kept, strays = screened(
@@ -196,7 +197,7 @@ def screen_component(
         shown_path(config.history_dir),
         lambda moment: iso(datetime.fromtimestamp(moment, UTC), tz),
     )
-    kept, unanswered = _never_found(config, component, kept)
+    kept, unanswered = _never_found(config, component, kept) if whole else (kept, [])
     return kept, strays, unanswered
 
 
@@ -224,11 +225,10 @@ def _never_found(
 
 @dataclass(frozen=True)
 class Found:
-    """What reading one component's probe history found besides its records."""
+    """What reading one component's probe history found besides its records (figures.Found)."""
 
     warnings: tuple[Problem, ...] = ()  # malformed lines skipped, strays, a history of nothing but 404s
     strays: tuple[Problem, ...] = ()  # the strays among them, which a strict build fails on
-    first: int | None = None  # seconds: the first sample or compacted run it kept, from any place
 
 
 @dataclass(frozen=True)
@@ -241,19 +241,25 @@ class HistoryReader:
     shown: str
     cache: Path | None
 
-    def read(self, config: Config, component: Component, now: datetime) -> tuple[dict[str, ComponentHistory], Found]:
+    def read(
+        self, config: Config, component: Component, now: datetime, recent: bool = False
+    ) -> tuple[dict[str, ComponentHistory], Found]:
+        """The component's history by folder, screened, and what reading it found. ``recent`` (with a cache, for
+        a component of one folder): only the samples of the month of its newest file that starts by ``now``
+        are read, the files before only digested (recorded.read_folder with since); figures.site_figures
+        takes that for the current month when what the months before add up to is kept, else reads it all."""
         problems, strays = Problems(), Problems()
         parsed = ParseCache(self.cache) if self.cache is not None else None
+        folders = [key for key in config.folders(component) if (self.folder / key).is_dir()]
+        since = _current_month(self.folder / folders[0], now) if recent and parsed and len(folders) == 1 else None
         raw = {
-            key: read_folder(self.folder / key, problems, f"{self.shown}/{key}", parsed, strays)
-            for key in config.folders(component)
-            if (self.folder / key).is_dir()
+            key: read_folder(self.folder / key, problems, f"{self.shown}/{key}", parsed, strays, since)
+            for key in folders
         }
-        kept, early_or_late, unanswered = screen_component(config, component, raw, now)
+        kept, early_or_late, unanswered = screen_component(config, component, raw, now, whole=since is None)
         return kept, Found(
             tuple(problems.warnings + strays.warnings + early_or_late + unanswered),
             tuple(strays.warnings + early_or_late),
-            first_moment(kept.values()),
         )
 
     def first_guess(self, config: Config, component: Component, now: datetime) -> int | None:
@@ -266,6 +272,17 @@ class HistoryReader:
     def size(self) -> int:
         """Bytes of history on disk: whether the figures are worth forking workers for."""
         return sum(entry.stat().st_size for entry in _files(self.folder))
+
+
+def _current_month(folder: Path, now: datetime) -> str | None:
+    """The newest month of ``folder``'s history files that starts by ``now`` ("2026-11"), or None."""
+    limit = int(now.timestamp())
+    months = sorted(path.stem for path in folder.glob("????-??.csv"))
+    for month in reversed(months):
+        with contextlib.suppress(ValueError):
+            if month_span(month)[0] <= limit:
+                return month
+    return None
 
 
 def _screen_start(config: Config, component: Component) -> int:
@@ -463,14 +480,14 @@ def _read_and_figured(
             uplinks,
             processes,
             resolved.vouched_from,
-            read=lambda component: reader.read(unresolved, component, now),
+            read=lambda component, recent: reader.read(unresolved, component, now, recent),
             heavy=heavy,
             memo=memo,
         )
 
     numbers = figured(known or inputs)
     if known is not None:
-        seen = [item.first for item in numbers.found.values() if isinstance(item, Found) and item.first is not None]
+        seen = list(numbers.firsts.values())
         found_start = resolve_start(inputs, now, seen)
         kept = (known.config.history_start, known.vouched_from)
         if (found_start.config.history_start, found_start.vouched_from) != kept:

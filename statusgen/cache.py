@@ -140,11 +140,16 @@ class FiguresCache:
         return self.folder / f"{hashlib.sha256(component_id.encode()).hexdigest()[:32]}.bin"
 
     def get(self, component_id: str, key: str) -> object | None:
+        found = self.stored(component_id)
+        return found[1] if found is not None and found[0] == key else None
+
+    def stored(self, component_id: str) -> tuple[str, object] | None:
+        """The key and value kept for ``component_id``, whatever the key; None without one of this version."""
         try:
             version, stored, value = marshal.loads(self._name(component_id).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        return value if version == VERSION and stored == key else None
+        return (stored, value) if version == VERSION and isinstance(stored, str) else None
 
     def put(self, component_id: str, key: str, value: object) -> None:
         with contextlib.suppress(OSError, ValueError):

@@ -34,37 +34,82 @@ class Chart:
     end: date | None
 
 
-def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, days: int) -> tuple[Chart, ...]:
-    """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours."""
+@dataclass(frozen=True)
+class Settled:
+    """What the daily chart needs of the samples before ``cut``: the median and 95th percentile of each day
+    that ends by then, and the timed samples (time, milliseconds) of the last TAIL seconds before it, for
+    the day that spans the cut and the last 24 hours. A build that keeps them (figures.Before) draws the
+    charts from the samples after the cut alone."""
+
+    cut: int
+    days: dict[date, tuple[int, int]]
+    tail: list[tuple[int, int]]
+
+
+TAIL = 2 * 86400  # seconds before a cut whose samples Settled keeps: a day is at most 26 hours long
+
+
+def settled(samples: Sequence[ProbeSample], tz: tzinfo, cut: int) -> Settled:
+    """The chart's figures of ``samples`` (sorted by time) before ``cut``: see Settled."""
+    times, latencies = _timed(samples[: bisect.bisect_left(samples, cut, key=attrgetter("time"))])
+    days: dict[date, tuple[int, int]] = {}
+    low = 0
+    while low < len(times):
+        day = datetime.fromtimestamp(times[low], tz).date()
+        ends = int(midnight(day + timedelta(days=1), tz).timestamp())
+        high = bisect.bisect_left(times, ends, low)
+        if ends <= cut:
+            ordered = sorted(latencies[low:high])
+            days[day] = (_ranked(ordered, 50), _ranked(ordered, 95))
+        low = high
+    first = bisect.bisect_left(times, cut - TAIL)
+    return Settled(cut, days, list(zip(times[first:], latencies[first:], strict=True)))
+
+
+def _timed(samples: Sequence[ProbeSample]) -> tuple[list[int], list[int]]:
+    """The times and response times of the samples that have one (a sample that found the service down is
+    not drawn: its time is how long it took to fail)."""
+    timed = [s for s in samples if s.latency_ms is not None and s.status != "down"]
+    return list(map(attrgetter("time"), timed)), list(map(attrgetter("latency_ms"), timed))
+
+
+def response_charts(
+    samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, days: int, before: Settled | None = None
+) -> tuple[Chart, ...]:
+    """Response times: daily median and 95th percentile over 90 days, and every sample of the last 24 hours.
+
+    With ``before``, ``samples`` are those from its cut on, and the days before it are taken from it."""
     end = int(now.timestamp())
     today = now.astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     start = int(midnight(first_day, tz).timestamp())
     # Only the samples of the days drawn are looked at (sorted by time: found by bisection), not the months before.
     since = min(start, end - 86400)
-    timed = [
-        s
-        for s in samples[bisect.bisect_left(samples, since, key=attrgetter("time")) :]
-        if s.latency_ms is not None and s.status != "down"
-    ]
-    times = list(map(attrgetter("time"), timed))
-    latencies: list[int] = list(map(attrgetter("latency_ms"), timed))  # none is None (left out above)
-    by_day: dict[date, list[int]] = {}  # each day's latencies, in order
+    times, latencies = _timed(samples[bisect.bisect_left(samples, since, key=attrgetter("time")) :])
+    if before is not None:
+        kept = [(moment, ms) for moment, ms in before.tail if moment >= since]
+        times = [moment for moment, _ in kept] + times
+        latencies = [ms for _, ms in kept] + latencies
+    drawn: dict[date, tuple[int, int]] = {}  # each day's median and 95th percentile
     low = bisect.bisect_left(times, start)
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        high = bisect.bisect_left(times, int(midnight(day + timedelta(days=1), tz).timestamp()), low)
-        if high > low:
-            by_day[day] = sorted(latencies[low:high])
+        ends = int(midnight(day + timedelta(days=1), tz).timestamp())
+        high = bisect.bisect_left(times, ends, low)
+        if before is not None and ends <= before.cut:
+            if day in before.days:
+                drawn[day] = before.days[day]
+        elif high > low:
+            ordered = sorted(latencies[low:high])
+            drawn[day] = (_ranked(ordered, 50), _ranked(ordered, 95))
         low = high
-    recent = timed[bisect.bisect_left(times, end - 86400) : bisect.bisect_right(times, end)]
-    if not by_day and not recent:
+    low, high = bisect.bisect_left(times, end - 86400), bisect.bisect_right(times, end)
+    recent = list(zip(times[low:high], latencies[low:high], strict=True))
+    if not drawn and not recent:
         return ()
     charts = []
-    if by_day:
-        medians = {d: _ranked(v, 50) for d, v in by_day.items()}
-        p95s = {d: _ranked(v, 95) for d, v in by_day.items()}
-        top = _nice_top(max(p95s.values()))
+    if drawn:
+        top = _nice_top(max(p95 for _, p95 in drawn.values()))
 
         def x_day(day: date) -> float:
             return (day - first_day).days * WIDTH / (days - 1)
@@ -74,8 +119,8 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
                 "daily",
                 days,
                 (
-                    _line("median", [(x_day(d), v) for d, v in sorted(medians.items())], top),
-                    _line("p95", [(x_day(d), v) for d, v in sorted(p95s.items())], top),
+                    _line("median", [(x_day(d), v[0]) for d, v in sorted(drawn.items())], top),
+                    _line("p95", [(x_day(d), v[1]) for d, v in sorted(drawn.items())], top),
                 ),
                 top,
                 first_day,
@@ -83,8 +128,8 @@ def response_charts(samples: Sequence[ProbeSample], now: datetime, tz: tzinfo, d
             )
         )
     if recent:
-        top = _nice_top(max(int(s.latency_ms or 0) for s in recent))
-        points = [((s.time - (end - 86400)) * WIDTH / 86400, int(s.latency_ms or 0)) for s in recent]
+        top = _nice_top(max(ms for _, ms in recent))
+        points = [((moment - (end - 86400)) * WIDTH / 86400, ms) for moment, ms in recent]
         charts.append(Chart("recent", 1, (_line("each", points, top),), top, None, None))
     return tuple(charts)
 

@@ -20,7 +20,7 @@ from itertools import repeat
 from operator import add, attrgetter, itemgetter
 from typing import Protocol
 
-from . import parallel, sla, status, uptime, verdict
+from . import charts, parallel, sla, status, uptime, verdict
 from .charts import Chart, response_charts
 from .model import (
     HOME,
@@ -105,12 +105,22 @@ class SiteFigures:
     # The day each component only its probes vouch for (Component.probes_only) starts: its first probe's.
     since: dict[str, date] = field(default_factory=dict)
     # What reading each component's history found besides its records, when ``read`` read it (see site_figures).
-    found: dict[str, object] = field(default_factory=dict)
+    found: dict[str, Found] = field(default_factory=dict)
+    # The first moment (seconds) of each component's history that ``read`` read: a sample's or a compacted run's.
+    firsts: dict[str, int] = field(default_factory=dict)
+
+
+class Found(Protocol):
+    """What reading one component's probe history found besides its records (build.Found): its warnings."""
+
+    @property
+    def warnings(self) -> tuple[object, ...]: ...
 
 
 # Reads one component's probe history, by place folder (model.place_folder), when its figures are worked out,
-# and says what else it found; the build's, so that the history is never all in memory at once.
-Read = Callable[[Component], tuple[dict[str, ComponentHistory], object]]
+# and says what else it found; the build's, so that the history is never all in memory at once. With True,
+# it may read only the samples of the current month (build.HistoryReader.read with recent).
+Read = Callable[[Component, bool], tuple[dict[str, ComponentHistory], Found]]
 
 
 def site_figures(
@@ -155,18 +165,55 @@ def site_figures(
     heavy = heavy or sum(len(h.samples) + len(h.runs) for h in history.values()) >= HEAVY_HISTORY
     uplinks = _uplinks(config, history, now)
 
-    def worked_out(component: Component) -> tuple[Figures, date | None, object]:
-        folders, found = read(component) if read else (history, None)
+    def started(component: Component, first: int | None) -> tuple[Component, datetime | None, date | None]:
+        """The component, where its time is vouched for from, and the day it starts when only its probes
+        vouch for it, from the first moment of its history."""
+        if not component.probes_only:
+            return component, vouched_from, None
+        probed = datetime.fromtimestamp(first, UTC) if first is not None else now
+        since = max(probed.astimezone(tz).date(), component.since or date.min)
+        return replace(component, since=since), max(vouched_from or probed, probed), since
+
+    def worked_out(component: Component) -> tuple[Figures, date | None, Found | None, int | None]:
+        quick = read is not None and memo is not None and _recent_only(config, component)
+        found_quickly = recently(component) if quick else None
+        if found_quickly is not None:
+            return found_quickly
+        folders, found = read(component, False) if read else (history, None)
         records = _records(config, component, folders)
-        vouched, since = vouched_from, None
-        if component.probes_only:
-            first = first_moment(records.values())
-            probed = datetime.fromtimestamp(first, UTC) if first is not None else now
-            since = max(probed.astimezone(tz).date(), component.since or date.min)
-            component = replace(component, since=since)
-            vouched = max(vouched or probed, probed)
-        figures = component_figures(component, config, own[component.id], records, now, bounds, vouched, uplinks, memo)
-        return figures, since, found
+        first = first_moment(records.values())
+        component, vouched, since = started(component, first)
+        clean = found is not None and not found.warnings
+        figures = component_figures(
+            component, config, own[component.id], records, now, bounds, vouched, uplinks, memo, clean=clean
+        )
+        return figures, since, found, first_moment(folders.values())
+
+    def recently(component: Component) -> tuple[Figures, date | None, Found | None, int | None] | None:
+        """The figures from the samples of the current month alone, with what the history before it adds up
+        to kept by an earlier build (Before.quick), or None where that cannot be."""
+        assert read is not None and memo is not None
+        stored = memo.stored(component.id)
+        first = Before.first_of(stored[1]) if stored is not None else None
+        if stored is None or first is None:
+            return None
+        folders, found = read(component, True)
+        records = _records(config, component, folders)
+        recorded = records.get(HOME.id) or next(iter(records.values()), ComponentHistory())
+        cut = _recent_cut(recorded, now)
+        if cut is None or not recorded.sources:
+            return None
+        component, vouched, since = started(component, first)
+        first_day = config.first_day(component)
+        key = _before_key(memo, component, config, own[component.id], recorded, cut, first_day, vouched)
+        skipped = (first_day - bounds[0][0]).days if bounds else 0
+        kept = Before.of(stored[1], bounds[skipped:]) if stored[0] == key else None
+        if kept is None or not kept.quick or kept.cut != cut:
+            return None
+        figures = component_figures(
+            component, config, own[component.id], records, now, bounds, vouched, uplinks, memo, before=kept
+        )
+        return figures, since, found, first
 
     if heavy and processes > 1:
         # What a worker sends back is pickled, and fifteen years of days are most of it: they go packed, and
@@ -176,7 +223,7 @@ def site_figures(
         every = [packed.unpacked(dates) for packed in sent]
     else:
         every = [worked_out(component) for component in config.components]
-    components = {c.id: figures for c, (figures, _, _) in zip(config.components, every, strict=True)}
+    components = {c.id: figures for c, (figures, _, _, _) in zip(config.components, every, strict=True)}
     recent_since = now - timedelta(days=RECENT_DAYS)
     phases = {i.slug: incident_figures(i, now) for i in incidents}
     return SiteFigures(
@@ -197,8 +244,13 @@ def site_figures(
         ),
         touching=_touching(reversed(newest_first), now, tz, first_ever),
         excused={c.id: _excused(c.id, by_start[c.id], components[c.id].months, now, tz) for c in config.components},
-        since={c.id: since for c, (_, since, _) in zip(config.components, every, strict=True) if since is not None},
-        found={c.id: found for c, (_, _, found) in zip(config.components, every, strict=True) if found is not None},
+        since={c.id: since for c, (_, since, _, _) in zip(config.components, every, strict=True) if since is not None},
+        found={c.id: found for c, (_, _, found, _) in zip(config.components, every, strict=True) if found is not None},
+        firsts={
+            c.id: first
+            for c, (_, _, found, first) in zip(config.components, every, strict=True)
+            if found is not None and first is not None
+        },
     )
 
 
@@ -211,7 +263,8 @@ class _Packed:
 
     figures: Figures  # without its days and probe statuses
     since: date | None
-    found: object
+    found: Found | None
+    began: int | None  # the first moment of its history
     first: int
     rows: list[tuple[object, ...]]
     index: list[int]
@@ -220,7 +273,7 @@ class _Packed:
     probed_index: list[int]
 
     @classmethod
-    def of(cls, figures: Figures, since: date | None, found: object) -> _Packed:
+    def of(cls, figures: Figures, since: date | None, found: Found | None, began: int | None) -> _Packed:
         days = figures.days
         first = days[0].date.toordinal() if days else 0
         if days and days[-1].date.toordinal() - first != len(days) - 1:
@@ -233,6 +286,7 @@ class _Packed:
             replace(figures, days=[], probed={}),
             since,
             found,
+            began,
             first,
             list(rows),
             index,
@@ -241,7 +295,7 @@ class _Packed:
             probed_index,
         )
 
-    def unpacked(self, dates: list[date]) -> tuple[Figures, date | None, object]:
+    def unpacked(self, dates: list[date]) -> tuple[Figures, date | None, Found | None, int | None]:
         """The figures as they were made, their days dated from ``dates`` (the site's, each day once)."""
         offset = self.first - dates[0].toordinal() if dates else 0
         shown = dates[offset : offset + len(self.index)] if offset >= 0 else []
@@ -253,7 +307,7 @@ class _Packed:
         start = dates[0].toordinal() if dates else 0
         known = [dates[n - start] if 0 <= n - start < len(dates) else date.fromordinal(n) for n in self.probed_days]
         probed = dict(zip(known, map(self.sets.__getitem__, self.probed_index), strict=True))
-        return replace(self.figures, days=days, probed=probed), self.since, self.found
+        return replace(self.figures, days=days, probed=probed), self.since, self.found, self.began
 
 
 def _records(config: Config, component: Component, history: dict[str, ComponentHistory]) -> dict[str, ComponentHistory]:
@@ -292,6 +346,8 @@ def component_figures(
     vouched_from: datetime | None = None,
     uplinks: dict[str, verdict.Reading] | None = None,
     memo: Memo | None = None,
+    clean: bool = False,
+    before: Before | None = None,
 ) -> Figures:
     """The figures of one component from its incidents (``own``) and probe history by place (``records``; one
     history alone is the home place's).
@@ -299,7 +355,9 @@ def component_figures(
     ``bounds`` are the days of the whole site's history (uptime.day_bounds); the component's are a tail of them.
     Time of its history before ``vouched_from``, before which nothing is recorded, is no data. ``uplinks``:
     each inside place's reading of its uplink (see _uplinks). ``memo`` keeps what the history adds up to before
-    the current month from one build to the next (see Before).
+    the current month from one build to the next (see Before); ``clean``: the history was read whole and nothing
+    in it was amiss, so that what is kept may serve a reading of the current month alone. With ``before`` (kept
+    from such a reading), ``records`` holds the samples of the current month alone.
     """
     tz = config.timezone
     if isinstance(records, ComponentHistory):
@@ -309,6 +367,8 @@ def component_figures(
     if HOME.id in records and HOME.id not in voting:
         voting.append(HOME.id)  # the history kept where it always was still counts
     series = [records.get(vid, ComponentHistory()) for vid in voting] or [ComponentHistory()]
+    if before is not None:
+        series = [before.joined(series[0])]
     recorded = series[0]
     mine = recorded.samples if len(series) == 1 else list(heapq.merge(*(h.samples for h in series), key=_time))
     first = config.first_day(component)
@@ -317,16 +377,21 @@ def component_figures(
     external = any(incident.cause == "external" for incident in own)
     # What the history adds up to before the month of its newest sample was worked out by an earlier build
     # (memo): only the time since is worked out again, and joined to it (Before).
-    cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
-    key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
-    kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
+    cut: int | None
+    kept: Before | None
+    if before is not None:
+        cut, key, kept = before.cut, "", before
+    else:
+        cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
+        key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
+        kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
     before_cut = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
     if kept is not None and cut is not None:
         runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
         # The last sample before the cut covers time after it, up to the next one: it is read with them.
         later_samples = recorded.samples[max(before_cut - 1, 0) :]
         since = uptime.component_probes(later_samples, (), config.max_gap, now, runs)
-        probed_record = replace(since, era_start=_era(recorded, now))
+        probed_record = replace(since, era_start=kept.began)
         later, era_start = uptime.component_segments(own, component.id, now, probed=probed_record, since=cut)
         parts = uptime.joined(kept.parts, later)
         if external:
@@ -371,8 +436,17 @@ def component_figures(
             sampled = list(dict.fromkeys(zip(sample_days[:before_cut], statuses, strict=True)))
             over = [period for period, span in zip(months, month_spans, strict=True) if span[3] <= cut]
             over_years = [period for period, span in zip(years, year_spans, strict=True) if span[3] <= cut]
+            runs_after = bool(recorded.runs) and recorded.runs[-1].end > cut  # in order (read_folder)
+            answered = bool(recorded.runs) or any(sample.http_status != 404 for sample in past[:before_cut])
+            reading = Reading(
+                began=first_moment([recorded]) or 0,
+                runs_end=recorded.runs[-1].end if recorded.runs else None,
+                last=past[before_cut - 1] if before_cut else None,
+                chart=charts.settled(past, tz, cut),
+                quick=clean and answered and not runs_after,
+            )
             made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled,
-                               over, over_years)  # fmt: skip
+                               over, over_years, reading)  # fmt: skip
             memo.put(component.id, key, made)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)
@@ -383,7 +457,7 @@ def component_figures(
     ]  # fmt: skip
     said = verdict.verdict(readings, uplinks) if places else None
     shown = len(places) > 1 or any(v.id != HOME.id for v in places)
-    runs_ends = [h.runs[-1].end for h in series if h.runs]
+    runs_ends = [h.runs[-1].end for h in series if h.runs] if before is None else [before.runs_end]
     return Figures(
         status=status.component_status(
             component.id,
@@ -396,10 +470,12 @@ def component_figures(
         ),
         days=days,
         latest=latest,
-        runs_end=max(runs_ends) if runs_ends else None,
+        runs_end=max((end for end in runs_ends if end is not None), default=None),
         probed=_shared(probed),
         windows=_windows(parts, era_start, first, now, tz),
-        charts=response_charts(past, now, tz, BAR_DAYS),
+        charts=response_charts(past[before_cut:], now, tz, BAR_DAYS, kept.chart)
+        if kept is not None
+        else response_charts(past, now, tz, BAR_DAYS),
         months=tuple(months),
         years=tuple(years),
         places=_places(readings, records, component, config, own, now, bounds[skipped:], vouched_from) if shown else (),
@@ -418,7 +494,49 @@ class Memo(Protocol):
 
     def get(self, component_id: str, key: str) -> object | None: ...
 
+    def stored(self, component_id: str) -> tuple[str, object] | None: ...
+
     def put(self, component_id: str, key: str, value: object) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What else Before keeps of the history before its cut, so that a build may read the current month alone
+    (build.HistoryReader.read with recent): where the history starts, where its compacted runs end, its last
+    sample before the cut, and what the response-time chart draws of the days before it. ``quick``: whether it
+    may serve so, made from a whole reading in which nothing was amiss (no warning, no run after the cut, not a
+    history of nothing but 404s), whose files the key covers."""
+
+    began: int
+    runs_end: int | None
+    last: ProbeSample | None
+    chart: charts.Settled
+    quick: bool
+
+    def plain(self) -> tuple[object, ...]:
+        days = sorted(self.chart.days.items())
+        return (
+            self.began,
+            self.runs_end,
+            tuple(self.last) if self.last is not None else None,
+            self.chart.cut,
+            [day.toordinal() for day, _ in days],
+            [figures for _, figures in days],
+            self.chart.tail,
+            self.quick,
+        )
+
+    @classmethod
+    def of(cls, value: object) -> Reading:
+        """Back from ``plain``; raises TypeError or ValueError for anything else."""
+        if not isinstance(value, tuple) or len(value) != 8:
+            raise ValueError("not a reading")
+        began, runs_end, last, cut, ordinals, figures, tail, quick = value
+        if len(ordinals) != len(figures) or not isinstance(began, int):
+            raise ValueError("days and figures differ in number")
+        days = {date.fromordinal(n): (int(mid), int(p95)) for n, (mid, p95) in zip(ordinals, figures, strict=True)}
+        chart = charts.Settled(int(cut), days, [(int(moment), int(ms)) for moment, ms in tail])
+        return cls(began, runs_end, ProbeSample(*last) if last is not None else None, chart, bool(quick))
 
 
 @dataclass(frozen=True)
@@ -443,6 +561,37 @@ class Before:
     sampled: list[tuple[date, str]]  # each day of the samples before the cut with each status, as first seen
     months: list[sla.Period]
     years: list[sla.Period]
+    reading: Reading
+
+    @property
+    def began(self) -> int:
+        return self.reading.began
+
+    @property
+    def runs_end(self) -> int | None:
+        return self.reading.runs_end
+
+    @property
+    def chart(self) -> charts.Settled:
+        return self.reading.chart
+
+    @property
+    def quick(self) -> bool:
+        return self.reading.quick
+
+    def joined(self, recent: ComponentHistory) -> ComponentHistory:
+        """The samples of the current month (``recent``, read alone), after the last sample before the cut."""
+        last = () if self.reading.last is None else (self.reading.last,)
+        return replace(recent, samples=(*last, *recent.samples))
+
+    @staticmethod
+    def first_of(value: object) -> int | None:
+        """Where the history of what ``made`` gave starts (seconds), without taking the rest back; None for
+        anything else."""
+        if isinstance(value, tuple) and len(value) == 9 and isinstance(value[8], tuple) and value[8]:
+            first = value[8][0]
+            return first if isinstance(first, int) else None
+        return None
 
     @staticmethod
     def made(
@@ -454,6 +603,7 @@ class Before:
         sampled: list[tuple[date, str]],
         months: list[sla.Period],
         years: list[sla.Period],
+        reading: Reading,
     ) -> object:
         """The plain data a Memo keeps (tuples, numbers and text; days as ordinals), from the segments, the days
         that end by ``cut``, the days marked and the periods that end by ``cut``.
@@ -481,6 +631,7 @@ class Before:
             dated(sampled),
             periods(months),
             periods(years),
+            reading.plain(),
         )
 
     @classmethod
@@ -491,7 +642,7 @@ class Before:
         Each day takes its date from ``bounds``, as uptime.daily does, and its figures are shared with the
         days that read alike, so that fifteen years of days cost one record each, not one more copy of every
         number in them; they are put together at C speed."""
-        if not isinstance(value, tuple) or len(value) != 8:
+        if not isinstance(value, tuple) or len(value) != 9:
             return None
         try:
             first, alike, index = value[3]
@@ -510,6 +661,7 @@ class Before:
                 _undated(value[5]),
                 [_period(row) for row in value[6]],
                 [_period(row) for row in value[7]],
+                Reading.of(value[8]),
             )
         except (TypeError, ValueError, IndexError):
             return None
@@ -557,10 +709,9 @@ def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | Non
     no sample: what is before it does not change when a probe run adds a sample (see Before). None with
     nothing before it, with a clock before it, or with time not vouched for after it."""
     limit = uptime.seconds(now)
-    newest = bisect.bisect_right(recorded.samples, limit, key=attrgetter("time"))
-    if newest:
-        moment = datetime.fromtimestamp(recorded.samples[newest - 1].time, UTC)
-        cut = uptime.seconds(moment.replace(day=1, hour=0, minute=0, second=0))
+    cut = _recent_cut(recorded, now)
+    if cut is not None:
+        pass
     elif recorded.runs:
         cut = recorded.runs[-1].end
     else:
@@ -573,12 +724,20 @@ def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | Non
     return cut if cut < limit else None
 
 
-def _era(recorded: ComponentHistory, now: datetime) -> int | None:
-    """Where the probe era starts, as uptime.component_probes finds it from every run and sample."""
-    limit = uptime.seconds(now)
-    starts = [run.start for run in recorded.runs[:1] if run.start < limit]
-    starts += [sample.time for sample in recorded.samples[:1] if sample.time < limit]
-    return min(starts) if starts else None
+def _recent_cut(recorded: ComponentHistory, now: datetime) -> int | None:
+    """Where the month of the newest sample by ``now`` starts (UTC seconds), or None without one."""
+    newest = bisect.bisect_right(recorded.samples, uptime.seconds(now), key=attrgetter("time"))
+    if not newest:
+        return None
+    moment = datetime.fromtimestamp(recorded.samples[newest - 1].time, UTC)
+    return uptime.seconds(moment.replace(day=1, hour=0, minute=0, second=0))
+
+
+def _recent_only(config: Config, component: Component) -> bool:
+    """Whether the figures of ``component`` may be worked out from its current month read alone (see Before):
+    one folder of history, probed from home alone, so that no other place's figures are shown."""
+    places = config.places(component)
+    return len(config.folders(component)) == 1 and all(v.id == HOME.id for v in places)
 
 
 def _marked(runs: Iterable[Run], tz: tzinfo) -> list[tuple[date, str]]:

@@ -64,8 +64,13 @@ def read_folder(
     shown_root: str,
     cache: ParseCache | None = None,
     strays: Problems | None = None,
+    since: str | None = None,
 ) -> ComponentHistory:
     """One component's compacted runs and raw samples; ``cache`` (a cache.ParseCache) saves parsing again.
+
+    With ``since`` (a month, "2026-11", and a cache), only the samples of that month and later are read: the
+    runs and the files of the months before are only digested into ``sources``, in the order a whole reading
+    puts them there, for what their figures add up to is kept (figures.Before) under a key made of them.
 
     A raw file holds only its own month: a sample dated outside it is a stray, counted in no figure,
     and so is a sample that reached a month after it was compacted (a late line) without being in its
@@ -78,8 +83,11 @@ def read_folder(
     sources: list[tuple[str, bytes]] = []  # with a cache only: what the figures kept between builds are keyed on
     if cache is not None:
         sources.append((COMPACTED, _digest(folder / COMPACTED)))
-    if cache is not None and runs_path.is_file():
-        every_run: list[Run] = []
+    settled = since is not None and cache is not None
+    every_run: list[Run] = []
+    if settled and runs_path.is_file():
+        sources.append((RUNS, _digest(runs_path)))
+    elif cache is not None and runs_path.is_file():
         with contextlib.suppress(Unreadable):
             every_run = in_order(cached_runs(cache, runs_path, problems, f"{shown_root}/{RUNS}", sources))
     else:
@@ -88,6 +96,11 @@ def read_folder(
     samples: list[ProbeSample] = []
     for path in sorted(folder.glob("????-??.csv")):
         shown = f"{shown_root}/{path.name}"
+        if settled and path.stem < str(since):
+            sources.append((path.name, _digest(path)))
+            continue
+        if cache is not None and (path.stem in done or not _is_month(path.stem)):
+            sources.append((path.name, _digest(path)))  # read for its warnings only, which the key must cover
         try:
             span = month_span(path.stem)
         except ValueError:
@@ -107,6 +120,14 @@ def read_folder(
             samples += _own_month(found, span, path, shown, strays)
     measured = _measurements(folder, problems, shown_root)
     return ComponentHistory(tuple(runs), tuple(unique_by_time(samples)), measured, tuple(sources))
+
+
+def _is_month(name: str) -> bool:
+    try:
+        month_span(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _digest(path: Path) -> bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import statusgen.recorded
 from statusgen import uptime
 from tests.conftest import ROOT, Site
 from tests.test_build import digest
@@ -200,6 +201,49 @@ def test_an_entry_of_another_key_or_unreadable_is_not_taken(cli, site) -> None:
     ujikab.write_bytes(ujikab.read_bytes()[:-100])
     same_as_from_nothing(cli, site, "2026-11-26T10:05+08:00", "damaged")
     assert entries(site) == first  # written again, as they were
+
+
+def test_a_probe_run_reads_the_current_month_alone_while_what_is_before_it_is_kept(cli, site, monkeypatch) -> None:
+    """What the runs and October add up to is kept by the first build: after a probe run, the next reads
+    November's samples alone (October's file and the runs are only digested for the key), and makes the site
+    a build from nothing makes, the response-time chart across the end of October included (slow samples on
+    both sides of 00:00 UTC, 08:00 WITA, the cut). A line out of place in either month is found and named."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")  # read in this process, where the reading is counted
+    same_as_from_nothing(cli, site, "2026-11-26T10:00+08:00", "first")
+    parsed: list[str] = []
+    samples, runs = statusgen.recorded.cached_samples, statusgen.recorded.cached_runs
+
+    def counted_samples(cache, path, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(f"{path.parent.name}/{path.name}")
+        return samples(cache, path, *rest)
+
+    def counted_runs(cache, path, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(f"{path.parent.name}/{path.name}")
+        return runs(cache, path, *rest)
+
+    monkeypatch.setattr(statusgen.recorded, "cached_samples", counted_samples)
+    monkeypatch.setattr(statusgen.recorded, "cached_runs", counted_runs)
+    append_sample(site, "2026-11-26T02:00:00Z", "degraded,200,7000,")
+    same_as_from_nothing(cli, site, "2026-11-26T10:05+08:00", "probed")
+    assert sorted(parsed) == ["spse/2026-11.csv", "ujikab/2026-11.csv"]
+
+    # A malformed line in November is read, and named, by the build that reads November alone.
+    with (site.root / "history" / "spse" / "2026-11.csv").open("a", encoding="utf-8") as month:
+        month.write("2026-11-26T02:05:00Z,up,200\n")
+    parsed.clear()
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:10+08:00")
+    assert run.code == 0 and "history/spse/2026-11.csv:" in run.err and "warning" in run.err, run.err
+    assert sorted(parsed) == ["spse/2026-11.csv", "ujikab/2026-11.csv"]
+
+    # One in October changes a file the key is made of: that history is read whole again, and the line named.
+    with (site.root / "history" / "ujikab" / "2026-10.csv").open("a", encoding="utf-8") as month:
+        month.write("2026-10-15T03:02:00Z,down\n")
+    parsed.clear()
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:15+08:00")
+    assert run.code == 0 and "history/ujikab/2026-10.csv:" in run.err, run.err
+    # (November first, by the reading that finds the key changed, then everything.)
+    whole = ["ujikab/2026-10.csv", "ujikab/2026-11.csv", "ujikab/runs.csv"]
+    assert sorted(parsed) == sorted(["spse/2026-11.csv", "ujikab/2026-11.csv", *whole])
 
 
 def test_segments_from_a_moment_joined_to_those_before_it_are_the_segments() -> None:

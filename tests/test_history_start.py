@@ -367,9 +367,9 @@ def test_a_build_from_nothing_guesses_the_start_from_the_first_lines_and_checks_
     reads: list[str] = []
     read = statusgen.build.HistoryReader.read
 
-    def counted(self, config, component, now):  # type: ignore[no-untyped-def]
+    def counted(self, config, component, now, recent=False):  # type: ignore[no-untyped-def]
         reads.append(component.id)
-        return read(self, config, component, now)
+        return read(self, config, component, now, recent)
 
     monkeypatch.setattr(statusgen.build.HistoryReader, "read", counted)
     # 2024-05-09T17:00Z is 2024-05-10 00:00 WIB; 2024-05-20T05:00Z is 2024-05-20 12:00 WIB.

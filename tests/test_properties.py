@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statusgen.charts import response_charts
+from statusgen.charts import response_charts, settled
 from statusgen.model import Incident, ProbeSample
 from statusgen.uptime import WEIGHTS, Outage, ProbeRecord, Window, component_daily, segments
 
@@ -217,6 +217,56 @@ def test_the_daily_response_chart_is_each_day_s_median_and_95th_percentile(raw, 
     if len(expected) > 1:
         drawn = [float(point.split(",")[0]) for point in median.points.split()]
         assert drawn == [round((day - first).days * 600 / 9, 1) for day in sorted(expected)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 15 * 86400), st.sampled_from(["up", "degraded", "down"]), st.integers(1, 5000)),
+        min_size=20,
+        max_size=200,
+    ),
+    st.sampled_from(["Asia/Makassar", "Europe/Berlin", "America/New_York", "UTC"]),
+    st.integers(0, 86400),
+    st.integers(4 * 86400, 14 * 86400),
+)
+def test_the_charts_from_the_days_kept_before_a_cut_and_the_samples_after_it_are_the_charts(
+    raw, zone_name: str, offset: int, cut_after: int
+) -> None:
+    """A build that keeps what the samples before a cut draw (charts.settled, figures.Before) and reads the
+    samples from the cut on alone draws the charts a build of every sample draws: cut anywhere in 14 days
+    around changes of summer time, up to now (the cut of a build is never after its newest sample)."""
+    zone = ZoneInfo(zone_name)
+    base = int(datetime(2026, 10, 20, tzinfo=UTC).timestamp())
+    now = datetime.fromtimestamp(base + 14 * 86400 + offset, UTC)
+    samples = sorted(
+        {t: ProbeSample(base + t, status, 200, latency, None, None) for t, status, latency in raw}.values(),
+        key=lambda s: s.time,
+    )
+    samples = [sample for sample in samples if sample.time <= now.timestamp()]
+    cut = min(base + cut_after, int(now.timestamp()))
+    after = [sample for sample in samples if sample.time >= cut]
+    assert response_charts(after, now, zone, 10, settled(samples, zone, cut)) == response_charts(samples, now, zone, 10)
+
+
+def test_the_day_across_a_cut_keeps_its_samples_from_before_the_cut() -> None:
+    """By hand, in UTC: 30 October has samples at 01:00 (100 ms) and 06:00 (900 ms), the cut is at 08:00, and
+    1 November has one at 00:00 (5 ms). The 30th spans the cut: its median is 100 and its 95th percentile 900
+    (the nearest rank of 2 values: the 2nd), though both samples come from what was kept before the cut."""
+    base = int(datetime(2026, 10, 20, tzinfo=UTC).timestamp())
+    samples = [
+        ProbeSample(base + t, "up", 200, ms, None, None)
+        for t, ms in ((10 * 86400 + 3600, 100), (10 * 86400 + 6 * 3600, 900), (12 * 86400, 5))
+    ]
+    now, cut = datetime.fromtimestamp(base + 14 * 86400, UTC), base + 10 * 86400 + 8 * 3600
+    kept = settled(samples, ZoneInfo("UTC"), cut)
+    assert kept.days == {} and [ms for _, ms in kept.tail] == [100, 900]  # the 30th does not end by the cut
+    charts = response_charts(samples[2:], now, ZoneInfo("UTC"), 10, kept)
+    median, p95 = charts[0].lines
+    assert charts == response_charts(samples, now, ZoneInfo("UTC"), 10)
+    assert (median.count, median.last_ms, p95.last_ms) == (2, 5, 5)
+    # The 30th is the 6th of the 10 days drawn (25 October to 3 November): x = 5 × 600 / 9 = 333.3, and
+    # y = 160 − 900 × 160 / 1000 = 16.0 under a top of 1000 ms.
+    assert p95.points.split()[0] == "333.3,16.0" and median.points.split()[0] == "333.3,144.0"
 
 
 def test_a_day_of_25_hours_keeps_its_last_hour_in_the_chart() -> None:
