@@ -32,6 +32,8 @@ VERSION = 2  # of the entries: raise it when their format or the reading of a li
 FOLDER = Path(".cache") / "statusgen"  # under the folder of status.yml
 
 
+STORE_LINES = 288  # lines parsed after an entry from which it is written again: a day of 5-minute samples
+
 # A parser's product, one list per field, and a parser: (bytes, lines before them, path shown, problems) → columns.
 Columns = list[list[Any]]
 Parse = Callable[[bytes, int, str, Problems], Columns]
@@ -60,8 +62,12 @@ class ParseCache:
         tail = parse(data[start:], lines, shown, found)
         self.parsed += len(tail[0])
         problems.items += found.items
+        fresh = columns is None
         columns = [old + new for old, new in zip(columns, tail, strict=True)] if columns is not None else tail
-        if not found.items and (not data or data.endswith(b"\n")):
+        # A probe run adds a line to a month's file: the entry is written again once lines have gathered, not
+        # after each (writing a month's columns costs more than parsing a day's lines after them).
+        worth = fresh or len(tail[0]) >= STORE_LINES
+        if worth and not found.items and (not data or data.endswith(b"\n")):
             self._store(
                 path, kind, (len(data), hashlib.sha256(data).hexdigest(), lines + data.count(b"\n", start), columns)
             )

@@ -412,9 +412,9 @@ def component_figures(
     for day, status_seen in kept.sampled if kept is not None else ():  # the days of the samples before the cut
         probed[day].add(status_seen)
     counted = past[before_cut:] if kept is not None else past
-    sample_days = list(local_days([sample.time for sample in counted], tz))
-    for day, sample in zip(sample_days, counted, strict=True):
-        probed[day].add(sample.status)
+    moments, statuses = list(map(attrgetter("time"), counted)), list(map(attrgetter("status"), counted))
+    for day, start, end in local_days(moments, tz):
+        probed[day].update(statuses[start:end])
     # A compacted month keeps its samples as runs of one status: a day a run of failures touched is marked as
     # a day whose failed samples are (else fifteen years of compacted outages would read as normal days).
     marked = kept.marked if kept is not None else _marked((run for h in series for run in h.runs), tz)
@@ -432,8 +432,11 @@ def component_figures(
         years = sla.periods(year_spans, parts, sla_parts, era_start, target)
         if memo is not None and key and cut is not None:
             ended = bisect.bisect_right(bounds, cut, lo=skipped, key=itemgetter(2)) - skipped  # days over by the cut
-            statuses = [sample.status for sample in past[:before_cut]]
-            sampled = list(dict.fromkeys(zip(sample_days[:before_cut], statuses, strict=True)))
+            sampled = [
+                (day, seen)
+                for day, start, end in local_days(moments[:before_cut], tz)
+                for seen in dict.fromkeys(statuses[start:end])
+            ]
             over = [period for period, span in zip(months, month_spans, strict=True) if span[3] <= cut]
             over_years = [period for period, span in zip(years, year_spans, strict=True) if span[3] <= cut]
             runs_after = bool(recorded.runs) and recorded.runs[-1].end > cut  # in order (read_folder)
