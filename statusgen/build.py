@@ -432,7 +432,7 @@ def build(
         return {**finish(written), MARKER: built}
 
     keys: dict[str, str] = {}
-    written = write_site(out, jobs, processes, last, keys)
+    written = write_site(out, jobs, processes, last, keys, compiled / SPARE if compiled is not None else None)
     if compiled is not None:
         write_reuse(compiled, out, keys)
     spent["pages"] = time.perf_counter() - start
@@ -504,6 +504,7 @@ def _read_and_figured(
     return replace(inputs, warnings=warnings), numbers
 
 
+SPARE = "spare"  # in the cache folder: the site the last build retired, which the next writes over (write_site)
 START = "start.json"  # in the cache folder: where the history of a site without history_start was found to start
 
 

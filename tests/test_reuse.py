@@ -76,6 +76,48 @@ def test_a_settled_page_whose_inputs_are_the_same_is_kept_and_the_present_is_mad
 
 
 @pytest.mark.slow
+def test_the_next_build_writes_over_the_site_the_last_retired(cli, demo, tmp_path) -> None:
+    """The site a build retires is kept in its cache (.cache/statusgen/spare), and the next build writes over it:
+    a file that did not change is still the one file of the site before (linked, not written again); one that
+    changed is a new file, and the live site's copy is never written into; what the build no longer makes, and
+    whatever else is in the spare (a stray file, a file where a folder goes, a folder where a file goes, a link
+    leading out), is gone, and nothing outside is touched. The site is byte for byte a build from nothing."""
+    out = tmp_path / "site"
+    spare = demo.root / ".cache" / "statusgen" / "spare"
+    build_demo(cli, demo, out, "--now", DEMO_NOW)
+    assert not spare.exists()  # nothing to retire yet
+    one_more_probe_run(demo.root)
+    build_demo(cli, demo, out, "--now", LATER)
+    assert (spare / "index.html").is_file() and not list(tmp_path.glob(".site.*"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("luar", encoding="utf-8")
+    (spare / "stray.html").write_text("lama", encoding="utf-8")
+    shutil.rmtree(spare / "history")
+    (spare / "history").write_text("a file where a folder goes", encoding="utf-8")
+    (spare / "components" / "spse" / "index.html").unlink()
+    (spare / "components" / "spse" / "index.html").mkdir()  # a folder where a file goes
+    (spare / "components" / "link").symlink_to(outside, target_is_directory=True)
+    held = tmp_path / "held.html"
+    os.link(out / "index.html", held)  # the live home page, linked from elsewhere
+    before = held.read_bytes()
+    settled, recycled = (out / SETTLED[0]).stat().st_ino, spare.stat().st_ino
+    with (demo.root / "history" / "spse" / "2026-11.csv").open("a", encoding="utf-8") as month:
+        month.write("2026-11-26T02:31:00Z,up,200,1010,,31\n")
+    build_demo(cli, demo, out, "--now", "2026-11-26T10:35+08:00")
+    assert out.stat().st_ino == recycled  # the spare's folder is the site now
+    assert held.read_bytes() == before  # a new file took its place: the live one was not written into
+    assert b"10.35 WITA" in (out / "index.html").read_bytes() and b"10.35 WITA" not in before
+    assert (out / SETTLED[0]).stat().st_ino == settled  # the same file, three builds on
+    assert not (out / "stray.html").exists() and not (out / "components" / "link").exists()
+    assert (out / "history").is_dir() and (out / "components" / "spse" / "index.html").is_file()
+    assert [p.name for p in outside.iterdir()] == ["keep.txt"] and (outside / "keep.txt").read_text() == "luar"
+    fresh = tmp_path / "fresh"
+    build_demo(cli, demo, fresh, "--now", "2026-11-26T10:35+08:00", "--no-cache")
+    assert digest(out) == digest(fresh)
+
+
+@pytest.mark.slow
 def test_an_incident_edited_makes_again_the_pages_that_show_it_and_only_those(cli, demo, tmp_path) -> None:
     out = tmp_path / "site"
     build_demo(cli, demo, out, "--now", DEMO_NOW)
