@@ -241,17 +241,20 @@ def _sweep(staging: Path, written: list[str]) -> None:
     more (and the kept files, which the swap copies afresh), links, and the folders left without a file."""
     files = set(written)
     folders = {path.rsplit("/", n)[0] for path in written for n in range(1, path.count("/") + 1)}
-    for root, dirs, names in os.walk(staging):
-        relative = os.path.relpath(root, staging).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        for name in list(dirs):
-            path = Path(root, name)
-            if prefix + name not in folders or path.is_symlink():
-                dirs.remove(name)
-                _clear(path)
-        for name in names:
-            if prefix + name not in files:
-                os.unlink(os.path.join(root, name))
+
+    def swept(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name in folders:
+                        swept(entry.path, name + "/")
+                    else:
+                        _remove(Path(entry.path))
+                elif name not in files or entry.is_symlink():
+                    os.unlink(entry.path)
+
+    swept(str(staging), "")
 
 
 def _clear(path: Path) -> None:
