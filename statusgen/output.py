@@ -41,7 +41,7 @@ from .history import (
     bandwidth_file,
 )
 from .model import BandwidthSample, ProbeSample, Run
-from .parallel import shared
+from .parallel import dealt
 
 try:
     import fcntl
@@ -200,7 +200,8 @@ def _write(
     recycled = spare is not None and _take(spare, staging)
     try:
         writer = _Writer(staging, out if _is_built_site(out) else None, recycled)
-        made = [item for share in shared(partial(_run_jobs, writer=writer), jobs, processes) for item in share]
+        # Jobs differ in size (a page of one incident, a province's SLA page): each is taken by the next process free.
+        made = [item for done in dealt(partial(_run_job, writer=writer), jobs, processes) for item in done]
         written = [path for path, _ in made]
         keys.update((path, key) for path, key in made if key is not None)
         if finish is not None:
@@ -352,13 +353,12 @@ class _Writer:
             return False
 
 
-def _run_jobs(jobs: Sequence[Job], writer: _Writer) -> list[tuple[str, str | None]]:
-    """Run some jobs, writing what they make; returns the paths written, each with its key or None."""
+def _run_job(job: Job, writer: _Writer) -> list[tuple[str, str | None]]:
+    """Run a job, writing what it makes; returns the paths written, each with its key or None."""
     written = []
-    for job in jobs:
-        for made in job():
-            writer.put(made[0], made[1])
-            written.append((made[0], made[2] if len(made) > 2 else None))
+    for made in job():
+        writer.put(made[0], made[1])
+        written.append((made[0], made[2] if len(made) > 2 else None))
     return written
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import select
 import shutil
 import string
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -485,6 +488,50 @@ def _failing(text: str):
     return job
 
 
+def _met(in_worker: bool, text: str) -> list:  # type: ignore[type-arg]
+    """Two jobs that run at once, in two processes: each says it started (a byte to the other's pipe) and waits
+    up to 10 s for the other to. Then the one in a forked worker (``in_worker``) or the one in this process
+    raises RuntimeError(text); the other makes index.html."""
+    here = os.getpid()
+    pipes = [os.pipe(), os.pipe()]
+
+    def job(number: int) -> list[tuple[str, bytes]]:
+        os.write(pipes[1 - number][1], b"x")
+        select.select([pipes[number][0]], [], [], 10)
+        if (os.getpid() != here) == in_worker:
+            raise RuntimeError(text)
+        return [("index.html", b"new")]
+
+    return [partial(job, 0), partial(job, 1)]
+
+
+def test_dealt_items_go_to_whichever_process_is_free() -> None:
+    """Item 0 waits until items 1 to 9 are done (each writes a byte to a pipe it reads, up to 10 s). Dealt out
+    every other item (shared), its process would have to do items 2, 4, 6 and 8 after it: it would wait in
+    vain. Dealt one at a time, the other process takes items 1 to 9 while it waits. The results come back in
+    the items' order, each item done once."""
+    gate, done = os.pipe()
+
+    def work(item: int) -> tuple[int, int, bool]:
+        if item == 0:
+            seen = b""
+            while len(seen) < 9 and select.select([gate], [], [], 10)[0]:
+                seen += os.read(gate, 9 - len(seen))
+            return item, os.getpid(), len(seen) == 9
+        os.write(done, b"x")
+        return item, os.getpid(), True
+
+    try:
+        results = parallel.dealt(work, list(range(10)), 2)
+    finally:
+        os.close(gate)
+        os.close(done)
+    assert [item for item, _, _ in results] == list(range(10))
+    assert all(waited for _, _, waited in results)
+    first = results[0][1]
+    assert [item for item, pid, _ in results if pid == first] == [0]
+
+
 def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> None:
     """An exception in a forked worker reaches the caller as WorkerFailed with the worker's traceback;
     one in this process's own share propagates as itself. Either way the old site stays as it was and
@@ -497,15 +544,15 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> No
     def fine() -> list[tuple[str, bytes]]:
         return [("index.html", b"new"), ("a.html", b"a")]
 
-    # jobs[0::2] run in this process, jobs[1::2] in the one forked worker.
+    # Each job is taken by the next process free (parallel.dealt): two that wait for each other run in both.
     with pytest.raises(parallel.WorkerFailed) as raised:
-        output.write_site(out, [fine, _failing("boom in the worker")], processes=2)
+        output.write_site(out, _met(True, "boom in the worker"), processes=2)
     assert "RuntimeError: boom in the worker" in str(raised.value)
     assert tree(out) == old
     assert staging_left(out) == []
 
     with pytest.raises(RuntimeError, match="boom in this process"):
-        output.write_site(out, [_failing("boom in this process"), fine], processes=2)
+        output.write_site(out, _met(False, "boom in this process"), processes=2)
     assert tree(out) == old
     assert staging_left(out) == []
 
