@@ -26,7 +26,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from . import __version__, api, i18n, sla, status, times
+from . import __version__, api, i18n, status, times
 from .cache import folder_digest
 from .feed import render_atom, render_feed
 from .i18n import Language, translated
@@ -113,7 +113,6 @@ def environment(
         tr=lang.mark,
         tr_html=lang.mark_html,
         month_year=lang.month_year,
-        sla_months_met=sla.months_met,
     )
     return env
 

@@ -113,10 +113,15 @@ def _exact(figures: uptime.DailyUptime) -> float | None:
     return None if measured <= 0 else 100 * (1 - figures.downtime_minutes / measured)
 
 
-def months_met(months: Sequence[Period], year: str) -> tuple[int, int]:
-    """(months that met their target, months with a verdict) in one year."""
-    verdicts = [m.met for m in months if m.label.startswith(year) and m.met is not None]
-    return sum(verdicts), len(verdicts)
+def months_met(months: Sequence[Period]) -> dict[str, tuple[int, int]]:
+    """For each year ("2026") with a month that has a verdict: (months that met their target, months with a
+    verdict). Months are labelled "2026-11"."""
+    found: dict[str, tuple[int, int]] = {}
+    for month in months:
+        if month.met is not None:
+            met, judged = found.get(month.label[:4], (0, 0))
+            found[month.label[:4]] = (met + month.met, judged + 1)
+    return found
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,11 @@ class ComponentView:
                 seen.setdefault(view.incident.slug, view)
         return list(seen.values())
 
+    @cached_property
+    def months_met(self) -> dict[str, tuple[int, int]]:
+        """By year: the months that met their target and the months with a verdict (sla.months_met)."""
+        return sla.months_met(self.months)
+
     def year_inputs(self, label: str) -> tuple[object, ...]:
         """Everything the page of one year (a label such as "2021") is made from, apart from status.yml, the
         language and the templates: what render.page_key digests to tell whether the page would change."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from statusgen.history import HEADER
+from statusgen.sla import Period, months_met
 
 CONFIG = """\
 title: Uji
@@ -182,3 +184,14 @@ def test_yearly_rows_say_a_missed_month_was_missed(make_site, cli) -> None:
     year_row = spse[spse.index('<th scope="row">2021</th>') :].split("</tr>")[0]
     assert "✗ 11 dari 12 bulan tercapai" in year_row
     assert json.loads(site.file("api/v1/components/spse/monthly.json"))["months"][2]["met"] is False
+
+
+def test_the_months_met_are_counted_by_year() -> None:
+    """By hand: 2025-12 met (99.9 % for 99.5 %), 2026-01 missed (99.0 %), 2026-02 met (100 %), 2026-03 without
+    a figure (no verdict): 2025 has 1 of 1, 2026 has 1 of 2, and a year without a verdict is absent."""
+
+    def month(label: str, figure: float | None) -> Period:
+        return Period(label, date(int(label[:4]), int(label[5:]), 1), figure, figure, 0, 0, 0, 0, 99.5, figure)
+
+    months = [month("2024-06", None), month("2025-12", 99.9), month("2026-01", 99.0), month("2026-02", 100.0)]
+    assert months_met([*months, month("2026-03", None)]) == {"2025": (1, 1), "2026": (1, 2)}
