@@ -105,7 +105,9 @@ def mapped(function: Callable[[Item], Result], items: Sequence[Item], processes:
     return results  # type: ignore[return-value]  # every place was filled by its share
 
 
-DEALT = 16_000  # items at most that dealt() deals through one pipe (4 bytes each, within a pipe's 64 KiB)
+# Items at most that dealt() deals through one pipe, written before any reader: 4 bytes each, within the 16 KiB
+# a pipe holds on every system (64 KiB on Linux). More are shared out every n-th (mapped).
+DEALT = 4_000
 
 
 def dealt(function: Callable[[Item], Result], items: Sequence[Item], processes: int) -> list[Result]:
@@ -115,8 +117,10 @@ def dealt(function: Callable[[Item], Result], items: Sequence[Item], processes: 
     The items' numbers are written to a pipe before the workers are forked, 4 bytes each, and each process
     reads the next number when it is done with its item: a pipe gives each 4-byte read to one reader.
     """
-    if processes <= 1 or len(items) <= 1 or len(items) > DEALT or not hasattr(os, "fork"):
+    if processes <= 1 or len(items) <= 1 or not hasattr(os, "fork"):
         return [function(item) for item in items]
+    if len(items) > DEALT:
+        return mapped(function, items, processes)
     readable, writable = os.pipe()
     try:
         os.write(writable, b"".join(number.to_bytes(4, "big") for number in range(len(items))))

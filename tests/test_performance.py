@@ -532,6 +532,15 @@ def test_dealt_items_go_to_whichever_process_is_free() -> None:
     assert [item for item, pid, _ in results if pid == first] == [0]
 
 
+def test_more_items_than_a_pipe_holds_are_shared_every_n_th(monkeypatch) -> None:
+    """Past DEALT items (their numbers would not fit in a pipe before any reader), dealt() shares them out every
+    other one (mapped): the same results, in order, from both processes."""
+    monkeypatch.setattr(parallel, "DEALT", 3)
+    results = parallel.dealt(lambda item: (item * 10, os.getpid()), list(range(10)), 2)
+    assert [value for value, _ in results] == [item * 10 for item in range(10)]
+    assert results[0][1] == os.getpid() and {pid for _, pid in results[1::2]} == {results[1][1]} != {os.getpid()}
+
+
 def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> None:
     """An exception in a forked worker reaches the caller as WorkerFailed with the worker's traceback;
     one in this process's own share propagates as itself. Either way the old site stays as it was and
