@@ -447,6 +447,7 @@ def component_figures(
                 last=past[before_cut - 1] if before_cut else None,
                 chart=charts.settled(past, tz, cut),
                 quick=clean and answered and not runs_after,
+                totals=uptime.sums(parts, origin, cut),
             )
             made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled,
                                over, over_years, reading)  # fmt: skip
@@ -475,7 +476,7 @@ def component_figures(
         latest=latest,
         runs_end=max((end for end in runs_ends if end is not None), default=None),
         probed=_shared(probed),
-        windows=_windows(parts, era_start, first, now, tz),
+        windows=_windows(parts, era_start, first, now, tz, (kept.cut, kept.totals) if kept is not None else None),
         charts=response_charts(past[before_cut:], now, tz, BAR_DAYS, kept.chart)
         if kept is not None
         else response_charts(past, now, tz, BAR_DAYS),
@@ -515,10 +516,12 @@ class Reading:
     last: ProbeSample | None
     chart: charts.Settled
     quick: bool
+    totals: tuple[int, int, int]  # what the segments add up to from the first day to the cut (uptime.sums)
 
     def plain(self) -> tuple[object, ...]:
         days = sorted(self.chart.days.items())
         return (
+            self.totals,
             self.began,
             self.runs_end,
             tuple(self.last) if self.last is not None else None,
@@ -532,14 +535,16 @@ class Reading:
     @classmethod
     def of(cls, value: object) -> Reading:
         """Back from ``plain``; raises TypeError or ValueError for anything else."""
-        if not isinstance(value, tuple) or len(value) != 8:
+        if not isinstance(value, tuple) or len(value) != 9:
             raise ValueError("not a reading")
-        began, runs_end, last, cut, ordinals, figures, tail, quick = value
+        totals, began, runs_end, last, cut, ordinals, figures, tail, quick = value
+        down, maintenance, no_data = totals
         if len(ordinals) != len(figures) or not isinstance(began, int):
             raise ValueError("days and figures differ in number")
         days = {date.fromordinal(n): (int(mid), int(p95)) for n, (mid, p95) in zip(ordinals, figures, strict=True)}
         chart = charts.Settled(int(cut), days, [(int(moment), int(ms)) for moment, ms in tail])
-        return cls(began, runs_end, ProbeSample(*last) if last is not None else None, chart, bool(quick))
+        last_sample = ProbeSample(*last) if last is not None else None
+        return cls(began, runs_end, last_sample, chart, bool(quick), (int(down), int(maintenance), int(no_data)))
 
 
 @dataclass(frozen=True)
@@ -582,6 +587,10 @@ class Before:
     def quick(self) -> bool:
         return self.reading.quick
 
+    @property
+    def totals(self) -> tuple[int, int, int]:
+        return self.reading.totals
+
     def joined(self, recent: ComponentHistory) -> ComponentHistory:
         """The samples of the current month (``recent``, read alone), after the last sample before the cut."""
         last = () if self.reading.last is None else (self.reading.last,)
@@ -591,8 +600,8 @@ class Before:
     def first_of(value: object) -> int | None:
         """Where the history of what ``made`` gave starts (seconds), without taking the rest back; None for
         anything else."""
-        if isinstance(value, tuple) and len(value) == 9 and isinstance(value[8], tuple) and value[8]:
-            first = value[8][0]
+        if isinstance(value, tuple) and len(value) == 9 and isinstance(value[8], tuple) and len(value[8]) > 1:
+            first = value[8][1]
             return first if isinstance(first, int) else None
         return None
 
@@ -876,14 +885,27 @@ def incident_figures(incident: Incident, now: datetime) -> IncidentFigures:
 
 
 def _windows(
-    parts: list[uptime.Segment], era_start: int | None, first: date, now: datetime, tz: tzinfo
+    parts: list[uptime.Segment],
+    era_start: int | None,
+    first: date,
+    now: datetime,
+    tz: tzinfo,
+    before: tuple[int, tuple[int, int, int]] | None = None,
 ) -> tuple[tuple[str, float | None], ...]:
-    """Uptime over the last 24 hours, 7, 30 and 90 days, a year, and all time, each ending at now."""
+    """Uptime over the last 24 hours, 7, 30 and 90 days, a year, and all time, each ending at now. ``before``:
+    a moment and what the segments add up to from the first day to it (uptime.sums; Before.totals), so that
+    all time walks only the segments after it."""
     end = uptime.seconds(now)
     origin = uptime.seconds(midnight(first, tz))
-    spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS] + [("all", origin)]
+    spans = [(label, max(end - days * 86400, origin)) for label, days in WINDOWS]
     # One window at a time: daily() walks windows that follow each other, and these overlap.
-    return tuple((label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans)
+    found = [(label, uptime.daily([(first, start, end)], parts, era_start)[0].uptime) for label, start in spans]
+    if before is None or not origin <= before[0] <= end:
+        return (*found, ("all", uptime.daily([(first, origin, end)], parts, era_start)[0].uptime))
+    cut, kept = before
+    down, maintenance, no_data = map(add, kept, uptime.sums(parts, cut, end))
+    source = "probes" if era_start is not None and end > era_start else "incidents"
+    return (*found, ("all", uptime.figures(first, max(end - origin, 0), down, maintenance, source, no_data).uptime))
 
 
 def _touching(

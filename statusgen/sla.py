@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 
 from . import uptime
 from .model import BandwidthSample
@@ -42,10 +43,12 @@ class Period:
         return None if self.exact_sla is None else self.exact_sla >= self.target
 
 
-def months(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, int]]:
+@lru_cache(maxsize=64)
+def months(first: date, now: datetime, tz: tzinfo) -> tuple[tuple[str, date, int, int], ...]:
     """(label, first day, start, end) of each month from the month of ``first`` to the month of ``now``.
 
-    The first month starts at ``first``; the last ends at ``now``.
+    The first month starts at ``first``; the last ends at ``now``. Kept for the next call: a site's components
+    mostly share their first day, and fifteen years of months cost a zone lookup each.
     """
     today = now.astimezone(tz).date()
     limit = uptime.seconds(now)
@@ -58,11 +61,13 @@ def months(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int,
         end = min(uptime.seconds(midnight(following, tz)), limit)
         result.append((f"{year:04d}-{month:02d}", begin, start, end))
         year, month = following.year, following.month
-    return result
+    return tuple(result)
 
 
-def years(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, int]]:
-    """(label, first day, start, end) of each year from the year of ``first`` to the year of ``now``."""
+@lru_cache(maxsize=64)
+def years(first: date, now: datetime, tz: tzinfo) -> tuple[tuple[str, date, int, int], ...]:
+    """(label, first day, start, end) of each year from the year of ``first`` to the year of ``now`` (kept, as
+    months)."""
     limit = uptime.seconds(now)
     result = []
     for year in range(first.year, now.astimezone(tz).year + 1):
@@ -70,7 +75,7 @@ def years(first: date, now: datetime, tz: tzinfo) -> list[tuple[str, date, int, 
         start = uptime.seconds(midnight(begin, tz))
         end = min(uptime.seconds(midnight(date(year + 1, 1, 1), tz)), limit)
         result.append((str(year), begin, start, end))
-    return result
+    return tuple(result)
 
 
 def periods(

@@ -338,24 +338,35 @@ def daily(
                 clean = whole[(end - start, source)] = figures(day, max(end - start, 0), 0, 0, source)
             result.append(tuple.__new__(DailyUptime, (day, *clean[1:])))
             continue
-        down = maintenance = no_data = 0  # down in second-per-mille units, the others in seconds
-        index = first
-        count = len(parts)
-        while index < count and parts[index].start < end:
-            part = parts[index]
-            # min(end, part.end) - max(start, part.start), without the calls: this runs for every segment of every day
-            overlap = (end if end < part.end else part.end) - (start if start > part.start else part.start)
-            if part.maintenance:
-                maintenance += overlap
-            elif part.no_data:
-                no_data += overlap
-            else:
-                down += overlap * part.weight
-            index += 1
+        down, maintenance, no_data = _sums(parts, first, start, end)
         length = max(end - start, 0)
         source = "probes" if era_start is not None and end > era_start else "incidents"
         result.append(figures(day, length, down, maintenance, source, no_data))
     return result
+
+
+def sums(parts: Sequence[Segment], start: int, end: int) -> tuple[int, int, int]:
+    """What the disjoint sorted segments add up to within ``[start, end)``: down in second-per-mille units, and
+    the seconds of maintenance and without data, exactly (what daily() turns into a window's figures)."""
+    return _sums(parts, bisect.bisect_right(parts, start, key=attrgetter("end")), start, end)
+
+
+def _sums(parts: Sequence[Segment], index: int, start: int, end: int) -> tuple[int, int, int]:
+    """sums() from ``parts[index]``, the first segment that ends after ``start``."""
+    down = maintenance = no_data = 0  # down in second-per-mille units, the others in seconds
+    count = len(parts)
+    while index < count and parts[index].start < end:
+        part = parts[index]
+        # min(end, part.end) - max(start, part.start), without the calls: this runs for every segment of every day
+        overlap = (end if end < part.end else part.end) - (start if start > part.start else part.start)
+        if part.maintenance:
+            maintenance += overlap
+        elif part.no_data:
+            no_data += overlap
+        else:
+            down += overlap * part.weight
+        index += 1
+    return down, maintenance, no_data
 
 
 def figures(
