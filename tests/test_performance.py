@@ -11,6 +11,7 @@ measures wall time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -488,7 +489,8 @@ def _failing(text: str):
     return job
 
 
-def _met(in_worker: bool, text: str) -> list:  # type: ignore[type-arg]
+@contextlib.contextmanager
+def _met(in_worker: bool, text: str) -> Iterator[list]:  # type: ignore[type-arg]
     """Two jobs that run at once, in two processes: each says it started (a byte to the other's pipe) and waits
     up to 10 s for the other to. Then the one in a forked worker (``in_worker``) or the one in this process
     raises RuntimeError(text); the other makes index.html."""
@@ -502,7 +504,11 @@ def _met(in_worker: bool, text: str) -> list:  # type: ignore[type-arg]
             raise RuntimeError(text)
         return [("index.html", b"new")]
 
-    return [partial(job, 0), partial(job, 1)]
+    try:
+        yield [partial(job, 0), partial(job, 1)]
+    finally:
+        for end in (end for pipe in pipes for end in pipe):
+            os.close(end)
 
 
 def test_dealt_items_go_to_whichever_process_is_free() -> None:
@@ -554,14 +560,14 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(tmp_path) -> No
         return [("index.html", b"new"), ("a.html", b"a")]
 
     # Each job is taken by the next process free (parallel.dealt): two that wait for each other run in both.
-    with pytest.raises(parallel.WorkerFailed) as raised:
-        output.write_site(out, _met(True, "boom in the worker"), processes=2)
+    with _met(True, "boom in the worker") as jobs, pytest.raises(parallel.WorkerFailed) as raised:
+        output.write_site(out, jobs, processes=2)
     assert "RuntimeError: boom in the worker" in str(raised.value)
     assert tree(out) == old
     assert staging_left(out) == []
 
-    with pytest.raises(RuntimeError, match="boom in this process"):
-        output.write_site(out, _met(False, "boom in this process"), processes=2)
+    with _met(False, "boom in this process") as jobs, pytest.raises(RuntimeError, match="boom in this process"):
+        output.write_site(out, jobs, processes=2)
     assert tree(out) == old
     assert staging_left(out) == []
 
