@@ -288,6 +288,7 @@ class _Writer:
         self.old = old
         self.recycled = recycled  # staging holds the spare site, written over (see write_site)
         self.folders: set[Path] = set()
+        self.checked: set[Path] = set()  # folders of the spare site found not to be links
         self.linked = 0
 
     def put(self, relative: str, content: bytes | None) -> None:
@@ -332,7 +333,14 @@ class _Writer:
             os.link(source, target)
 
     def _folder(self, folder: Path) -> None:
-        """Make ``folder``; in the spare site, a file where it or a folder above it goes is removed first."""
+        """Make ``folder``; in the spare site, a link or a file where it or a folder above it goes is removed
+        first, so that nothing is written through a link to somewhere else."""
+        if self.recycled:
+            for above in reversed([folder, *folder.parents]):
+                if above not in self.checked and self.staging in above.parents:
+                    if above.is_symlink():
+                        _clear(above)
+                    self.checked.add(above)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):

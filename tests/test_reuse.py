@@ -98,6 +98,8 @@ def test_the_next_build_writes_over_the_site_the_last_retired(cli, demo, tmp_pat
     (spare / "components" / "spse" / "index.html").unlink()
     (spare / "components" / "spse" / "index.html").mkdir()  # a folder where a file goes
     (spare / "components" / "link").symlink_to(outside, target_is_directory=True)
+    shutil.rmtree(spare / "components" / "sikap")
+    (spare / "components" / "sikap").symlink_to(outside, target_is_directory=True)  # where a folder goes
     held = tmp_path / "held.html"
     os.link(out / "index.html", held)  # the live home page, linked from elsewhere
     before = held.read_bytes()
@@ -111,6 +113,7 @@ def test_the_next_build_writes_over_the_site_the_last_retired(cli, demo, tmp_pat
     assert (out / SETTLED[0]).stat().st_ino == settled  # the same file, three builds on
     assert not (out / "stray.html").exists() and not (out / "components" / "link").exists()
     assert (out / "history").is_dir() and (out / "components" / "spse" / "index.html").is_file()
+    assert not (out / "components" / "sikap").is_symlink() and (out / "components" / "sikap" / "index.html").is_file()
     assert [p.name for p in outside.iterdir()] == ["keep.txt"] and (outside / "keep.txt").read_text() == "luar"
     fresh = tmp_path / "fresh"
     build_demo(cli, demo, fresh, "--now", "2026-11-26T10:35+08:00", "--no-cache")
