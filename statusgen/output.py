@@ -5,6 +5,8 @@ then swapped into place, so a build that fails leaves the last good site as it
 was, and readers never see half a site. Where the system can (Linux), the two
 folders are exchanged in one step, so even a build killed at any instant leaves
 the old site or the new one in place; the next build clears what it left behind.
+With the build's cache, the site a swap retires is kept there (the spare), not removed
+file by file, and the next build writes its site over it (see write_site).
 
 On Windows (no ``fcntl``, no ``renameat2``) the lock is a byte lock on a file beside
 the output folder, and the swap is two renames: a build killed between them leaves
