@@ -461,7 +461,7 @@ def component_figures(
     ]  # fmt: skip
     said = verdict.verdict(readings, uplinks) if places else None
     shown = len(places) > 1 or any(v.id != HOME.id for v in places)
-    runs_ends = [h.runs[-1].end for h in series if h.runs] if before is None else [before.runs_end]
+    runs_end = before.runs_end if before is not None else max((h.runs[-1].end for h in series if h.runs), default=None)
     return Figures(
         status=status.component_status(
             component.id,
@@ -474,7 +474,7 @@ def component_figures(
         ),
         days=days,
         latest=latest,
-        runs_end=max((end for end in runs_ends if end is not None), default=None),
+        runs_end=runs_end,
         probed=_shared(probed),
         windows=_windows(parts, era_start, first, now, tz, (kept.cut, kept.totals) if kept is not None else None),
         charts=response_charts(past[before_cut:], now, tz, BAR_DAYS, kept.chart)
@@ -521,8 +521,8 @@ class Reading:
     def plain(self) -> tuple[object, ...]:
         days = sorted(self.chart.days.items())
         return (
+            self.began,  # first: Before.first_of reads it alone
             self.totals,
-            self.began,
             self.runs_end,
             tuple(self.last) if self.last is not None else None,
             self.chart.cut,
@@ -537,7 +537,7 @@ class Reading:
         """Back from ``plain``; raises TypeError or ValueError for anything else."""
         if not isinstance(value, tuple) or len(value) != 9:
             raise ValueError("not a reading")
-        totals, began, runs_end, last, cut, ordinals, figures, tail, quick = value
+        began, totals, runs_end, last, cut, ordinals, figures, tail, quick = value
         down, maintenance, no_data = totals
         if len(ordinals) != len(figures) or not isinstance(began, int):
             raise ValueError("days and figures differ in number")
@@ -600,8 +600,8 @@ class Before:
     def first_of(value: object) -> int | None:
         """Where the history of what ``made`` gave starts (seconds), without taking the rest back; None for
         anything else."""
-        if isinstance(value, tuple) and len(value) == 9 and isinstance(value[8], tuple) and len(value[8]) > 1:
-            first = value[8][1]
+        if isinstance(value, tuple) and len(value) == 9 and isinstance(value[8], tuple) and value[8]:
+            first = value[8][0]
             return first if isinstance(first, int) else None
         return None
 
@@ -722,11 +722,9 @@ def _cut(recorded: ComponentHistory, now: datetime, vouched_from: datetime | Non
     nothing before it, with a clock before it, or with time not vouched for after it."""
     limit = uptime.seconds(now)
     cut = _recent_cut(recorded, now)
-    if cut is not None:
-        pass
-    elif recorded.runs:
+    if cut is None and recorded.runs:
         cut = recorded.runs[-1].end
-    else:
+    if cut is None:
         return None
     first = first_moment([recorded])
     if first is None or first >= cut:
