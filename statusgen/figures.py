@@ -13,7 +13,7 @@ import hashlib
 import heapq
 import marshal
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import repeat
@@ -60,7 +60,7 @@ class Figures:
     """What one component's probe history and incidents add up to."""
 
     status: str  # one of status.STATUSES, at now
-    days: list[uptime.DailyUptime]  # from its first day to today
+    days: Sequence[uptime.DailyUptime]  # from its first day to today (uptime.PackedDays from a worker)
     latest: ProbeSample | None  # the newest sample up to now
     runs_end: int | None  # where the compacted history ends, if it has any
     probed: dict[date, frozenset[str]]  # the probe statuses seen on each day (a few sets, shared by the days)
@@ -76,6 +76,42 @@ class Figures:
     stale_places: tuple[str, ...] = ()
     explanation: str | None = None
     bandwidth: tuple[sla.BandwidthMonth, ...] = ()  # each month, for a component whose probe measures it
+    # Each year that is over: the digests of its days' figures and of its days' probe statuses (year_digests),
+    # which is all that the keys of its settled pages need (views.ComponentView.year_inputs, render.daily_files).
+    settled: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
+
+
+def year_digests(
+    days: Sequence[uptime.DailyUptime], probed: dict[date, frozenset[str]], years: Iterable[int]
+) -> dict[int, tuple[bytes, bytes]]:
+    """For each of ``years`` in which ``days`` (one a day, from the first) has some: a digest of those days'
+    figures (the first day's ordinal, then each figure a column) and a digest of the probe statuses seen on each
+    of them (ordinal, statuses sorted). Plain data through marshal's version 2, which writes no references: the
+    same values give the same bytes however they are shared, from a history read whole or taken back (Before)."""
+    wanted = set(years)
+    if not days or not wanted:
+        return {}
+    first, last = days[0].date, days[-1].date
+    statuses: dict[int, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    ordered: dict[frozenset[str], tuple[str, ...]] = {}  # the days share a few sets (_shared)
+    for day in sorted(day for day in probed if day.year in wanted):
+        seen = probed[day]
+        names = ordered.get(seen)
+        if names is None:
+            names = ordered[seen] = tuple(sorted(seen))
+        statuses[day.year].append((day.toordinal(), names))
+    found = {}
+    for year in sorted(wanted):
+        if not first.year <= year <= last.year:
+            continue
+        start = max(date(year, 1, 1), first)
+        shown = days[(start - first).days : (date(year + 1, 1, 1) - first).days]
+        columns = (start.toordinal(), tuple(zip(*shown, strict=True))[1:])  # each figure a column: at C speed
+        found[year] = (
+            hashlib.sha256(marshal.dumps(columns, 2)).digest(),
+            hashlib.sha256(marshal.dumps(tuple(statuses[year]), 2)).digest(),
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -274,12 +310,7 @@ class _Packed:
 
     @classmethod
     def of(cls, figures: Figures, since: date | None, found: Found | None, began: int | None) -> _Packed:
-        days = figures.days
-        first = days[0].date.toordinal() if days else 0
-        if days and days[-1].date.toordinal() - first != len(days) - 1:
-            raise ValueError("the days of a component follow each other")  # as uptime.daily makes them
-        rows: dict[tuple[object, ...], int] = {}
-        index = [rows.setdefault(day[1:], len(rows)) for day in days]
+        days = uptime.PackedDays.of(figures.days)  # as uptime.daily makes them, or as Before keeps them
         sets: dict[frozenset[str], int] = {}
         probed_index = [sets.setdefault(seen, len(sets)) for seen in figures.probed.values()]
         return cls(
@@ -287,23 +318,20 @@ class _Packed:
             since,
             found,
             began,
-            first,
-            list(rows),
-            index,
+            days.first,
+            days.rows,
+            days.picks,
             [day.toordinal() for day in figures.probed],
             list(sets),
             probed_index,
         )
 
     def unpacked(self, dates: list[date]) -> tuple[Figures, date | None, Found | None, int | None]:
-        """The figures as they were made, their days dated from ``dates`` (the site's, each day once)."""
+        """The figures as they were made, their days dated from ``dates`` (the site's, each day once) and left
+        packed: a day is made when a page asks for it."""
         offset = self.first - dates[0].toordinal() if dates else 0
-        shown = dates[offset : offset + len(self.index)] if offset >= 0 else []
-        if len(shown) != len(self.index):
-            shown = [date.fromordinal(self.first + n) for n in range(len(self.index))]
-        days = list(
-            map(tuple.__new__, repeat(uptime.DailyUptime), map(add, zip(shown), map(self.rows.__getitem__, self.index)))
-        )
+        shown = dates[offset : offset + len(self.index)] if offset >= 0 else None
+        days = uptime.PackedDays(self.first, self.rows, self.index, shown)
         start = dates[0].toordinal() if dates else 0
         known = [dates[n - start] if 0 <= n - start < len(dates) else date.fromordinal(n) for n in self.probed_days]
         probed = dict(zip(known, map(self.sets.__getitem__, self.probed_index), strict=True))
@@ -422,14 +450,20 @@ def component_figures(
         probed[day].add(status_seen)
     target = config.target(component)
     month_spans, year_spans = sla.months(first, now, tz), sla.years(first, now, tz)
+    seen_on = _shared(probed)
+    over = range(first.year, now.astimezone(tz).year)  # the years that are over
     if kept is not None:
-        days = [*kept.days, *uptime.daily(bounds[skipped + len(kept.days) :], parts, era_start)]
+        days: Sequence[uptime.DailyUptime] = kept.days.extended(
+            uptime.daily(bounds[skipped + len(kept.days) :], parts, era_start)
+        )
         months = [*kept.months, *sla.periods(month_spans[len(kept.months) :], parts, sla_parts, era_start, target)]
         years = [*kept.years, *sla.periods(year_spans[len(kept.years) :], parts, sla_parts, era_start, target)]
+        settled = {**kept.settled, **year_digests(days, seen_on, [y for y in over if y not in kept.settled])}
     else:
         days = uptime.daily(bounds[skipped:], parts, era_start)
         months = sla.periods(month_spans, parts, sla_parts, era_start, target)
         years = sla.periods(year_spans, parts, sla_parts, era_start, target)
+        settled = year_digests(days, seen_on, over)
         if memo is not None and key and cut is not None:
             ended = bisect.bisect_right(bounds, cut, lo=skipped, key=itemgetter(2)) - skipped  # days over by the cut
             sampled = [
@@ -437,8 +471,10 @@ def component_figures(
                 for day, start, end in local_days(moments[:before_cut], tz)
                 for seen in dict.fromkeys(statuses[start:end])
             ]
-            over = [period for period, span in zip(months, month_spans, strict=True) if span[3] <= cut]
+            over_months = [period for period, span in zip(months, month_spans, strict=True) if span[3] <= cut]
             over_years = [period for period, span in zip(years, year_spans, strict=True) if span[3] <= cut]
+            # A year whose last day is over by the cut has all its days and probe statuses kept.
+            last_over = days[ended - 1].date if ended else date.min
             runs_after = bool(recorded.runs) and recorded.runs[-1].end > cut  # in order (read_folder)
             answered = bool(recorded.runs) or any(sample.http_status != 404 for sample in past[:before_cut])
             reading = Reading(
@@ -448,9 +484,10 @@ def component_figures(
                 chart=charts.settled(past, tz, cut),
                 quick=clean and answered and not runs_after,
                 totals=uptime.sums(parts, origin, cut),
+                settled={year: found for year, found in settled.items() if date(year, 12, 31) <= last_over},
             )
             made = Before.made(cut, parts, sla_parts if external else None, days[:ended], marked, sampled,
-                               over, over_years, reading)  # fmt: skip
+                               over_months, over_years, reading)  # fmt: skip
             memo.put(component.id, key, made)
     latest = past[-1] if past else None
     limit = uptime.seconds(now)
@@ -475,7 +512,7 @@ def component_figures(
         days=days,
         latest=latest,
         runs_end=runs_end,
-        probed=_shared(probed),
+        probed=seen_on,
         windows=_windows(parts, era_start, first, now, tz, (kept.cut, kept.totals) if kept is not None else None),
         charts=response_charts(past[before_cut:], now, tz, BAR_DAYS, kept.chart)
         if kept is not None
@@ -487,6 +524,7 @@ def component_figures(
         stale_places=said.stale if said and shown else (),
         explanation=said.explanation if said else None,
         bandwidth=_bandwidth(component, records, first, now, tz),
+        settled=settled,
     )
 
 
@@ -517,6 +555,7 @@ class Reading:
     chart: charts.Settled
     quick: bool
     totals: tuple[int, int, int]  # what the segments add up to from the first day to the cut (uptime.sums)
+    settled: dict[int, tuple[bytes, bytes]]  # the year_digests of each year whose days are over by the cut
 
     def plain(self) -> tuple[object, ...]:
         days = sorted(self.chart.days.items())
@@ -530,21 +569,24 @@ class Reading:
             [figures for _, figures in days],
             self.chart.tail,
             self.quick,
+            tuple((year, *found) for year, found in sorted(self.settled.items())),
         )
 
     @classmethod
     def of(cls, value: object) -> Reading:
         """Back from ``plain``; raises TypeError or ValueError for anything else."""
-        if not isinstance(value, tuple) or len(value) != 9:
+        if not isinstance(value, tuple) or len(value) != 10:
             raise ValueError("not a reading")
-        began, totals, runs_end, last, cut, ordinals, figures, tail, quick = value
+        began, totals, runs_end, last, cut, ordinals, figures, tail, quick, settled = value
         down, maintenance, no_data = totals
         if len(ordinals) != len(figures) or not isinstance(began, int):
             raise ValueError("days and figures differ in number")
         days = {date.fromordinal(n): (int(mid), int(p95)) for n, (mid, p95) in zip(ordinals, figures, strict=True)}
         chart = charts.Settled(int(cut), days, [(int(moment), int(ms)) for moment, ms in tail])
         last_sample = ProbeSample(*last) if last is not None else None
-        return cls(began, runs_end, last_sample, chart, bool(quick), (int(down), int(maintenance), int(no_data)))
+        digests = {int(year): (bytes(days), bytes(seen)) for year, days, seen in settled}
+        totaled = (int(down), int(maintenance), int(no_data))
+        return cls(began, runs_end, last_sample, chart, bool(quick), totaled, digests)
 
 
 @dataclass(frozen=True)
@@ -564,7 +606,7 @@ class Before:
     cut: int
     parts: list[uptime.Segment]
     sla_parts: list[uptime.Segment]
-    days: list[uptime.DailyUptime]
+    days: uptime.PackedDays
     marked: list[tuple[date, str]]
     sampled: list[tuple[date, str]]  # each day of the samples before the cut with each status, as first seen
     months: list[sla.Period]
@@ -590,6 +632,10 @@ class Before:
     @property
     def totals(self) -> tuple[int, int, int]:
         return self.reading.totals
+
+    @property
+    def settled(self) -> dict[int, tuple[bytes, bytes]]:
+        return self.reading.settled
 
     def joined(self, recent: ComponentHistory) -> ComponentHistory:
         """The samples of the current month (``recent``, read alone), after the last sample before the cut."""
@@ -661,8 +707,9 @@ class Before:
             if len(index) > len(bounds) or (index and first != bounds[0][0].toordinal()):
                 return None
             rows = [tuple(row) for row in alike]
-            dates = zip([day for day, _, _ in bounds[: len(index)]])
-            days = list(map(tuple.__new__, repeat(uptime.DailyUptime), map(add, dates, map(rows.__getitem__, index))))
+            if any(not 0 <= n < len(rows) for n in (min(index, default=0), max(index, default=0))):
+                return None
+            days = uptime.PackedDays(first, rows, list(index), [day for day, _, _ in bounds[: len(index)]])
             segments = _segments(value[1])
             return cls(
                 int(value[0]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import marshal
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from markupsafe import Markup, escape
 from . import __version__, api, i18n, status, times
 from .cache import folder_digest
 from .feed import render_atom, render_feed
+from .figures import year_digests
 from .i18n import Language, translated
 from .ical import render_calendar
 from .model import Config, Message, canonical
@@ -57,9 +57,12 @@ def environment(
 ) -> Environment:
     """A Jinja environment for the pages of one language: autoescaping, its messages, and its date style.
 
-    ``compiled`` keeps the compiled templates between builds; Jinja checks each against its source.
+    ``compiled`` keeps the compiled templates between builds; Jinja checks each against its source. A template
+    is read once a build: Jinja is not asked to look at its file's time again on every page it renders (a
+    nation's site renders thousands).
     """
     env = Environment(
+        auto_reload=False,
         bytecode_cache=compiled,
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html", "xml", "svg"]),
@@ -422,9 +425,9 @@ def language_jobs(
             cid = component.component.id
             for period in component.years:
                 stable = int(period.label) < this_year and all(map(ended, component.incidents_in(period.label)))
-                inputs = partial(component.year_inputs, period.label) if stable else None
                 context = {"item": component, "year": period, "stable": stable}
-                pages.append((f"components/{cid}/{period.label}/", "component_year.html", context, inputs))
+                year_inputs = partial(component.year_inputs, period.label) if stable else None
+                pages.append((f"components/{cid}/{period.label}/", "component_year.html", context, year_inputs))
     pages += [(group.path, "group.html", {"group": group}, None) for group in view.groups if group.folded]
     if view.folded:
         pages.append(("components/", "components.html", {}, None))
@@ -513,7 +516,7 @@ DAY_COLUMNS = ("date", "uptime", "downtime_minutes", "maintenance_minutes", "no_
 
 
 def daily_files(
-    view: SiteView, component_id: str, days: list[DailyUptime], settled: Settled | None = None
+    view: SiteView, component_id: str, days: Sequence[DailyUptime], settled: Settled | None = None
 ) -> list[Made]:
     """A component's days: ``daily.json``, the last RECENT_DAILY of them as objects, with the address of each
     year's file; and ``daily/<year>.json``, every day of the year as a row of DAY_COLUMNS (less those the same
@@ -523,13 +526,17 @@ def daily_files(
     the same."""
     folder = f"api/v1/components/{component_id}"
     places = view.place_daily.get(component_id, {})
-    by_year: dict[int, list[DailyUptime]] = {}
-    for day in days:
-        by_year.setdefault(day.date.year, []).append(day)
+    # The days follow each other from the first (uptime.daily): a year's are found by their place.
+    years = range(days[0].date.year, days[-1].date.year + 1) if days else range(0)
+
+    def own(year: int) -> list[DailyUptime]:
+        first = days[0].date
+        return list(days[max((date(year, 1, 1) - first).days, 0) : (date(year + 1, 1, 1) - first).days])
+
     recent = {
         "component": component_id,
         "timezone": view.config.timezone.key,
-        "years": {str(year): f"daily/{year}.json" for year in by_year},
+        "years": {str(year): f"daily/{year}.json" for year in years},
         "days": [dict(zip(DAY_COLUMNS, _day_row(d), strict=True)) for d in days[-RECENT_DAILY:]],
     }
     api.day_vantages(recent, places)
@@ -558,17 +565,18 @@ def daily_files(
         api.row_vantages(document, places)
         return to_json(document)
 
-    for year, own in by_year.items():
+    digests = view.settled.get(component_id, {})
+    for year in years:
         relative = f"{folder}/daily/{year}.json"
         if settled is None or year >= this_year:
-            files.append((relative, year_file(year, own)))
+            files.append((relative, year_file(year, own(year))))
             continue
         placed = {vid: [tuple(d) for d in found if d.date.year == year] for vid, found in places.items()}
-        # Each figure of the days, a column each, at C speed; marshal's version 2 writes no references, so the
-        # same values give the same bytes however their objects are shared (as model.canonical).
-        columns = hashlib.sha256(marshal.dumps(tuple(zip(*own, strict=True))[1:], 2)).digest()
-        key = settled.key("daily", relative, own[0].date, len(own), columns, placed)
-        files.append(settled.made(relative, key, partial(year_file, year, own)))
+        # The digest of the year's days, worked out with the figures (figures.year_digests), which covers its
+        # first day and every figure of every day.
+        found = digests.get(year) or year_digests(days, {}, [year])[year]
+        key = settled.key("daily", relative, found[0], placed)
+        files.append(settled.made(relative, key, partial(year_file, year, own(year))))
     return files
 
 

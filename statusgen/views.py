@@ -12,7 +12,7 @@ import hashlib
 import marshal
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, partial
@@ -20,7 +20,7 @@ from typing import Any
 
 from . import schema, sla, status, uptime
 from .charts import Chart
-from .figures import BAR_DAYS, Figures, IncidentFigures, SiteFigures
+from .figures import BAR_DAYS, Figures, IncidentFigures, SiteFigures, year_digests
 from .markup import to_html
 from .model import Component, Config, Html, Incident, ProbeSample, Text, Update, canonical
 
@@ -203,20 +203,29 @@ class ComponentView:
         """By year: the months that met their target and the months with a verdict (sla.months_met)."""
         return sla.months_met(self.months)
 
-    def year_inputs(self, label: str) -> tuple[object, ...]:
-        """Everything the page of one year (a label such as "2021") is made from, apart from status.yml, the
-        language and the templates: what render.page_key digests to tell whether the page would change."""
-        period = next(period for period in self.years if period.label == label)
-        return (
-            self.component,
-            self.path,
-            self.target,
-            period,
-            tuple(self.months_in(label)),
-            tuple(self.bandwidth_in(label)),
-            tuple(map(incident_inputs, self.incidents_in(label))),
-            self.make_year_days(int(label)) if self.make_year_days is not None else (),
-        )
+    def year_inputs(self, label: str) -> bytes:
+        """A digest of everything the page of one year (a label such as "2021") is made from, apart from
+        status.yml, the language and the templates: what render.Settled.key takes to tell whether the page would
+        change. Worked out once for every language."""
+        found = self._year_inputs.get(label)
+        if found is None:
+            period = next(period for period in self.years if period.label == label)
+            inputs = (
+                self.component,
+                self.path,
+                self.target,
+                period,
+                tuple(self.months_in(label)),
+                tuple(self.bandwidth_in(label)),
+                tuple(map(incident_inputs, self.incidents_in(label))),
+                self.make_year_days(int(label)) if self.make_year_days is not None else (),
+            )
+            found = self._year_inputs[label] = hashlib.sha256(canonical(inputs)).digest()
+        return found
+
+    @cached_property
+    def _year_inputs(self) -> dict[str, bytes]:
+        return {}
 
     def calendar(self, label: str) -> CalendarYear:
         if self.make_calendar is None or not any(period.label == label for period in self.years):
@@ -316,7 +325,9 @@ class SiteView:
     recent_total: int  # how many ended in those days
     incidents: tuple[IncidentView, ...]  # all, newest first
     years: tuple[YearView, ...]  # newest first
-    daily: dict[str, list[uptime.DailyUptime]]
+    daily: dict[str, Sequence[uptime.DailyUptime]]
+    # By component, each year that is over: the digests of its days and their probe statuses (Figures.settled).
+    settled: dict[str, dict[int, tuple[bytes, bytes]]] = field(default_factory=dict)
     # Each place's days, by component and place, for the components several places probe.
     place_daily: dict[str, dict[str, list[uptime.DailyUptime]]] = field(default_factory=dict)
 
@@ -384,13 +395,13 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
     for component in config.components:
         numbers = figures.components[component.id]
         days, latest = numbers.days, numbers.latest
-        window = [d for d in days if d.date >= bar_start]
-        known = {d.date: d for d in days}
-        cell = partial(_cell, known, per_day, numbers.probed, component.id)
+        recent_days = _within(days, bar_start, today)
+        window = list(recent_days.values())
+        cell = partial(_cell, per_day, numbers.probed, component.id)
         view = ComponentView(
             component=component,
             status=numbers.status,
-            days=tuple(cell(bar_start + timedelta(days=n)) for n in range(BAR_DAYS)),
+            days=tuple(cell(recent_days, bar_start + timedelta(days=n)) for n in range(BAR_DAYS)),
             uptime=uptime.overall(window),
             path=f"components/{component.id}/",
             latest=latest,
@@ -405,9 +416,9 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
             months=numbers.months,
             years=numbers.years,
             make_calendar=partial(
-                _calendar, first=config.first_day(component), today=today, cell=cell, months=numbers.months
+                _calendar, first=config.first_day(component), today=today, cell=cell, days=days, months=numbers.months
             ),
-            make_year_days=_YearDays(days, numbers.probed, touching.get(component.id, [])),
+            make_year_days=_YearDays(days, numbers.probed, touching.get(component.id, []), numbers.settled),
             excused={
                 month: tuple(views[slug] for slug in slugs) for month, slugs in figures.excused[component.id].items()
             },
@@ -436,6 +447,7 @@ def site_view(config: Config, incidents: list[Incident], figures: SiteFigures) -
         incidents=newest_first,
         years=_years(newest_first, config, today),
         daily={cid: numbers.days for cid, numbers in figures.components.items()},
+        settled={cid: numbers.settled for cid, numbers in figures.components.items()},
         place_daily={
             cid: {place.vantage: place.days for place in numbers.places}
             for cid, numbers in figures.components.items()
@@ -518,62 +530,37 @@ def history_page_inputs(year: YearView, page: HistoryPage) -> tuple[object, ...]
 
 
 class _YearDays:
-    """What the calendar of each year of one component is made from, as a digest: each day's figures (without
-    the date, which follows from the first), its probe statuses and the incidents touching it (by slug, each
-    incident's inputs once). Grouped by year once, by the worker that asks first, and worked out once a year
-    for all the languages (ComponentView.year_inputs)."""
+    """What the calendar of each year of one component is made from, as a digest: its days' figures and probe
+    statuses (figures.year_digests: worked out with the figures, or here for a year they do not hold) and the
+    incidents touching each day (by slug, each incident's inputs once). Worked out once a year for all the
+    languages (ComponentView.year_inputs)."""
 
     def __init__(
         self,
-        days: list[uptime.DailyUptime],
+        days: Sequence[uptime.DailyUptime],
         probed: dict[date, frozenset[str]],
         touching: list[tuple[date, tuple[IncidentView, ...]]],
+        settled: dict[int, tuple[bytes, bytes]],
     ):
         self.days = days
         self.probed = probed
         self.touching = touching
+        self.settled = settled
         self._digests: dict[int, bytes] = {}
-
-    @cached_property
-    def _by_year(self) -> dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]]:
-        found: dict[int, tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, tuple[str, ...]]]]] = {}
-        ordered: dict[frozenset[str], tuple[str, ...]] = {}  # the days share a few sets (figures._shared)
-        for day in sorted(self.probed):
-            seen = self.probed[day]
-            names = ordered.get(seen)
-            if names is None:
-                names = ordered[seen] = tuple(sorted(seen))
-            found.setdefault(day.year, ([], []))[0].append((day.toordinal(), names))
-        for day, views in self.touching:
-            found.setdefault(day.year, ([], []))[1].append((day.toordinal(), tuple(v.incident.slug for v in views)))
-        return found
 
     def __call__(self, year: int) -> bytes:
         digest = self._digests.get(year)
         if digest is None:
-            # The days, probe statuses and incidents by day are plain data: marshal's version 2, which writes no
-            # references (the same values give the same bytes however they are shared), and faster than a pickle.
-            plain, incidents = self._inputs(year)
-            data = marshal.dumps(plain, 2) + canonical(incidents)  # type: ignore[arg-type]  # plain data
+            found = self.settled.get(year) or year_digests(self.days, self.probed, [year]).get(year, (b"", b""))
+            touching = [(day, views) for day, views in self.touching if day.year == year]
+            by_day = tuple((day.toordinal(), tuple(v.incident.slug for v in views)) for day, views in touching)
+            incidents = {v.incident.slug: v for _, views in touching for v in views}
+            # Plain data: marshal's version 2, which writes no references (the same values give the same bytes
+            # however they are shared), and faster than a pickle.
+            inputs = tuple(incident_inputs(incidents[slug]) for slug in sorted(incidents))
+            data = marshal.dumps((*found, by_day), 2) + canonical(inputs)
             digest = self._digests[year] = hashlib.sha256(data).digest()
         return digest
-
-    def _inputs(self, year: int) -> tuple[tuple[object, ...], tuple[object, ...]]:
-        if not self.days:
-            return (), ()
-        first = self.days[0].date
-        start = max(date(year, 1, 1), first)
-        shown = self.days[(start - first).days : max((date(year + 1, 1, 1) - first).days, 0)]
-        probed, touching = self._by_year.get(year, ([], []))
-        slugs = {slug for _, day_slugs in touching for slug in day_slugs}
-        incidents = {v.incident.slug: v for day, views in self.touching if day.year == year for v in views}
-        plain = (
-            start.toordinal(),
-            tuple(zip(*shown, strict=True))[1:],  # each figure of the days, a column each: at C speed
-            tuple(probed),
-            tuple(touching),
-        )
-        return plain, tuple(incident_inputs(incidents[slug]) for slug in sorted(slugs))
 
 
 def incident_view(incident: Incident, config: Config, figures: IncidentFigures) -> IncidentView:
@@ -642,26 +629,42 @@ def _years(views: tuple[IncidentView, ...], config: Config, today: date) -> tupl
 
 
 def _cell(
-    known: dict[date, uptime.DailyUptime],
     per_day: dict[tuple[str, date], tuple[IncidentView, ...]],
     probed: dict[date, frozenset[str]],
     component_id: str,
+    known: dict[date, uptime.DailyUptime],
     day: date,
 ) -> DayView:
     return _day_view(day, known.get(day), per_day.get((component_id, day), ()), frozenset(probed.get(day, ())))
 
 
+def _within(days: Sequence[uptime.DailyUptime], start: date, end: date) -> dict[date, uptime.DailyUptime]:
+    """The figures of each day from ``start`` to ``end`` among ``days``, which follow each other: only those
+    are made (uptime.PackedDays), not fifteen years of them."""
+    if not days:
+        return {}
+    first = days[0].date
+    return {day.date: day for day in days[max((start - first).days, 0) : max((end - first).days + 1, 0)]}
+
+
 def _calendar(
-    year: int, first: date, today: date, cell: Callable[[date], DayView], months: tuple[sla.Period, ...]
+    year: int,
+    first: date,
+    today: date,
+    cell: Callable[[dict[date, uptime.DailyUptime], date], DayView],
+    days: Sequence[uptime.DailyUptime],
+    months: tuple[sla.Period, ...],
 ) -> CalendarYear:
     """Twelve month grids of one year; days outside the component's history are left empty."""
+    known = _within(days, date(year, 1, 1), date(year, 12, 31))
     periods = {p.label: p for p in months}
     grids = []
     for month in range(1, 13):
         start = date(year, month, 1)
         length = (date(year + month // 12, month % 12 + 1, 1) - start).days
-        days = tuple(
-            cell(day) if first <= day <= today else None for day in (start + timedelta(days=n) for n in range(length))
+        grid = tuple(
+            cell(known, day) if first <= day <= today else None
+            for day in (start + timedelta(days=n) for n in range(length))
         )
-        grids.append(CalendarMonth(month, start.weekday(), days, periods.get(f"{year:04d}-{month:02d}")))
+        grids.append(CalendarMonth(month, start.weekday(), grid, periods.get(f"{year:04d}-{month:02d}")))
     return CalendarYear(year, tuple(grids))

@@ -11,6 +11,7 @@ probes vouch for; incidents before, across and after the end of the runs, one of
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import subprocess
 import sys
@@ -21,6 +22,8 @@ import pytest
 
 import statusgen.recorded
 from statusgen import uptime
+from statusgen.figures import year_digests
+from statusgen.uptime import DailyUptime, PackedDays
 from tests.conftest import ROOT, Site
 from tests.test_build import digest
 from tests.test_reuse import mark, marked
@@ -275,3 +278,56 @@ def test_the_keys_are_the_same_in_every_process(site) -> None:
         folder = site.root / ".cache" / "statusgen" / "figures"
         times.append({path.name: path.stat().st_mtime_ns for path in folder.glob("*.bin")})
     assert len(times[0]) == 2 and times[1] == times[0]
+
+
+def test_a_year_digest_follows_that_years_days_and_probe_statuses_alone() -> None:
+    # Two years of days from 30 December 2024: 30 and 31 December in 2024, 1 and 2 January in 2025.
+    up = (1440.0, 0.0, 0.0, 100.0, "probes", 0.0)
+    days = [DailyUptime(date(2024, 12, 30) + timedelta(days=n), *up) for n in range(4)]
+    probed = {date(2024, 12, 31): frozenset({"up"}), date(2025, 1, 2): frozenset({"up", "down"})}
+    found = year_digests(days, probed, [2024, 2025, 2026])
+    assert set(found) == {2024, 2025}  # 2026 has no day
+    # 2025's own bytes, by hand: its first day's ordinal and each figure a column; each probed day's statuses.
+    columns = (date(2025, 1, 1).toordinal(), ((1440.0, 1440.0), (0.0, 0.0), (0.0, 0.0), (100.0, 100.0),
+                                               ("probes", "probes"), (0.0, 0.0)))  # fmt: skip
+    statuses = ((date(2025, 1, 2).toordinal(), ("down", "up")),)
+    assert found[2025] == (
+        hashlib.sha256(marshal.dumps(columns, 2)).digest(),
+        hashlib.sha256(marshal.dumps(statuses, 2)).digest(),
+    )
+    # A day of 2025 down for 72 minutes changes 2025's days alone; a status seen in 2024, 2024's statuses alone.
+    worse = [*days[:3], DailyUptime(date(2025, 1, 2), 1440.0, 72.0, 0.0, 95.0, "probes", 0.0)]
+    changed = year_digests(worse, probed, [2024, 2025])
+    assert changed[2024] == found[2024] and changed[2025][0] != found[2025][0]
+    assert changed[2025][1] == found[2025][1]
+    seen = year_digests(days, {**probed, date(2024, 12, 30): frozenset({"degraded"})}, [2024, 2025])
+    assert seen[2024][0] == found[2024][0] and seen[2024][1] != found[2024][1] and seen[2025] == found[2025]
+    assert year_digests(PackedDays.of(days), probed, [2024, 2025]) == {y: found[y] for y in (2024, 2025)}
+
+
+def test_a_year_that_is_over_is_made_again_when_its_history_changes(cli, site) -> None:
+    """The digests of the years over by the cut are kept with the figures (Reading.settled): a change to the
+    runs of 2025 makes that history be read whole, and 2025's pages are made again; 2024's are kept. The change
+    is an hour of slow answers: degraded counts as up, so 2025's uptime, its months and its year are as they
+    were, and only the probe statuses of one of its days say so (the calendar's cell)."""
+    cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:00+08:00")
+    pages = {year: site.out / f"components/ujikab/{year}/index.html" for year in (2024, 2025)}
+    for page in pages.values():
+        mark(page)
+    runs = site.root / "history" / "ujikab" / "runs.csv"
+    text = runs.read_text(encoding="utf-8")
+    # 2025-06-10, a day up all day (its ordinal is not a multiple of 7): degraded from 01:00 to 02:00 UTC now.
+    day = "2025-06-10T00:00:00Z,2025-06-11T00:00:00Z,up"
+    assert day in text
+    split = ("2025-06-10T00:00:00Z,2025-06-10T01:00:00Z,up\n"
+             "2025-06,2025-06-10T01:00:00Z,2025-06-10T02:00:00Z,degraded\n"
+             "2025-06,2025-06-10T02:00:00Z,2025-06-11T00:00:00Z,up")  # fmt: skip
+    runs.write_text(text.replace(day, split), encoding="utf-8")
+    compacted = site.root / "history" / "ujikab" / "compacted.csv"
+    compacted.write_text(compacted.read_text(encoding="utf-8").replace("2025-06,40,", "2025-06,42,"), encoding="utf-8")
+    append_sample(site, "2026-11-26T02:00:00Z")
+    run = cli("build", "--config", site.config, "--out", site.out, "--now", "2026-11-26T10:05+08:00")
+    assert run.code == 0, run.err
+    assert {year: marked(page) for year, page in pages.items()} == {2024: True, 2025: False}
+    page = pages[2025].read_text(encoding="utf-8")
+    assert 'class="day-degraded">10 <span>' in page, "the calendar's 10 June says so"

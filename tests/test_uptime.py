@@ -10,7 +10,7 @@ import pytest
 
 from statusgen.model import Incident
 from statusgen.times import parse_datetime
-from statusgen.uptime import DailyUptime, component_daily, overall
+from statusgen.uptime import DailyUptime, PackedDays, component_daily, overall
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -278,3 +278,35 @@ def test_component_history_starts_at_its_since_date(make_site, cli) -> None:
     first = {cid: site.days(cid)[0]["date"] for cid in ("spse", "baru", "lama")}
     # max(history_start, since): 2020-01-01, 2021-06-01, and 2020-01-01 (since is earlier)
     assert first == {"spse": "2020-01-01", "baru": "2021-06-01", "lama": "2020-01-01"}
+
+
+def test_packed_days_keep_each_distinct_figure_once_and_make_a_day_only_when_asked() -> None:
+    # Four days from 1 March 2024 (ordinal 738946): up, up, 72 minutes down (95 %), up. Two distinct rows of
+    # figures: the up day's (index 0) and the 95 % day's (index 1); the days pick 0, 0, 1, 0.
+    up, bad = (1440.0, 0.0, 0.0, 100.0, "probes", 0.0), (1440.0, 72.0, 0.0, 95.0, "probes", 0.0)
+    days = [DailyUptime(date(2024, 3, d), *figures) for d, figures in ((1, up), (2, up), (3, bad), (4, up))]
+    packed = PackedDays.of(days)
+    assert (packed.first, packed.rows, packed.picks) == (date(2024, 3, 1).toordinal(), [up, bad], [0, 0, 1, 0])
+    assert packed.first == 738946
+    assert len(packed) == 4 and packed == days and list(packed) == days
+    assert packed[2] == DailyUptime(date(2024, 3, 3), 1440.0, 72.0, 0.0, 95.0, "probes", 0.0)
+    assert packed[-1].date == date(2024, 3, 4) and packed[1:3] == days[1:3] and packed[::2] == days[::2]
+    assert packed[3:1] == [] and packed[-2:] == days[-2:]
+    with pytest.raises(IndexError):
+        packed[4]
+    # Without dates of its own, a day's date is its ordinal's.
+    assert PackedDays(packed.first, packed.rows, packed.picks)[2].date == date(2024, 3, 3)
+    # 5 March, at 99 % (14.4 minutes down), is a third row; 6 March reads as the up days.
+    worse = (1440.0, 14.4, 0.0, 99.0, "probes", 0.0)
+    later = packed.extended([DailyUptime(date(2024, 3, 5), *worse), DailyUptime(date(2024, 3, 6), *up)])
+    assert (later.rows, later.picks) == ([up, bad, worse], [0, 0, 1, 0, 2, 0])
+    assert later[4].uptime == 99.0 and later[5].date == date(2024, 3, 6) and packed.picks == [0, 0, 1, 0]
+    assert PackedDays.of([]).extended(days) == days and PackedDays.of(later) is later
+
+
+def test_packed_days_refuse_days_that_do_not_follow_each_other() -> None:
+    up = (1440.0, 0.0, 0.0, 100.0)
+    with pytest.raises(ValueError, match="follow"):
+        PackedDays.of([DailyUptime(date(2024, 3, 1), *up), DailyUptime(date(2024, 3, 3), *up)])
+    with pytest.raises(ValueError, match="follow"):
+        PackedDays.of([DailyUptime(date(2024, 3, 1), *up)]).extended([DailyUptime(date(2024, 3, 5), *up)])
