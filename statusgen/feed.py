@@ -45,9 +45,11 @@ def build_feed(
     """The feed of the site, or of one component, in ``lang``; ``own`` is the feed's path in that language's pages."""
     config = view.config
     code = lang.code
-    names = {c.id: translated(c.name, code)[0] for c in config.components}
     site_title = translated(config.title, code)[0]
-    title = site_title if component_id is None else f"{names[component_id]} · {site_title}"
+    title = site_title
+    if component_id is not None:  # only the names a feed shows are put into words: a nation has 600
+        component = next(c for c in config.components if c.id == component_id)
+        title = f"{translated(component.name, code)[0]} · {site_title}"
     home = config.base_url + lang.prefix
     page = home if component_id is None else f"{home}components/{component_id}/"
     own = own or ("feed.xml" if component_id is None else f"components/{component_id}/feed.xml")
@@ -90,7 +92,7 @@ def build_feed(
         entry.id(guid)
         entry.pubDate(moment)
         entry.updated(moment)
-        affected = ", ".join(names[c.id] for c in incident.components)
+        affected = ", ".join(translated(c.name, code)[0] for c in incident.components)
         kind = lang.t("incident.false_alarm") if incident.incident.false_alarm else severity
         html = f"<p><strong>{kind}</strong> · {escape(affected)}</p>{summary}"
         if atom:

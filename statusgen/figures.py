@@ -188,6 +188,7 @@ def site_figures(
         raise ValueError("history_start is not resolved yet: see build.resolve_start")
     first_ever = min([config.history_start, *(config.first_day(c) for c in config.components)])
     bounds = uptime.day_bounds(first_ever, now, tz)  # every component's days are a tail of these
+    dates = [day for day, _, _ in bounds]
     own: dict[str, list[Incident]] = defaultdict(list)  # indexed once: each component looks only at its own
     for incident in incidents:
         for cid in incident.components:
@@ -243,7 +244,7 @@ def site_figures(
         first_day = config.first_day(component)
         key = _before_key(memo, component, config, own[component.id], recorded, cut, first_day, vouched)
         skipped = (first_day - bounds[0][0]).days if bounds else 0
-        kept = Before.of(stored[1], bounds[skipped:]) if stored[0] == key else None
+        kept = Before.of(stored[1], dates[skipped:]) if stored[0] == key else None
         if kept is None or not kept.quick or kept.cut != cut:
             return None
         figures = component_figures(
@@ -255,7 +256,6 @@ def site_figures(
         # What a worker sends back is pickled, and fifteen years of days are most of it: they go packed, and
         # come back sharing this process's dates (bounds) and figures.
         sent = parallel.mapped(lambda c: _Packed.of(*worked_out(c)), list(config.components), processes)
-        dates = [day for day, _, _ in bounds]
         every = [packed.unpacked(dates) for packed in sent]
     else:
         every = [worked_out(component) for component in config.components]
@@ -412,7 +412,8 @@ def component_figures(
     else:
         cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
         key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
-        kept = Before.of(memo.get(component.id, key), bounds[skipped:]) if memo is not None and key else None
+        dates = [day for day, _, _ in bounds[skipped:]]
+        kept = Before.of(memo.get(component.id, key), dates) if memo is not None and key else None
     before_cut = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
     if kept is not None and cut is not None:
         runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
@@ -693,31 +694,30 @@ class Before:
         )
 
     @classmethod
-    def of(cls, value: object, bounds: list[tuple[date, int, int]]) -> Before | None:
-        """Back from what ``made`` gave, for a component whose days are ``bounds`` (uptime.day_bounds); None for
-        anything else (an entry of another version, or of other days).
+    def of(cls, value: object, dates: list[date]) -> Before | None:
+        """Back from what ``made`` gave, for a component whose days are ``dates`` (those of uptime.day_bounds);
+        None for anything else (an entry of another version, or of other days).
 
-        Each day takes its date from ``bounds``, as uptime.daily does, and its figures are shared with the
-        days that read alike, so that fifteen years of days cost one record each, not one more copy of every
-        number in them; they are put together at C speed."""
+        The days are kept packed (uptime.PackedDays), dated from ``dates`` as uptime.daily dates them; the days
+        its runs and samples mark take their dates from there too."""
         if not isinstance(value, tuple) or len(value) != 9:
             return None
         try:
             first, alike, index = value[3]
-            if len(index) > len(bounds) or (index and first != bounds[0][0].toordinal()):
+            if len(index) > len(dates) or (index and first != dates[0].toordinal()):
                 return None
             rows = [tuple(row) for row in alike]
             if any(not 0 <= n < len(rows) for n in (min(index, default=0), max(index, default=0))):
                 return None
-            days = uptime.PackedDays(first, rows, list(index), [day for day, _, _ in bounds[: len(index)]])
+            days = uptime.PackedDays(first, rows, list(index), dates[: len(index)])
             segments = _segments(value[1])
             return cls(
                 int(value[0]),
                 segments,
                 _segments(value[2]) if value[2] is not None else segments,
                 days,
-                _undated(value[4]),
-                _undated(value[5]),
+                _undated(value[4], dates),
+                _undated(value[5], dates),
                 [_period(row) for row in value[6]],
                 [_period(row) for row in value[7]],
                 Reading.of(value[8]),
@@ -745,11 +745,16 @@ def _period(row: tuple[object, ...]) -> sla.Period:
     return sla.Period(str(label), date.fromordinal(ordinal), *rest)  # type: ignore[arg-type]  # plain data
 
 
-def _undated(found: tuple[list[int], list[str]]) -> list[tuple[date, str]]:
+def _undated(found: tuple[list[int], list[str]], dates: list[date]) -> list[tuple[date, str]]:
+    """Days and statuses back from ordinals, each day the date of ``dates`` (which follow each other) where it
+    has one: shared, not made again."""
     ordinals, statuses = found
     if len(ordinals) != len(statuses):
         raise ValueError("days and statuses differ in number")
-    return list(zip(map(date.fromordinal, ordinals), map(str, statuses), strict=True))
+    base = dates[0].toordinal() if dates else 0
+    inside = bool(ordinals) and base <= min(ordinals) and max(ordinals) < base + len(dates)
+    days = [dates[n - base] for n in ordinals] if inside else list(map(date.fromordinal, ordinals))
+    return list(zip(days, map(str, statuses), strict=True))
 
 
 def _shared(probed: dict[date, set[str]]) -> dict[date, frozenset[str]]:

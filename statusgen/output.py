@@ -338,8 +338,12 @@ class _Writer:
         """Make ``folder``; in the spare site, a link or a file where it or a folder above it goes is removed
         first, so that nothing is written through a link to somewhere else."""
         if self.recycled:
-            for above in reversed([folder, *folder.parents]):
-                if above not in self.checked and self.staging in above.parents:
+            above = self.staging
+            # Each folder from the staging folder's down to this one, looked at once a build (most are
+            # shared: components/, components/<id>/, ...).
+            for part in folder.relative_to(self.staging).parts if folder.is_relative_to(self.staging) else ():
+                above = above / part
+                if above not in self.checked:
                     if above.is_symlink():
                         _clear(above)
                     self.checked.add(above)

@@ -263,6 +263,7 @@ Job = Callable[[], Sequence[Made]]
 # A page to make: its path, its template, what the template is given, and, for a settled page, what
 # its key is made from (Settled.key).
 Page = tuple[str, str, dict[str, object], Callable[[], object] | None]
+Render = Callable[[list[Page]], list[Made]]  # makes some pages of one language (language_jobs)
 PAGES_PER_JOB = 25  # small enough to share out evenly, large enough to cost little to hand out
 
 
@@ -290,10 +291,13 @@ def site_jobs(
             compiled = FileSystemBytecodeCache(str(cache / "templates"))
         except OSError:
             pass  # a folder that cannot be written: compile the templates each time
-    jobs: list[Job] = []
     settled = Settled(site, kept)
-    for lang in languages:
-        jobs += language_jobs(view, lang, languages, templates, compiled, settled)
+    made = [language_jobs(view, lang, languages, templates, compiled, settled) for lang in languages]
+    jobs: list[Job] = [feeds for feeds, _, _ in made]
+    # Each job makes its pages in every language, one language after the other: what a page's languages share
+    # (a year's calendar, a year page's key) is worked out once, by the process that makes them.
+    longest = max(len(pages) for _, _, pages in made)
+    jobs += [partial(_in_every_language, made, n, n + PAGES_PER_JOB) for n in range(0, longest, PAGES_PER_JOB)]
     jobs.append(lambda: shared_files(view, templates))
     # Each component's figures (daily, by year, monthly): shared out like the pages, not one job for them all.
     items = [item for group in view.groups for item in group.components]
@@ -396,6 +400,17 @@ def figure_files(view: SiteView, items: list[ComponentView], settled: Settled | 
     return files
 
 
+def _in_every_language(made: list[tuple[Job, Render, list[Page]]], start: int, end: int) -> list[Made]:
+    """The pages from ``start`` to ``end`` of each language's list (language_jobs), each in every language
+    before the next."""
+    files: list[Made] = []
+    for number in range(start, end):
+        for _, render, pages in made:
+            files += render(pages[number : number + 1])
+    return files
+
+
+
 def language_jobs(
     view: SiteView,
     lang: Language,
@@ -403,9 +418,10 @@ def language_jobs(
     templates: Path,
     compiled: BytecodeCache | None = None,
     settled: Settled | None = None,
-) -> list[Job]:
-    """The jobs that make the pages, feeds, calendar and badges of one language; with ``settled``, each
-    settled page with its key, kept from the last build where that is the same (see site_jobs)."""
+) -> tuple[Job, Render, list[Page]]:
+    """The work of one language: the job that makes its feeds, calendar and badges, what makes some of its
+    pages, and its pages; with ``settled``, each settled page is made with its key, and kept from the last build
+    where that is the same (see site_jobs)."""
     env = environment(view.config, lang, languages, templates, compiled)
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".svg"))):
         env.get_template(name)  # compiled once, here, before any worker is forked
@@ -476,8 +492,7 @@ def language_jobs(
                 files.append((f"{prefix}badges/{cid}.svg", badge.render(badge=own).encode()))
         return files
 
-    chunks = [pages[n : n + PAGES_PER_JOB] for n in range(0, len(pages), PAGES_PER_JOB)]
-    return [feeds, *(partial(render, chunk) for chunk in chunks)]
+    return feeds, render, pages
 
 
 def ended(item: IncidentView) -> bool:

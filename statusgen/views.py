@@ -228,9 +228,18 @@ class ComponentView:
         return {}
 
     def calendar(self, label: str) -> CalendarYear:
+        """The month grids of a year; the last one asked for is kept, for the same page in the next language."""
         if self.make_calendar is None or not any(period.label == label for period in self.years):
             raise KeyError(f"no calendar for {label}")
-        return self.make_calendar(int(label))
+        kept = self._last_calendar
+        if label not in kept:
+            kept.clear()
+            kept[label] = self.make_calendar(int(label))
+        return kept[label]
+
+    @cached_property
+    def _last_calendar(self) -> dict[str, CalendarYear]:
+        return {}
 
     @property
     def cert_warning(self) -> bool:
