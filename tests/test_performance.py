@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import statusgen.cache
 from statusgen import build as pipeline
-from statusgen import i18n, markup, output, parallel, times, uptime
+from statusgen import i18n, markup, output, parallel, times, uptime, views
 from statusgen.cache import ParseCache
 from statusgen.cli import main
 from statusgen.model import ComponentHistory, stamp
@@ -1059,3 +1059,22 @@ def test_each_language_catalogue_is_parsed_once_per_build(make_site, cli, monkey
     (folder / "id.yml").write_text((folder / "id.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     i18n.load_catalogue("id", folder)
     assert len(parsed) == 4
+
+
+def test_a_year_page_in_every_language_is_made_from_one_calendar(cli, demo, tmp_path, monkeypatch) -> None:
+    """Each job makes its pages in every language, one after the other (render._in_every_language), and a
+    component keeps the last calendar asked for: the demo's two languages make each year's calendar once."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")  # made in this process, where they are counted
+    made: list[tuple[str, int]] = []
+    calendar = views._calendar
+
+    def counted(year: int, **named):  # type: ignore[no-untyped-def]
+        made.append((named["cell"].args[2], year))  # the component's id, bound to its cells (views.site_view)
+        return calendar(year, **named)
+
+    monkeypatch.setattr(views, "_calendar", counted)
+    build(cli, demo.config, tmp_path / "site", sites.NOW_ARG, "--no-cache")
+    pages = sorted(tmp_path.glob("site/components/*/[0-9][0-9][0-9][0-9]/index.html"))
+    english = sorted(tmp_path.glob("site/en/components/*/[0-9][0-9][0-9][0-9]/index.html"))
+    assert len(pages) == len(english) > 10
+    assert len(made) == len(set(made)) == len(pages)  # once a component's year, not once a language
