@@ -410,7 +410,6 @@ def _in_every_language(made: list[tuple[Job, Render, list[Page]]], start: int, e
     return files
 
 
-
 def language_jobs(
     view: SiteView,
     lang: Language,
