@@ -27,8 +27,8 @@ import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
-from itertools import repeat
-from operator import add, attrgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, itemgetter, ne, or_, sub
 from typing import NamedTuple, overload
 
 from . import schema
@@ -217,30 +217,30 @@ def component_record(
 def probe_spans(samples: Sequence[ProbeSample], max_gap: int, now: int) -> list[Outage]:
     """The time each sample covers: up to the next sample, at most ``max_gap``, never past ``now``.
 
-    Neighbouring samples of the same weight that touch are joined into one span. The loop keeps
-    the open span in local names: it runs once for every sample of every component.
+    Neighbouring samples of the same weight that touch are joined into one span. A run of samples in which
+    the weight does not change and no sample is more than ``max_gap`` after the one before is one span, from
+    the first's time to where the last's cover ends: the runs are found where either changes, compared a
+    column at a time at C speed (a month of samples of every component, on every build).
     """
+    count = bisect.bisect_left(samples, now, key=itemgetter(0))  # sorted by time; those from now on cover nothing
+    if not count:
+        return []
+    times = list(map(itemgetter(0), samples[:count]))
+    levels = list(map(PROBE_WEIGHTS.__getitem__, map(itemgetter(1), samples[:count])))
+    after = times[1:]
+    changed = map(or_, map(ne, levels, levels[1:]), map(max_gap.__lt__, map(sub, after, times)))
     spans: list[Outage] = []
-    start = end = weight = -1  # the open span; none while start < 0
-    count = len(samples)
-    for index in range(count):
-        time, status = samples[index][0], samples[index][1]
-        if time >= now:
-            break
-        stop = samples[index + 1][0] if index + 1 < count else now  # min(next, time + max_gap, now)
-        if stop > time + max_gap:
-            stop = time + max_gap
-        if stop > now:
-            stop = now
-        level = PROBE_WEIGHTS[status]
-        if start >= 0 and end == time and weight == level:
-            end = stop  # the same span goes on
-        elif stop > time:
-            if start >= 0:
+    first = 0
+    for stop in [*compress(range(1, count), changed), count]:
+        last = stop - 1
+        start, weight = times[first], levels[first]
+        end = min(after[last] if stop < count else now, times[last] + max_gap, now)
+        if end > start:
+            if spans and spans[-1].end == start and spans[-1].weight == weight:
+                spans[-1] = Outage(spans[-1].start, end, weight)  # a run between them covered no time
+            else:
                 spans.append(Outage(start, end, weight))
-            start, end, weight = time, stop, level
-    if start >= 0:
-        spans.append(Outage(start, end, weight))
+        first = stop
     return spans
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statusgen import uptime
 from statusgen.charts import response_charts, settled
 from statusgen.model import Incident, ProbeSample
 from statusgen.uptime import WEIGHTS, Outage, ProbeRecord, Window, component_daily, segments
@@ -288,3 +289,46 @@ def test_a_day_of_25_hours_keeps_its_last_hour_in_the_chart() -> None:
     }
     heights = [float(point.split(",")[1]) for point in p95.points.split()]
     assert heights == [160 - 300 * 160 / 500, 160 - 200 * 160 / 500]  # top 500 ms: 300 and 200 drawn
+
+
+def spans_one_sample_at_a_time(samples: list[ProbeSample], max_gap: int, now: int) -> list[Outage]:
+    """What probe_spans means, sample by sample: each covers from its time to the next sample's, at most
+    max_gap, never past now; pieces of the same weight that touch are one."""
+    found: list[Outage] = []
+    for n, sample in enumerate(samples):
+        if sample.time >= now:
+            break
+        following = samples[n + 1].time if n + 1 < len(samples) else now
+        end = min(following, sample.time + max_gap, now)
+        weight = 1000 if sample.status == "down" else 0
+        if end <= sample.time:
+            continue
+        if found and found[-1].end == sample.time and found[-1].weight == weight:
+            found[-1] = Outage(found[-1].start, end, weight)
+        else:
+            found.append(Outage(sample.time, end, weight))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 900), st.sampled_from(["up", "degraded", "down"])), max_size=40),
+    st.integers(1, 400),
+    st.integers(0, 30_000),
+)
+def test_probe_spans_are_each_samples_cover_joined(steps, max_gap, now) -> None:
+    # Steps of 0 to 900 s between samples: the same moment twice, samples closer than the gap and further.
+    moment, samples = 0, []
+    for step, status in steps:
+        moment += step
+        samples.append(ProbeSample(moment, status, 200, 100, None, None))
+    assert uptime.probe_spans(samples, max_gap, now) == spans_one_sample_at_a_time(samples, max_gap, now)
+
+
+def test_probe_spans_by_hand() -> None:
+    # Up at 0 and 300, down at 600, up at 1500 (a gap of 900 > 600), now 1700: [0, 600) up joined,
+    # [600, 1200) down (cut at 600 + the gap), [1500, 1700) up (cut at now).
+    samples = [
+        ProbeSample(t, s, 200, 100, None, None) for t, s in ((0, "up"), (300, "up"), (600, "down"), (1500, "up"))
+    ]
+    assert uptime.probe_spans(samples, 600, 1700) == [Outage(0, 600, 0), Outage(600, 1200, 1000), Outage(1500, 1700, 0)]
