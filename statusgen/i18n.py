@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import cached_property
 from pathlib import Path
 from string import Formatter
 
@@ -271,8 +272,20 @@ class Language:
     # Numbers and durations.
 
     def decimal(self, value: float, places: int) -> str:
-        """``99,95`` / ``99.95``."""
-        return f"{value:.{places}f}".replace(".", self.t("format.decimal_mark"))
+        """``99,95`` / ``99.95``. Each figure is written once a build (a nation's SLA tables write the same few
+        figures, 100 and 0, tens of thousands of times)."""
+        # -0.0 equals 0.0 and is written "-0": a zero is kept by its text. NaN equals nothing: not kept.
+        key = (value if value else repr(value), places)
+        written = self._decimals.get(key)
+        if written is None:
+            written = f"{value:.{places}f}".replace(".", self.t("format.decimal_mark"))
+            if value == value:
+                self._decimals[key] = written
+        return written
+
+    @cached_property
+    def _decimals(self) -> dict[tuple[float | str, int], str]:
+        return {}
 
     def percent(self, value: float | None, places: int = 2) -> str:
         """``99,95%``; ``–`` when there is no figure."""

@@ -93,6 +93,17 @@ def test_percent_and_decimals(lang: dict[str, Language]) -> None:
     assert lang["en"].percent(99.95) == "99.95%"
     assert lang["id"].percent(99.5, 3) == "99,500%"
     assert lang["en"].percent(100.0) == "100.00%"
+
+
+def test_a_figure_written_once_is_written_alike_however_it_is_met_again(lang: dict[str, Language]) -> None:
+    # Each figure is written once a build and then taken as written (Language.decimal): 0.0 and -0.0 are equal
+    # as keys, but -0.0 is written with its sign, by Python as by the page before; 0 (an int) writes as 0.0.
+    indonesian = lang["id"]
+    assert [indonesian.decimal(v, 2) for v in (0.0, -0.0, 0, -0.0, 0.0)] == ["0,00", "-0,00", "0,00", "-0,00", "0,00"]
+    assert [indonesian.decimal(99.95, p) for p in (2, 1, 2)] == ["99,95", "100,0", "99,95"]
+    nan = float("nan")
+    assert indonesian.decimal(nan, 2) == indonesian.decimal(nan, 2) == "nan"
+    assert all(key[0] == key[0] for key in indonesian._decimals)  # a NaN is not kept: the cache would only grow
     assert lang["id"].percent(None) == lang["en"].percent(None) == "–"
     assert lang["id"].decimal(7.5, 1) == "7,5"
 
