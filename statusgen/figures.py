@@ -303,7 +303,7 @@ class _Packed:
     began: int | None  # the first moment of its history
     first: int
     rows: list[tuple[object, ...]]
-    index: list[int]
+    picks: list[int]  # as uptime.PackedDays keeps them
     probed_days: list[int]
     sets: list[frozenset[str]]
     probed_index: list[int]
@@ -330,8 +330,8 @@ class _Packed:
         """The figures as they were made, their days dated from ``dates`` (the site's, each day once) and left
         packed: a day is made when a page asks for it."""
         offset = self.first - dates[0].toordinal() if dates else 0
-        shown = dates[offset : offset + len(self.index)] if offset >= 0 else None
-        days = uptime.PackedDays(self.first, self.rows, self.index, shown)
+        shown = dates[offset : offset + len(self.picks)] if offset >= 0 else None
+        days = uptime.PackedDays(self.first, self.rows, self.picks, shown)
         start = dates[0].toordinal() if dates else 0
         known = [dates[n - start] if 0 <= n - start < len(dates) else date.fromordinal(n) for n in self.probed_days]
         probed = dict(zip(known, map(self.sets.__getitem__, self.probed_index), strict=True))
@@ -412,8 +412,9 @@ def component_figures(
     else:
         cut = _cut(recorded, now, vouched_from) if memo is not None and len(series) == 1 else None
         key = _before_key(memo, component, config, own, recorded, cut, first, vouched_from) if memo and cut else ""
-        dates = [day for day, _, _ in bounds[skipped:]]
-        kept = Before.of(memo.get(component.id, key), dates) if memo is not None and key else None
+        kept = None
+        if memo is not None and key:
+            kept = Before.of(memo.get(component.id, key), [day for day, _, _ in bounds[skipped:]])
     before_cut = bisect.bisect_left(recorded.samples, cut, key=attrgetter("time")) if cut is not None else 0
     if kept is not None and cut is not None:
         runs = recorded.runs[bisect.bisect_right(recorded.runs, cut, key=attrgetter("end")) :]
