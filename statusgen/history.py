@@ -14,7 +14,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -119,30 +119,32 @@ def parse_lines(lines: Iterable[tuple[int, str]], problems: Problems, shown: str
     return found
 
 
-# The same lines as _LINE and _RUN_LINE, each whole line one match, found in a whole file at once.
+# The same lines as _LINE and _RUN_LINE, a whole file of them checked by one match. Nothing is captured: the
+# fields are then found by splitting the text, which makes one string a field where a match with groups makes a
+# tuple and a string a field (a build reads tens of millions of lines). A stamp's "T" and "Z" split it too, into
+# its day and its clock: no other field holds an upper-case letter.
+_CLOCK = r"\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ"
 _EVERY_LINE = re.compile(
-    r"^(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,(up|degraded|down),([1-9]\d\d|),(\d{1,7}|),"
-    r"(timeout|dns|connection|tls|status|keyword|redirects|error|),(\d{1,5}|)$",
-    re.ASCII | re.MULTILINE,
+    rf"(?:{_CLOCK},(?:up|degraded|down),(?:[1-9]\d\d)?,\d{{0,7}},"
+    r"(?:timeout|dns|connection|tls|status|keyword|redirects|error)?,\d{0,5}\n)*",
+    re.ASCII,
 )
-_EVERY_RUN = re.compile(
-    r"^(\d{4}-\d\d),(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,(\d{4}-\d\d-\d\d)T(\d\d:[0-5]\d:[0-5]\d)Z,"
-    r"(up|degraded|down)$",
-    re.ASCII | re.MULTILINE,
-)
+_EVERY_RUN = re.compile(rf"(?:\d{{4}}-\d\d,{_CLOCK},{_CLOCK},(?:up|degraded|down)\n)*", re.ASCII)
 
 
-def _whole_lines(data: bytes, pattern: re.Pattern[str], header: tuple[str, ...]) -> list[tuple[str, ...]] | None:
-    """The fields of every line of ``data`` (a header line first is left out) when every one is plain ASCII,
-    ends with a line end and is well formed by ``pattern``; else None, and the lines are read one at a time."""
-    if not data.isascii() or b"\r" in data or (data and not data.endswith(b"\n")) or b"\n\n" in data:
+def _whole_fields(data: bytes, pattern: re.Pattern[str], header: tuple[str, ...]) -> list[str] | None:
+    """Every field of every line of ``data`` in one list, each stamp as its day and its clock (a header line
+    first is left out), when every line is plain ASCII, ends with a line feed and is well formed by ``pattern``;
+    else None, and the lines are read one at a time. The list ends with an empty string after the last line."""
+    if not data.isascii():
         return None
     text = data.decode("ascii")
     heading = ",".join(header) + "\n"
     if text.startswith(heading):
         text = text[len(heading) :]
-    rows = pattern.findall(text)
-    return rows if len(rows) == text.count("\n") and not text.startswith("\n") else None
+    if pattern.fullmatch(text) is None:
+        return None
+    return text.replace("T", ",").replace("Z,", ",").replace("\n", ",").split(",")
 
 
 def _clock_seconds(clocks: Iterable[str]) -> dict[str, int] | None:
@@ -161,14 +163,14 @@ def _day_starts(days: Iterable[str]) -> dict[str, int] | None:
     return found
 
 
-def _moments(days: tuple[str, ...], clocks: tuple[str, ...]) -> list[int] | None:
+def _moments(days: Sequence[str], clocks: Sequence[str]) -> list[int] | None:
     starts, seconds = _day_starts(days), _clock_seconds(clocks)
     if starts is None or seconds is None:
         return None
     return list(map(operator.add, map(starts.__getitem__, days), map(seconds.__getitem__, clocks)))
 
 
-def _numbers(texts: tuple[str, ...]) -> list[int | None]:
+def _numbers(texts: Sequence[str]) -> list[int | None]:
     """Each text as its number, "" as None (each distinct text converted once)."""
     found = {text: int(text) if text else None for text in set(texts)}
     return list(map(found.__getitem__, texts))
@@ -178,32 +180,28 @@ def sample_columns(data: bytes) -> list[list[Any]] | None:
     """The columns of the samples (time, status, http_status, latency_ms, error, cert_days) of a file whose
     every line is well formed, found at once: what parse_lines gives line by line; None for anything else
     (a malformed or cut-short line, another line end), which parse_lines then reads and reports."""
-    rows = _whole_lines(data, _EVERY_LINE, HEADER)
-    if rows is None:
+    fields = _whole_fields(data, _EVERY_LINE, HEADER)
+    if fields is None:
         return None
-    if not rows:
-        return [[] for _ in HEADER]
-    days, clocks, status, http_status, latency, error, cert_days = zip(*rows, strict=True)
-    times = _moments(days, clocks)
+    # Seven fields a line (the stamp is two): day, clock, status, http_status, latency, error, cert_days.
+    times = _moments(fields[0:-1:7], fields[1::7])
     if times is None:
         return None
-    errors = [text or None for text in error]
-    return [times, list(status), _numbers(http_status), _numbers(latency), errors, _numbers(cert_days)]
+    errors = [text or None for text in fields[5::7]]
+    return [times, fields[2::7], _numbers(fields[3::7]), _numbers(fields[4::7]), errors, _numbers(fields[6::7])]
 
 
 def run_columns(data: bytes) -> list[list[Any]] | None:
     """The columns of the runs (start, end, status, month) of a runs file whose every line is well formed and
     ends after it starts, found at once; None for anything else (see sample_columns)."""
-    rows = _whole_lines(data, _EVERY_RUN, RUNS_HEADER)
-    if rows is None:
+    fields = _whole_fields(data, _EVERY_RUN, RUNS_HEADER)
+    if fields is None:
         return None
-    if not rows:
-        return [[] for _ in RUNS_HEADER]
-    month, start_day, start_clock, end_day, end_clock, status = zip(*rows, strict=True)
-    starts, ends = _moments(start_day, start_clock), _moments(end_day, end_clock)
+    # Six fields a line: month, start day, start clock, end day, end clock, status.
+    starts, ends = _moments(fields[1::6], fields[2::6]), _moments(fields[3::6], fields[4::6])
     if starts is None or ends is None or not all(map(operator.lt, starts, ends)):
         return None
-    return [starts, ends, list(status), list(month)]
+    return [starts, ends, fields[5::6], fields[0:-1:6]]
 
 
 def _moment(stamp: str, days: dict[str, int] | None = None) -> int:
