@@ -147,10 +147,9 @@ def _whole_fields(data: bytes, pattern: re.Pattern[str], header: tuple[str, ...]
     return text.replace("T", ",").replace("Z,", ",").replace("\n", ",").split(",")
 
 
-def _clock_seconds(clocks: Iterable[str]) -> dict[str, int] | None:
-    """Seconds since midnight of each distinct ``HH:MM:SS``; None if an hour is 24 or more."""
-    found = {clock: int(clock[:2]) * 3600 + int(clock[3:5]) * 60 + int(clock[6:]) for clock in set(clocks)}
-    return None if any(clock >= "24" for clock in found) else found
+def _clock_seconds(clocks: Iterable[str]) -> dict[str, int]:
+    """Seconds since midnight of each distinct ``HH:MM:SS`` (its hour 00 to 23, as the patterns allow)."""
+    return {clock: int(clock[:2]) * 3600 + int(clock[3:5]) * 60 + int(clock[6:]) for clock in set(clocks)}
 
 
 def _day_starts(days: Iterable[str]) -> dict[str, int] | None:
@@ -164,8 +163,9 @@ def _day_starts(days: Iterable[str]) -> dict[str, int] | None:
 
 
 def _moments(days: Sequence[str], clocks: Sequence[str]) -> list[int] | None:
+    """Seconds since the epoch of each day and clock side by side; None if a day does not exist."""
     starts, seconds = _day_starts(days), _clock_seconds(clocks)
-    if starts is None or seconds is None:
+    if starts is None:
         return None
     return list(map(operator.add, map(starts.__getitem__, days), map(seconds.__getitem__, clocks)))
 
