@@ -541,10 +541,10 @@ def daily_files(
     folder = f"api/v1/components/{component_id}"
     places = view.place_daily.get(component_id, {})
     # The days follow each other from the first (uptime.daily): a year's are found by their place.
-    years = range(days[0].date.year, days[-1].date.year + 1) if days else range(0)
+    first = days[0].date if days else date.min
+    years = range(first.year, days[-1].date.year + 1) if days else range(0)
 
     def own(year: int) -> list[DailyUptime]:
-        first = days[0].date
         return list(days[max((date(year, 1, 1) - first).days, 0) : (date(year + 1, 1, 1) - first).days])
 
     recent = {
